@@ -1,0 +1,6 @@
+//! Formulas: reliability.
+
+use super::FormulaDef;
+
+/// The formulas of this module, callable by name.
+pub const CATALOG: &[&FormulaDef] = &[];

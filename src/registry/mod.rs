@@ -1,0 +1,184 @@
+//! The vetted registry: TOML files of hardware, models, grids, systems, scenarios and constants,
+//! each value with a unit and a source, loaded into typed entries.
+
+pub mod calibration;
+pub mod load;
+pub mod schema;
+pub mod source;
+pub mod types;
+
+pub use calibration::Calibration;
+pub use source::{Source, SourceKind};
+pub use types::*;
+
+use crate::solvers::SolveError;
+use crate::units::Value;
+use std::collections::BTreeMap;
+
+/// The value of one registry leaf.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LeafValue {
+    /// A quantity (counts are dimensionless quantities).
+    Quantity(Value),
+    /// Text (names, references to other entries).
+    Text(String),
+    /// A flag.
+    Bool(bool),
+}
+
+/// One sourced field of the registry: `hardware.H100.memory.bandwidth`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leaf {
+    /// Namespace (`hardware`).
+    pub namespace: &'static str,
+    /// Entry key (`H100`).
+    pub key: String,
+    /// Field path inside the entry (`memory.bandwidth`).
+    pub field: String,
+    /// The value.
+    pub value: LeafValue,
+    /// The unit as written in the registry (`TB/s`), empty for numbers and text.
+    pub unit: String,
+    /// Source id.
+    pub source: String,
+    /// File (relative to the registry root), line and column where it is written.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+impl Leaf {
+    /// The full dotted path (`hardware.H100.memory.bandwidth`).
+    pub fn path(&self) -> String {
+        format!("{}.{}.{}", self.namespace, self.key, self.field)
+    }
+}
+
+/// One entry of a namespace, as a list of its leaves (the generic view used by `zoo` and directives).
+#[derive(Clone, Debug, Default)]
+pub struct Entry {
+    /// Entry-level source id.
+    pub source: String,
+    /// Field path → leaf id, in file order.
+    pub fields: Vec<(String, LeafId)>,
+}
+
+/// The loaded registry.
+#[derive(Clone, Debug)]
+pub struct Registry {
+    /// Sources by id.
+    pub sources: BTreeMap<String, Source>,
+    /// Every sourced field.
+    pub leaves: Vec<Leaf>,
+    /// Generic entries: namespace → key → entry.
+    pub entries: BTreeMap<&'static str, BTreeMap<String, Entry>>,
+    /// Devices by key.
+    pub hardware: BTreeMap<String, Hardware>,
+    /// Models by key.
+    pub models: BTreeMap<String, Model>,
+    /// Grids by key.
+    pub grids: BTreeMap<String, Grid>,
+    /// Datacenters by key.
+    pub datacenters: BTreeMap<String, Datacenter>,
+    /// Nodes by key.
+    pub nodes: BTreeMap<String, Node>,
+    /// Fabrics by key.
+    pub fabrics: BTreeMap<String, Fabric>,
+    /// Fleets by key.
+    pub fleets: BTreeMap<String, Fleet>,
+    /// Scenarios by key.
+    pub scenarios: BTreeMap<String, Scenario>,
+    /// Constants by name.
+    pub constants: BTreeMap<String, Sourced<Value>>,
+    /// Solver calibration, read from the constants.
+    pub calibration: Calibration,
+}
+
+fn find<'a, T>(
+    map: &'a BTreeMap<String, T>,
+    namespace: &str,
+    key: &str,
+) -> Result<&'a T, SolveError> {
+    map.get(key).ok_or_else(|| SolveError::UnknownKey {
+        namespace: namespace.to_string(),
+        key: key.to_string(),
+        suggestions: closest(key, map.keys().map(String::as_str)),
+    })
+}
+
+/// Up to three names closest to `word` (case-insensitive edit distance), for "did you mean".
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let w = word.to_ascii_lowercase();
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| {
+            let cl = c.to_ascii_lowercase();
+            let mut d = edit_distance(&w, &cl);
+            if cl.contains(&w) || w.contains(&cl) {
+                d = d.min(1 + cl.len().abs_diff(w.len()) / 4);
+            }
+            (d, c)
+        })
+        .collect();
+    scored.sort();
+    let limit = (w.len() / 2).max(2);
+    scored.into_iter().filter(|(d, _)| *d <= limit).take(3).map(|(_, c)| c.to_string()).collect()
+}
+
+/// Levenshtein distance over chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl Registry {
+    /// A device by key.
+    pub fn hardware(&self, key: &str) -> Result<&Hardware, SolveError> {
+        find(&self.hardware, "hardware", key)
+    }
+    /// A model by key.
+    pub fn model(&self, key: &str) -> Result<&Model, SolveError> {
+        find(&self.models, "models", key)
+    }
+    /// A grid by key.
+    pub fn grid(&self, key: &str) -> Result<&Grid, SolveError> {
+        find(&self.grids, "grids", key)
+    }
+    /// A datacenter by key.
+    pub fn datacenter(&self, key: &str) -> Result<&Datacenter, SolveError> {
+        find(&self.datacenters, "datacenters", key)
+    }
+    /// A node by key.
+    pub fn node(&self, key: &str) -> Result<&Node, SolveError> {
+        find(&self.nodes, "nodes", key)
+    }
+    /// A fabric by key.
+    pub fn fabric(&self, key: &str) -> Result<&Fabric, SolveError> {
+        find(&self.fabrics, "fabrics", key)
+    }
+    /// A fleet by key.
+    pub fn fleet(&self, key: &str) -> Result<&Fleet, SolveError> {
+        find(&self.fleets, "fleets", key)
+    }
+    /// A scenario by key.
+    pub fn scenario(&self, key: &str) -> Result<&Scenario, SolveError> {
+        find(&self.scenarios, "scenarios", key)
+    }
+    /// A leaf by id.
+    pub fn leaf(&self, id: LeafId) -> &Leaf {
+        &self.leaves[id as usize]
+    }
+    /// The source of a leaf.
+    pub fn leaf_source(&self, id: LeafId) -> Option<&Source> {
+        self.sources.get(&self.leaf(id).source)
+    }
+}

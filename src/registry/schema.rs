@@ -1,0 +1,1 @@
+//! The registry schema: which fields each namespace has and their dimensions.

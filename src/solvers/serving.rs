@@ -1,0 +1,9 @@
+//! Solver: serving.
+
+use super::{Params, SolveError, SolveOutput};
+use crate::registry::Registry;
+
+/// Runs the solver on named parameters.
+pub fn run(_reg: &Registry, _params: &Params) -> Result<SolveOutput, SolveError> {
+    Err(SolveError::UnknownSolver("serving (not yet implemented)".into()))
+}
