@@ -4,6 +4,7 @@
 #[macro_use]
 extern crate uom;
 
+pub mod diag;
 pub mod formulas;
 pub mod registry;
 pub mod solvers;
