@@ -563,6 +563,7 @@ impl Loader {
         seen: &mut Vec<String>,
     ) {
         let span = v.span();
+        seen.push(path.to_string());
         let (value, unit) = match (kind, v.get_ref()) {
             (Kind::Text | Kind::Ref(_), DeValue::String(s)) => {
                 (LeafValue::Text(s.to_string()), String::new())
@@ -686,7 +687,6 @@ impl Loader {
             column,
         });
         entry.fields.push((path.to_string(), id));
-        seen.push(path.to_string());
     }
 
     fn check_refs(
@@ -742,7 +742,7 @@ impl Loader {
             }
         }
         for ns in ["hardware", "models", "grids", "fleets", "constants"] {
-            if !entries.contains_key(ns) {
+            if self.diags.is_empty() && !entries.contains_key(ns) {
                 self.diags.push(Diagnostic::file(
                     &self.root,
                     format!("the registry has no {ns} entries"),
