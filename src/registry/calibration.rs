@@ -57,6 +57,16 @@ pub struct Calibration {
     pub speculative_gamma: Sourced<f64>,
     /// GPU MTTF.
     pub gpu_mttf: Sourced<Time>,
+    /// Default sequence length for single-node and distributed training memory (`seq_len=2048`).
+    pub default_seq_len: Sourced<f64>,
+    /// LoRA adapter rank r used for the trainable fraction 2·r·d·4L/P (`lora_rank=16`).
+    pub lora_rank: Sourced<f64>,
+    /// Extra memory of LoRA on a non-transformer workload, as a fraction of weights (footprint 1.1·W).
+    pub lora_memory_overhead: Sourced<f64>,
+    /// Hidden dimension assumed when a transformer gives none (4096).
+    pub fallback_hidden_dim: Sourced<f64>,
+    /// Attention heads assumed when a transformer gives none (32).
+    pub fallback_heads: Sourced<f64>,
     /// NIC MTTF.
     pub nic_mttf: Sourced<Time>,
     /// PSU MTTF.
