@@ -139,6 +139,11 @@ pub(super) fn from_constants(
         draft_acceptance_rate: num(c, "draft_acceptance_rate", &mut missing),
         speculative_gamma: num(c, "speculative_gamma", &mut missing),
         gpu_mttf: q::<Time>(c, "gpu_mttf", &mut missing),
+        default_seq_len: num(c, "default_seq_len", &mut missing),
+        lora_rank: num(c, "lora_rank", &mut missing),
+        lora_memory_overhead: num(c, "lora_memory_overhead", &mut missing),
+        fallback_hidden_dim: num(c, "fallback_hidden_dim", &mut missing),
+        fallback_heads: num(c, "fallback_heads", &mut missing),
         nic_mttf: q::<Time>(c, "nic_mttf", &mut missing),
         psu_mttf: q::<Time>(c, "psu_mttf", &mut missing),
     };
