@@ -124,6 +124,42 @@ pub fn pipeline_bubble_time(node: Time, fraction: f64) -> Time {
     node * (fraction / (1.0 - fraction))
 }
 
+/// All-reduces per transformer layer per training step under tensor parallelism (Megatron-LM:
+/// two in the forward pass, two in the backward pass; mlsysim counts them sequentially).
+pub const TP_ALLREDUCES_PER_LAYER: f64 = 4.0;
+
+/// Activation tensor of one layer boundary: `M = B·S·h·b` (the TP all-reduce and EP all-to-all payload).
+pub fn activation_message(
+    batch: f64,
+    seq_len: f64,
+    hidden_dim: f64,
+    bytes_per_elem: Information,
+) -> Information {
+    bytes_per_elem * (batch * seq_len * hidden_dim)
+}
+
+/// Tensor-parallel communication of a training step over `layers` layers:
+/// `T = ring(M, TP, β, α) · 4 · layers`.
+pub fn tensor_parallel_allreduce_time(
+    message: Information,
+    tp: f64,
+    bw: Bandwidth,
+    alpha: Time,
+    layers: f64,
+) -> Time {
+    ring_allreduce_time(message, tp, bw, alpha) * (TP_ALLREDUCES_PER_LAYER * layers)
+}
+
+/// Pipeline send/receive buffers of one stage: `2·B_micro·S·h·b` (one activation in, one out).
+pub fn pipeline_p2p_buffer(
+    micro_batch: f64,
+    seq_len: f64,
+    hidden_dim: f64,
+    bytes_per_elem: Information,
+) -> Information {
+    activation_message(micro_batch, seq_len, hidden_dim, bytes_per_elem) * 2.0
+}
+
 /// Bisection bandwidth of one cut: `BW = ports · link_bw / oversubscription`.
 pub fn bisection_bandwidth(ports: f64, link_bw: Bandwidth, oversubscription: f64) -> Bandwidth {
     link_bw * (ports / oversubscription)
@@ -493,6 +529,30 @@ pub static PIPELINE_BUBBLE_TIME: FormulaDef = FormulaDef {
     },
 };
 
+/// Tensor-parallel all-reduce time of DistributedModel (not a `mlsysim.physics` function).
+pub static TENSOR_PARALLEL_ALLREDUCE_TIME: FormulaDef = FormulaDef {
+    name: "tensor_parallel_allreduce_time",
+    mlsysim: "",
+    equation: "T_tp = ring(B*S*h*b, TP, beta, alpha) * 4 * layers",
+    params: &[
+        "message_bytes",
+        "tp_size",
+        "bandwidth",
+        "latency",
+        "n_layers",
+    ],
+    eval: |r| {
+        let f = "tensor_parallel_allreduce_time";
+        Ok(out_time(tensor_parallel_allreduce_time(
+            info(r, f, "message_bytes")?,
+            count(r, f, "tp_size")?,
+            bw(r, f, "bandwidth")?,
+            time(r, f, "latency")?,
+            count(r, f, "n_layers")?,
+        )))
+    },
+};
+
 /// `calc_bisection_bandwidth`.
 pub static BISECTION_BANDWIDTH: FormulaDef = FormulaDef {
     name: "bisection_bandwidth",
@@ -627,6 +687,7 @@ pub const CATALOG: &[&FormulaDef] = &[
     &HOP_LATENCY,
     &PIPELINE_BUBBLE,
     &PIPELINE_BUBBLE_TIME,
+    &TENSOR_PARALLEL_ALLREDUCE_TIME,
     &BISECTION_BANDWIDTH,
     &OVERSUBSCRIPTION_EFFECT,
     &FAT_TREE_HOSTS,
