@@ -479,18 +479,30 @@ struct Replica {
     layers: f64,
 }
 
+/// Resolved step inputs shared by the replica and communication models.
+#[derive(Clone, Copy)]
+struct StepShape {
+    par: Parallelism,
+    local_batch: f64,
+    seq_len: f64,
+    efficiency: f64,
+}
+
 /// The replica step on the transformer path (and non-transformers with R > 1).
 fn replica_profile(
     model: &Model,
     hw: &Hardware,
     cal: &Calibration,
     o: &DistributedOptions,
-    par: &Parallelism,
-    local_batch: f64,
-    seq_len: f64,
-    efficiency: f64,
+    step: &StepShape,
     lin: &mut Lineage,
 ) -> Result<Replica, SolveError> {
+    let StepShape {
+        par,
+        local_batch,
+        seq_len,
+        efficiency,
+    } = *step;
     let transformer = roofline::is_transformer(model);
     let r = par.replica() as f64;
     let (peak, _silent) = roofline::precision_peak(hw, o.precision, lin);
@@ -737,17 +749,13 @@ pub fn solve(
             &mut lin,
         )?
     } else {
-        replica_profile(
-            model,
-            accelerator,
-            cal,
-            o,
-            &par,
-            lb,
+        let shape = StepShape {
+            par,
+            local_batch: lb,
             seq_len,
             efficiency,
-            &mut lin,
-        )?
+        };
+        replica_profile(model, accelerator, cal, o, &shape, &mut lin)?
     };
     let node = replica.profile.latency;
     let links = links(&fleet, accelerator, cal, &mut lin);
@@ -993,4 +1001,251 @@ pub fn outputs(res: &DistributedResult) -> Vec<(&'static str, Out)> {
         ("pp", count(res.parallelism.pp)),
         ("ep", count(res.parallelism.ep)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::load;
+    use crate::solvers::Param;
+
+    fn reg() -> Registry {
+        load::embedded().expect("embedded registry")
+    }
+
+    fn p(pairs: &[(&str, Param)]) -> Params {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn text(s: &str) -> Param {
+        Param::Text(s.into())
+    }
+
+    fn num(x: f64) -> Param {
+        Param::Number(x)
+    }
+
+    fn value(out: &SolveOutput, name: &str) -> f64 {
+        match out.get(name) {
+            Some(Out::Value(v)) => v.si,
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * b.abs()
+    }
+
+    #[test]
+    fn training_memory_worked_check() {
+        // Llama3_70B, TP8 PP4 DP32, B 1024, M 16 (GAS×4): 47.466 GB per GPU (fact sheet §7.1).
+        let reg = reg();
+        let model = reg.model("Llama3_70B").unwrap();
+        let mut lin = Lineage::new(SOLVER);
+        let o = TrainingMemoryOptions {
+            precision: Precision::Fp16,
+            batch_size: 1024.0,
+            seq_len: 2048.0,
+            strategy: mem::ActivationStrategy::Selective,
+            tp: 8.0,
+            pp: 4.0,
+            dp: 32.0,
+            ep: 1.0,
+            zero_stage: 0,
+            gradient_accumulation_steps: 4.0,
+            trainable_fraction: None,
+            sequence_parallel: true,
+        };
+        let m = training_memory(model, &reg.calibration, &o, &mut lin).unwrap();
+        assert_eq!(m.micro_batch, 8.0);
+        assert_eq!(m.layers_per_stage, 20.0);
+        assert!(close(m.total().value, 47_466_002_792.0));
+        assert!(lin.formulas.contains(&"training_memory"));
+    }
+
+    #[test]
+    fn non_dividing_decomposition_is_mlsysim_error() {
+        let reg = reg();
+        let err = run(
+            &reg,
+            &p(&[
+                ("model", text("Llama3_8B")),
+                ("fleet", text("Lab_64_H100")),
+                ("tp_size", num(3.0)),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Infeasible 4D Parallelism: TP(3) * PP(1) * EP(1) must divide total accelerators (64) exactly."
+        );
+        let err = run(
+            &reg,
+            &p(&[
+                ("model", text("Llama3_8B")),
+                ("fleet", text("Lab_64_H100")),
+                ("tp_size", num(8.0)),
+                ("pp_size", num(16.0)),
+            ]),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("TP(8) * PP(16) * EP(1)"));
+    }
+
+    #[test]
+    fn composed_fleet_equals_registry_fleet() {
+        let reg = reg();
+        let common = [
+            ("model", text("Llama3_8B")),
+            ("batch_size", num(256.0)),
+            ("tp_size", num(8.0)),
+        ];
+        let mut a = p(&common);
+        a.insert("fleet".into(), text("Lab_64_H100"));
+        let mut b = p(&common);
+        b.insert("node".into(), text("DGX_H100"));
+        b.insert("node_count".into(), num(8.0));
+        b.insert("fabric".into(), text("InfiniBand_HDR"));
+        let (a, b) = (run(&reg, &a).unwrap(), run(&reg, &b).unwrap());
+        assert_eq!(a.outputs, b.outputs);
+        assert!(b.lineage.inputs.iter().any(|(k, _)| k == "node_count"));
+    }
+
+    #[test]
+    fn bad_fleet_inputs_are_errors() {
+        let reg = reg();
+        let both = p(&[
+            ("model", text("Llama3_8B")),
+            ("fleet", text("Lab_64_H100")),
+            ("node", text("DGX_H100")),
+        ]);
+        assert!(run(&reg, &both)
+            .unwrap_err()
+            .to_string()
+            .contains("not both"));
+        let none = p(&[("model", text("Llama3_8B"))]);
+        assert!(run(&reg, &none)
+            .unwrap_err()
+            .to_string()
+            .contains("required"));
+        let partial = p(&[("model", text("Llama3_8B")), ("node", text("DGX_H100"))]);
+        assert!(run(&reg, &partial).is_err());
+        let unknown = p(&[("model", text("Llama3_8B")), ("fleet", text("Lab64"))]);
+        assert!(matches!(
+            run(&reg, &unknown),
+            Err(SolveError::UnknownKey { .. })
+        ));
+        let typo = p(&[
+            ("model", text("Llama3_8B")),
+            ("fleet", text("Lab_64_H100")),
+            ("tp", num(2.0)),
+        ]);
+        assert!(matches!(
+            run(&reg, &typo),
+            Err(SolveError::UnknownParam { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_options_are_errors() {
+        let reg = reg();
+        let base = [("model", text("Llama3_8B")), ("fleet", text("Lab_64_H100"))];
+        for (name, v) in [
+            ("tp_size", num(0.0)),
+            ("efficiency", num(1.5)),
+            ("overlap_efficiency", num(-0.1)),
+            ("zero_stage", num(4.0)),
+            ("congestion_factor", num(-1.0)),
+            ("precision", text("fp7")),
+            ("batch_size", num(2.5)),
+        ] {
+            let mut params = p(&base);
+            params.insert(name.into(), v);
+            assert!(run(&reg, &params).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn small_batch_warns_and_clamps() {
+        let reg = reg();
+        let out = run(
+            &reg,
+            &p(&[("model", text("Llama3_8B")), ("fleet", text("Lab_64_H100"))]),
+        )
+        .unwrap();
+        assert_eq!(out.warnings.len(), 1);
+        assert_eq!(value(&out, "dp"), 64.0);
+    }
+
+    #[test]
+    fn pipeline_bubble_uses_f_over_one_minus_f() {
+        let reg = reg();
+        let out = run(
+            &reg,
+            &p(&[
+                ("model", text("Llama3_70B")),
+                ("fleet", text("Training_1K")),
+                ("batch_size", num(1024.0)),
+                ("tp_size", num(8.0)),
+                ("pp_size", num(4.0)),
+                ("microbatch_count", num(16.0)),
+                ("v_stages", num(2.0)),
+            ]),
+        )
+        .unwrap();
+        let f = value(&out, "bubble_fraction");
+        assert!(close(f, 3.0 / 35.0));
+        let node = value(&out, "node_latency");
+        assert!(close(
+            value(&out, "pipeline_bubble_latency"),
+            node * 3.0 / 32.0
+        ));
+    }
+
+    #[test]
+    fn non_transformer_replica_path() {
+        // ResNet50 with TP2: the replica path with one token per sample and sharded fallback memory.
+        let reg = reg();
+        let out = run(
+            &reg,
+            &p(&[
+                ("model", text("ResNet50")),
+                ("fleet", text("Lab_64_H100")),
+                ("batch_size", num(4096.0)),
+                ("tp_size", num(2.0)),
+            ]),
+        )
+        .unwrap();
+        let w = 25_557_032.0 * 2.0;
+        assert!(close(
+            value(&out, "node_memory_footprint"),
+            (2.0 * w + 12.0 * w / 2.0) / 2.0
+        ));
+        assert_eq!(value(&out, "dp"), 32.0);
+        assert!(value(&out, "tp_communication_latency") > 0.0);
+    }
+
+    #[test]
+    fn overlap_hides_only_dp() {
+        let reg = reg();
+        let mut params = p(&[
+            ("model", text("Llama3_8B")),
+            ("fleet", text("Training_1K")),
+            ("batch_size", num(1024.0)),
+            ("tp_size", num(8.0)),
+        ]);
+        let plain = run(&reg, &params).unwrap();
+        params.insert("overlap_comm".into(), Param::Bool(true));
+        let overlapped = run(&reg, &params).unwrap();
+        let dp = value(&plain, "dp_communication_latency");
+        let saved = value(&plain, "step_latency_total") - value(&overlapped, "step_latency_total");
+        assert!(close(saved, dp * 0.85));
+        assert_eq!(
+            plain.get("communication_latency"),
+            overlapped.get("communication_latency")
+        );
+    }
 }
