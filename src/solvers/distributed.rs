@@ -444,6 +444,8 @@ fn decompose(total: u64, o: &DistributedOptions) -> Result<Parallelism, SolveErr
 
 /// Links of the fleet as the communication model sees them (one-way bandwidths).
 struct Links {
+    /// Accelerators per node (decides intra- vs inter-node placement).
+    accel_per_node: f64,
     intra_bw: Bandwidth,
     /// α of the accelerator's NVLink (or the calibrated NVLink default).
     intra_alpha: Time,
@@ -463,6 +465,7 @@ fn links(fleet: &FleetSpec, hw: &Hardware, cal: &Calibration, lin: &mut Lineage)
         None => lin.read(cal.default_fabric_latency),
     };
     Links {
+        accel_per_node: lin.read(node.accelerators_per_node),
         intra_bw: lin.read(node.intra_node_bw),
         intra_alpha,
         inter_bw: lin.read(fabric.bandwidth) / lin.read(fabric.oversubscription_ratio),
@@ -668,13 +671,12 @@ fn engine_profile(
 fn dp_allreduce(
     gradient: Information,
     par: &Parallelism,
-    accel_per_node: f64,
     l: &Links,
     cal: &Calibration,
     lin: &mut Lineage,
 ) -> Time {
     let dp = par.dp as f64;
-    let ranks_per_node = (accel_per_node / par.replica() as f64).floor().max(1.0);
+    let ranks_per_node = (l.accel_per_node / par.replica() as f64).floor().max(1.0);
     let nodes = (dp / ranks_per_node).ceil();
     if nodes <= 1.0 {
         lin.formula("ring_allreduce_time");
@@ -693,6 +695,70 @@ fn dp_allreduce(
             lin.read(cal.nvlink_latency),
             l.inter_alpha,
         )
+    }
+}
+
+/// Communication times of one step, after congestion and gradient accumulation.
+struct Collectives {
+    dp: Time,
+    tp: Time,
+    ep: Time,
+}
+
+/// DP gradient all-reduce, TP activation all-reduces and EP all-to-all of one step.
+fn collectives(
+    model: &Model,
+    cal: &Calibration,
+    o: &DistributedOptions,
+    step: &StepShape,
+    replica: &Replica,
+    links: &Links,
+    lin: &mut Lineage,
+) -> Collectives {
+    let par = step.par;
+    let zero = base::<Time>(0.0);
+    let mut t_dp = zero;
+    if par.dp > 1 {
+        let mut gradient = replica.weights / (par.tp * par.pp) as f64;
+        if o.is_lora {
+            gradient *= lin.read(cal.lora_gradient_fraction);
+        }
+        t_dp = dp_allreduce(gradient, &par, links, cal, lin);
+    }
+    let activation = if par.tp > 1 || par.ep > 1 {
+        let hidden = hidden_dim(model, cal, lin);
+        let b: Information = base(o.precision.bytes());
+        comm::activation_message(step.local_batch, step.seq_len, hidden, b)
+    } else {
+        base(0.0)
+    };
+    let mut t_tp = zero;
+    if par.tp > 1 {
+        lin.formula("tensor_parallel_allreduce_time");
+        let tp = par.tp as f64;
+        let layers = (replica.layers / par.pp as f64).ceil();
+        let (bw, alpha) = if tp <= links.accel_per_node {
+            (links.intra_bw, links.intra_alpha)
+        } else {
+            (links.inter_bw, links.inter_alpha)
+        };
+        t_tp = comm::tensor_parallel_allreduce_time(activation, tp, bw, alpha, layers);
+    }
+    let mut t_ep = zero;
+    if par.ep > 1 {
+        lin.formula("all_to_all_time");
+        let top_k = lin.read_opt(model.active_experts_per_token).unwrap_or(1.0);
+        let message = activation * (top_k * o.moe_routing_imbalance_factor);
+        t_ep = comm::all_to_all_time(message, par.ep as f64, links.inter_bw, links.inter_alpha);
+    }
+    let mut dp = t_dp * o.congestion_factor;
+    if o.gradient_accumulation_steps > 1 {
+        dp /= o.gradient_accumulation_steps as f64;
+    }
+    Collectives {
+        dp,
+        tp: t_tp * o.congestion_factor,
+        ep: t_ep * o.congestion_factor,
     }
 }
 
@@ -738,6 +804,12 @@ pub fn solve(
     let local_batch = (o.batch_size / par.dp).max(1);
     let lb = local_batch as f64;
 
+    let shape = StepShape {
+        par,
+        local_batch: lb,
+        seq_len,
+        efficiency,
+    };
     let replica = if !roofline::is_transformer(model) && par.replica() == 1 {
         engine_profile(
             model,
@@ -749,70 +821,16 @@ pub fn solve(
             &mut lin,
         )?
     } else {
-        let shape = StepShape {
-            par,
-            local_batch: lb,
-            seq_len,
-            efficiency,
-        };
         replica_profile(model, accelerator, cal, o, &shape, &mut lin)?
     };
     let node = replica.profile.latency;
     let links = links(&fleet, accelerator, cal, &mut lin);
-    let b: Information = base(o.precision.bytes());
+    let Collectives {
+        dp: t_dp,
+        tp: t_tp,
+        ep: t_ep,
+    } = collectives(model, cal, o, &shape, &replica, &links, &mut lin);
     let zero = base::<Time>(0.0);
-
-    let mut t_dp = zero;
-    if par.dp > 1 {
-        let mut gradient = replica.weights / (par.tp * par.pp) as f64;
-        if o.is_lora {
-            gradient *= lin.read(cal.lora_gradient_fraction);
-        }
-        t_dp = dp_allreduce(gradient, &par, accel_per_node, &links, cal, &mut lin);
-    }
-    let needs_activations = par.tp > 1 || par.ep > 1;
-    let hidden = if needs_activations {
-        hidden_dim(model, cal, &mut lin)
-    } else {
-        0.0
-    };
-    let activation = comm::activation_message(lb, seq_len, hidden, b);
-    let mut t_tp = zero;
-    if par.tp > 1 {
-        lin.formula("tensor_parallel_allreduce_time");
-        let tp = par.tp as f64;
-        let layers = (replica.layers / par.pp as f64).ceil();
-        t_tp = if tp <= accel_per_node {
-            comm::tensor_parallel_allreduce_time(
-                activation,
-                tp,
-                links.intra_bw,
-                links.intra_alpha,
-                layers,
-            )
-        } else {
-            comm::tensor_parallel_allreduce_time(
-                activation,
-                tp,
-                links.inter_bw,
-                links.inter_alpha,
-                layers,
-            )
-        };
-    }
-    let mut t_ep = zero;
-    if par.ep > 1 {
-        lin.formula("all_to_all_time");
-        let top_k = lin.read_opt(model.active_experts_per_token).unwrap_or(1.0);
-        let message = activation * (top_k * o.moe_routing_imbalance_factor);
-        t_ep = comm::all_to_all_time(message, par.ep as f64, links.inter_bw, links.inter_alpha);
-    }
-    t_dp *= o.congestion_factor;
-    t_tp *= o.congestion_factor;
-    t_ep *= o.congestion_factor;
-    if o.gradient_accumulation_steps > 1 {
-        t_dp /= o.gradient_accumulation_steps as f64;
-    }
 
     let (bubble_fraction, t_bubble) = if par.pp > 1 {
         lin.formula("pipeline_bubble_fraction");
