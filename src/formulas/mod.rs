@@ -46,7 +46,9 @@ pub fn catalog() -> Vec<&'static FormulaDef> {
 
 /// Looks a formula up by our name or its mlsysim name.
 pub fn find(name: &str) -> Option<&'static FormulaDef> {
-    catalog().into_iter().find(|f| f.name == name || f.mlsysim == name)
+    catalog()
+        .into_iter()
+        .find(|f| f.name == name || f.mlsysim == name)
 }
 
 /// Calls a formula by name with named parameters.
@@ -58,7 +60,11 @@ pub fn call(
         what: "formula".into(),
         message: format!(
             "unknown formula `{name}`; formulas: {}",
-            catalog().iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+            catalog()
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     })?;
     let reader = ParamReader::new(def.name, params, def.params)?;

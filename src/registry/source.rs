@@ -58,7 +58,10 @@ impl SourceKind {
 
     /// Whether this kind must carry a URL.
     pub fn needs_url(self) -> bool {
-        matches!(self, SourceKind::Datasheet | SourceKind::Literature | SourceKind::IndustryReport)
+        matches!(
+            self,
+            SourceKind::Datasheet | SourceKind::Literature | SourceKind::IndustryReport
+        )
     }
 
     /// Whether this kind must carry notes.

@@ -132,7 +132,10 @@ pub struct Lineage {
 impl Lineage {
     /// A lineage for `solver`.
     pub fn new(solver: &'static str) -> Lineage {
-        Lineage { solver, ..Lineage::default() }
+        Lineage {
+            solver,
+            ..Lineage::default()
+        }
     }
 
     /// Reads a sourced value, recording its leaf.
@@ -187,7 +190,10 @@ pub struct SolveOutput {
 impl SolveOutput {
     /// Looks up an output by name.
     pub fn get(&self, name: &str) -> Option<&Out> {
-        self.outputs.iter().find(|(n, _)| *n == name).map(|(_, o)| o)
+        self.outputs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, o)| o)
     }
 
     /// The output names.
@@ -264,7 +270,10 @@ impl<'a> ParamReader<'a> {
     }
 
     fn invalid(&self, name: &str, message: String) -> SolveError {
-        SolveError::Invalid { what: name.to_string(), message: format!("{}: {message}", self.solver) }
+        SolveError::Invalid {
+            what: name.to_string(),
+            message: format!("{}: {message}", self.solver),
+        }
     }
 
     /// A text parameter.
@@ -272,7 +281,9 @@ impl<'a> ParamReader<'a> {
         match self.params.get(name) {
             None => Ok(None),
             Some(Param::Text(s)) => Ok(Some(s.as_str())),
-            Some(other) => Err(self.invalid(name, format!("`{name}` must be a name, got {other:?}"))),
+            Some(other) => {
+                Err(self.invalid(name, format!("`{name}` must be a name, got {other:?}")))
+            }
         }
     }
 
@@ -293,7 +304,9 @@ impl<'a> ParamReader<'a> {
                 .filter(|v| v.dim.is_none())
                 .map(|v| Some(v.si))
                 .ok_or_else(|| self.invalid(name, format!("`{name}` must be a number, got `{s}`"))),
-            Some(other) => Err(self.invalid(name, format!("`{name}` must be a number, got {other:?}"))),
+            Some(other) => {
+                Err(self.invalid(name, format!("`{name}` must be a number, got {other:?}")))
+            }
         }
     }
 
@@ -302,7 +315,10 @@ impl<'a> ParamReader<'a> {
         match self.number(name)? {
             None => Ok(None),
             Some(x) if x >= 1.0 && x.fract() == 0.0 && x < 1e15 => Ok(Some(x as u64)),
-            Some(x) => Err(self.invalid(name, format!("`{name}` must be a whole number ≥ 1, got {x}"))),
+            Some(x) => Err(self.invalid(
+                name,
+                format!("`{name}` must be a whole number ≥ 1, got {x}"),
+            )),
         }
     }
 
@@ -311,7 +327,10 @@ impl<'a> ParamReader<'a> {
         match self.number(name)? {
             None => Ok(None),
             Some(x) if x >= 0.0 && x.fract() == 0.0 && x < 1e15 => Ok(Some(x as u64)),
-            Some(x) => Err(self.invalid(name, format!("`{name}` must be a whole number ≥ 0, got {x}"))),
+            Some(x) => Err(self.invalid(
+                name,
+                format!("`{name}` must be a whole number ≥ 0, got {x}"),
+            )),
         }
     }
 
@@ -325,13 +344,21 @@ impl<'a> ParamReader<'a> {
                 "false" | "no" => Ok(Some(false)),
                 _ => Err(self.invalid(name, format!("`{name}` must be true or false, got `{s}`"))),
             },
-            Some(other) => Err(self.invalid(name, format!("`{name}` must be true or false, got {other:?}"))),
+            Some(other) => Err(self.invalid(
+                name,
+                format!("`{name}` must be true or false, got {other:?}"),
+            )),
         }
     }
 
     /// A quantity of dimension `dim`. A bare number is read in `bare_unit` (mlsysim's `_s`, `_hours`
     /// parameters take plain numbers).
-    pub fn quantity(&self, name: &str, dim: Dim, bare_unit: &str) -> Result<Option<Value>, SolveError> {
+    pub fn quantity(
+        &self,
+        name: &str,
+        dim: Dim,
+        bare_unit: &str,
+    ) -> Result<Option<Value>, SolveError> {
         let v = match self.params.get(name) {
             None => return Ok(None),
             Some(Param::Quantity(v)) => *v,
@@ -347,7 +374,11 @@ impl<'a> ParamReader<'a> {
                 Ok(v) => v,
                 Err(e) => return Err(self.invalid(name, format!("`{name}`: {e}"))),
             },
-            Some(other) => return Err(self.invalid(name, format!("`{name}` must be a quantity, got {other:?}"))),
+            Some(other) => {
+                return Err(
+                    self.invalid(name, format!("`{name}` must be a quantity, got {other:?}"))
+                )
+            }
         };
         if v.dim != dim {
             return Err(self.invalid(

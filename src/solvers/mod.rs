@@ -18,8 +18,15 @@ pub use common::*;
 use crate::registry::Registry;
 
 /// The solver names accepted by [`run`] (`solve=` in directives, `eval <solver>`).
-pub const SOLVERS: [&str; 7] =
-    ["roofline", "serving", "distributed", "economics", "sustainability", "reliability", "scenario"];
+pub const SOLVERS: [&str; 7] = [
+    "roofline",
+    "serving",
+    "distributed",
+    "economics",
+    "sustainability",
+    "reliability",
+    "scenario",
+];
 
 /// Runs a solver by name.
 pub fn run(reg: &Registry, solver: &str, params: &Params) -> Result<SolveOutput, SolveError> {

@@ -85,7 +85,10 @@ impl Dim {
             (Dim::BANDWIDTH, "bandwidth (bytes/s)"),
             (Dim::OPERATIONS, "operations (FLOP)"),
             (Dim::COMPUTE_RATE, "compute rate (FLOP/s)"),
-            (Dim::ARITHMETIC_INTENSITY, "arithmetic intensity (FLOP/byte)"),
+            (
+                Dim::ARITHMETIC_INTENSITY,
+                "arithmetic intensity (FLOP/byte)",
+            ),
             (Dim::ENERGY, "energy"),
             (Dim::POWER, "power"),
             (Dim::CARBON_INTENSITY, "carbon intensity (mass/energy)"),

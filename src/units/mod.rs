@@ -29,7 +29,9 @@ mod tests {
         let peak: ComputeRate = parse_quantity("989 TFLOP/s").unwrap().typed().unwrap();
         let bw: Bandwidth = parse_quantity("3.35 TB/s").unwrap().typed().unwrap();
         let ridge: ArithmeticIntensity = peak / bw;
-        assert!((ridge.get::<arithmetic_intensity::flop_per_byte>() - 295.223_880_597).abs() < 1e-6);
+        assert!(
+            (ridge.get::<arithmetic_intensity::flop_per_byte>() - 295.223_880_597).abs() < 1e-6
+        );
         let e: Energy = parse_quantity("1287 MWh").unwrap().typed().unwrap();
         let ci: CarbonIntensity = parse_quantity("429 g/kWh").unwrap().typed().unwrap();
         let m: Mass = e * ci;

@@ -30,7 +30,10 @@ pub struct Unit {
 
 impl Unit {
     /// The dimensionless unit 1.
-    pub const ONE: Unit = Unit { factor: 1.0, dim: Dim::NONE };
+    pub const ONE: Unit = Unit {
+        factor: 1.0,
+        dim: Dim::NONE,
+    };
 }
 
 /// Parses a unit expression made of table atoms joined by `/`, `*`, `·` or spaces, with optional
@@ -89,7 +92,9 @@ pub fn parse_unit(expr: &str) -> Result<Unit, UnitError> {
                             break;
                         }
                     }
-                    exp = num.parse().map_err(|_| UnitError::Malformed(expr.to_string()))?;
+                    exp = num
+                        .parse()
+                        .map_err(|_| UnitError::Malformed(expr.to_string()))?;
                 }
                 if dividing {
                     exp = -exp;
@@ -138,9 +143,11 @@ pub fn parse_quantity(s: &str) -> Result<Value, UnitError> {
             !(c.is_ascii_digit()
                 || c == '.'
                 || c == '_'
-                || ((c == '+' || c == '-') && (i == 0 || matches!(t.as_bytes()[i - 1], b'e' | b'E')))
+                || ((c == '+' || c == '-')
+                    && (i == 0 || matches!(t.as_bytes()[i - 1], b'e' | b'E')))
                 || ((c == 'e' || c == 'E')
-                    && t[i + 1..].starts_with(|n: char| n.is_ascii_digit() || n == '-' || n == '+')
+                    && t[i + 1..]
+                        .starts_with(|n: char| n.is_ascii_digit() || n == '-' || n == '+')
                     && i > 0))
         })
         .map(|(i, _)| i)
@@ -165,7 +172,10 @@ mod tests {
 
     #[test]
     fn decimal_and_binary_prefixes() {
-        assert!(close(parse_quantity("80 GiB").unwrap().si, 85_899_345_920.0));
+        assert!(close(
+            parse_quantity("80 GiB").unwrap().si,
+            85_899_345_920.0
+        ));
         assert!(close(parse_quantity("1 KB").unwrap().si, 1000.0));
         assert!(close(parse_quantity("1 KiB").unwrap().si, 1024.0));
         assert!(close(parse_quantity("3.35 TB/s").unwrap().si, 3.35e12));
@@ -185,19 +195,34 @@ mod tests {
         assert!(close(ci.si, 20e-3 / 3.6e6));
         let price = parse_quantity("0.12 $/kWh").unwrap();
         assert_eq!(price.dim, Dim::ENERGY_PRICE);
-        assert_eq!(parse_quantity("989 TFLOP/s").unwrap().dim, Dim::COMPUTE_RATE);
-        assert_eq!(parse_quantity("295 FLOP/byte").unwrap().dim, Dim::ARITHMETIC_INTENSITY);
+        assert_eq!(
+            parse_quantity("989 TFLOP/s").unwrap().dim,
+            Dim::COMPUTE_RATE
+        );
+        assert_eq!(
+            parse_quantity("295 FLOP/byte").unwrap().dim,
+            Dim::ARITHMETIC_INTENSITY
+        );
         assert_eq!(parse_quantity("10 1/s").unwrap().dim, Dim::FREQUENCY);
     }
 
     #[test]
     fn numbers_and_errors() {
         assert_eq!(parse_quantity("1e-3").unwrap().si, 1e-3);
-        assert_eq!(parse_quantity("6.4e-5 TFLOP/s").unwrap().dim, Dim::COMPUTE_RATE);
+        assert_eq!(
+            parse_quantity("6.4e-5 TFLOP/s").unwrap().dim,
+            Dim::COMPUTE_RATE
+        );
         assert_eq!(parse_quantity("25_000 USD").unwrap().si, 25000.0);
         assert_eq!(parse_quantity("$25,000").unwrap().dim, Dim::CURRENCY);
-        assert!(matches!(parse_quantity("3 furlongs"), Err(UnitError::UnknownUnit(_))));
-        assert!(matches!(parse_quantity("abc GB"), Err(UnitError::BadNumber(_))));
+        assert!(matches!(
+            parse_quantity("3 furlongs"),
+            Err(UnitError::UnknownUnit(_))
+        ));
+        assert!(matches!(
+            parse_quantity("abc GB"),
+            Err(UnitError::BadNumber(_))
+        ));
         assert!(matches!(parse_unit("GB/"), Err(UnitError::Malformed(_))));
         assert_eq!(parse_unit("m^3").unwrap().dim, Dim::VOLUME);
     }

@@ -14,7 +14,11 @@ pub struct UnitDef {
 }
 
 const fn u(symbol: &'static str, factor: f64, dim: Dim) -> UnitDef {
-    UnitDef { symbol, factor, dim }
+    UnitDef {
+        symbol,
+        factor,
+        dim,
+    }
 }
 
 const KWH: f64 = 3.6e6;

@@ -22,7 +22,10 @@ impl Value {
 
     /// A dimensionless number.
     pub const fn number(x: f64) -> Value {
-        Value { si: x, dim: Dim::NONE }
+        Value {
+            si: x,
+            dim: Dim::NONE,
+        }
     }
 
     /// Multiplies the magnitude by a plain factor.
@@ -34,7 +37,10 @@ impl Value {
     pub fn in_unit(self, unit: &str) -> Result<f64, ConvertError> {
         let u = parse_unit(unit).map_err(ConvertError::Unit)?;
         if u.dim != self.dim {
-            return Err(ConvertError::Dimension { have: self.dim, want: u.dim });
+            return Err(ConvertError::Dimension {
+                have: self.dim,
+                want: u.dim,
+            });
         }
         Ok(self.si / u.factor)
     }
@@ -42,7 +48,10 @@ impl Value {
     /// Converts into a typed quantity, checking the dimension.
     pub fn typed<Q: Typed>(self) -> Result<Q, ConvertError> {
         if self.dim != Q::DIM {
-            return Err(ConvertError::Dimension { have: self.dim, want: Q::DIM });
+            return Err(ConvertError::Dimension {
+                have: self.dim,
+                want: Q::DIM,
+            });
         }
         Ok(Q::from_base(self.si))
     }
