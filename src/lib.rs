@@ -4,7 +4,11 @@
 #[macro_use]
 extern crate uom;
 
+pub mod cli;
+pub mod diag;
+pub mod eval;
 pub mod formulas;
 pub mod registry;
 pub mod solvers;
 pub mod units;
+pub mod zoo;

@@ -1,5 +1,5 @@
 //! The `mlsysim-book` command line; all logic lives in the library.
 
 fn main() {
-    println!("mlsysim-book: under construction");
+    std::process::exit(mlsysim_book::cli::main());
 }

@@ -2,7 +2,9 @@
 //! Solvers take a `&Calibration` instead of hard-coding numbers, so every default is sourced.
 
 use super::types::Sourced;
+use crate::units::Value;
 use crate::units::*;
+use std::collections::BTreeMap;
 
 /// Sourced constants used inside solver formulas.
 #[derive(Clone, Debug)]
@@ -59,4 +61,80 @@ pub struct Calibration {
     pub nic_mttf: Sourced<Time>,
     /// PSU MTTF.
     pub psu_mttf: Sourced<Time>,
+}
+
+fn q<T: Typed>(
+    c: &BTreeMap<String, Sourced<Value>>,
+    name: &'static str,
+    missing: &mut Vec<(&'static str, String)>,
+) -> Sourced<T> {
+    super::build::typed_constant::<T>(c, name).unwrap_or_else(|| {
+        missing.push((name, format!("a quantity of {}", T::DIM.name())));
+        Sourced {
+            v: T::from_base(f64::NAN),
+            leaf: 0,
+        }
+    })
+}
+
+fn num(
+    c: &BTreeMap<String, Sourced<Value>>,
+    name: &'static str,
+    missing: &mut Vec<(&'static str, String)>,
+) -> Sourced<f64> {
+    match c.get(name) {
+        Some(s) if s.v.dim.is_none() => Sourced {
+            v: s.v.si,
+            leaf: s.leaf,
+        },
+        _ => {
+            missing.push((name, "a dimensionless number".to_string()));
+            Sourced {
+                v: f64::NAN,
+                leaf: 0,
+            }
+        }
+    }
+}
+
+/// Reads the calibration from the registry's constants; lists every missing constant.
+pub(super) fn from_constants(
+    c: &BTreeMap<String, Sourced<Value>>,
+    text: &BTreeMap<String, Sourced<String>>,
+) -> Result<Calibration, Vec<(&'static str, String)>> {
+    let mut missing = Vec::new();
+    let _ = text;
+    let cal = Calibration {
+        framework_layer_tax: q::<Time>(c, "framework_layer_tax", &mut missing),
+        energy_idle_fraction: num(c, "energy_idle_fraction", &mut missing),
+        energy_dynamic_fraction: num(c, "energy_dynamic_fraction", &mut missing),
+        fallback_pcie_bandwidth: q::<Bandwidth>(c, "fallback_pcie_bandwidth", &mut missing),
+        optimizer_bytes_adam: q::<Information>(c, "optimizer_bytes_adam", &mut missing),
+        activation_io_fraction: num(c, "activation_io_fraction", &mut missing),
+        comm_buffer_fraction: num(c, "comm_buffer_fraction", &mut missing),
+        lora_gradient_fraction: num(c, "lora_gradient_fraction", &mut missing),
+        electricity_price: q::<EnergyPrice>(c, "electricity_price", &mut missing),
+        annual_maintenance_ratio: num(c, "annual_maintenance_ratio", &mut missing),
+        amortization_period: q::<Time>(c, "amortization_period", &mut missing),
+        infrastructure_multiplier: num(c, "infrastructure_multiplier", &mut missing),
+        nvlink_latency: q::<Time>(c, "nvlink_latency", &mut missing),
+        default_fabric_latency: q::<Time>(c, "default_fabric_latency", &mut missing),
+        default_pue: num(c, "default_pue", &mut missing),
+        default_tdp: q::<Power>(c, "default_tdp", &mut missing),
+        default_efficiency: num(c, "default_efficiency", &mut missing),
+        overlap_efficiency: num(c, "overlap_efficiency", &mut missing),
+        default_checkpoint_time: q::<Time>(c, "default_checkpoint_time", &mut missing),
+        default_recovery_time: q::<Time>(c, "default_recovery_time", &mut missing),
+        default_network_bandwidth: q::<Bandwidth>(c, "default_network_bandwidth", &mut missing),
+        draft_acceptance_rate: num(c, "draft_acceptance_rate", &mut missing),
+        speculative_gamma: num(c, "speculative_gamma", &mut missing),
+        gpu_mttf: q::<Time>(c, "gpu_mttf", &mut missing),
+        nic_mttf: q::<Time>(c, "nic_mttf", &mut missing),
+        psu_mttf: q::<Time>(c, "psu_mttf", &mut missing),
+    };
+    if missing.is_empty() {
+        Ok(cal)
+    } else {
+        Err(missing)
+    }
 }

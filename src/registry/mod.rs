@@ -1,6 +1,7 @@
 //! The vetted registry: TOML files of hardware, models, grids, systems, scenarios and constants,
 //! each value with a unit and a source, loaded into typed entries.
 
+mod build;
 pub mod calibration;
 pub mod load;
 pub mod schema;
