@@ -119,6 +119,37 @@ fn eval_energy_from_power(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, S
     )])
 }
 
+fn eval_it_energy(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let e = it_energy(
+        arg(r, "power", "W")?,
+        num(r, "n_devices")?,
+        arg(r, "duration", "h")?,
+    );
+    Ok(vec![("it_energy", q(e))])
+}
+
+fn eval_facility_energy(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    Ok(vec![(
+        "total_energy",
+        q(facility_energy(arg(r, "it_energy", "kWh")?, num(r, "pue")?)),
+    )])
+}
+
+fn eval_embodied(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let m = embodied_carbon(arg(r, "per_device", "kg")?, num(r, "n_devices")?);
+    Ok(vec![("embodied_carbon", q(m))])
+}
+
+fn eval_energy_cost(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    Ok(vec![(
+        "cost",
+        q(energy_cost(
+            arg(r, "energy", "kWh")?,
+            arg(r, "price", "USD/kWh")?,
+        )),
+    )])
+}
+
 fn eval_carbon_from_energy(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let m = carbon_from_energy(
         arg(r, "energy", "kWh")?,
@@ -195,6 +226,42 @@ pub static ENERGY_FROM_POWER: FormulaDef = FormulaDef {
     eval: eval_energy_from_power,
 };
 
+/// IT energy of `SustainabilityModel`.
+pub static IT_ENERGY: FormulaDef = FormulaDef {
+    name: "it_energy",
+    mlsysim: "SustainabilityModel.it_energy_kwh",
+    equation: "E_IT = P_dev·N·t",
+    params: &["power", "n_devices", "duration"],
+    eval: eval_it_energy,
+};
+
+/// Facility energy of `SustainabilityModel`.
+pub static FACILITY_ENERGY: FormulaDef = FormulaDef {
+    name: "facility_energy",
+    mlsysim: "SustainabilityModel.total_energy_kwh",
+    equation: "E = E_IT·PUE",
+    params: &["it_energy", "pue"],
+    eval: eval_facility_energy,
+};
+
+/// Embodied carbon of `SustainabilityModel`.
+pub static EMBODIED_CARBON: FormulaDef = FormulaDef {
+    name: "embodied_carbon",
+    mlsysim: "SustainabilityModel.embodied_carbon_kg",
+    equation: "m = m_device·N",
+    params: &["per_device", "n_devices"],
+    eval: eval_embodied,
+};
+
+/// Energy OpEx of `EconomicsModel`.
+pub static ENERGY_COST: FormulaDef = FormulaDef {
+    name: "energy_cost",
+    mlsysim: "EconomicsModel.opex_energy_usd",
+    equation: "C = E·price",
+    params: &["energy", "price"],
+    eval: eval_energy_cost,
+};
+
 /// `carbon_from_energy`.
 pub static CARBON_FROM_ENERGY: FormulaDef = FormulaDef {
     name: "carbon_from_energy",
@@ -251,7 +318,11 @@ pub const CATALOG: &[&FormulaDef] = &[
     &FLEET_TCO,
     &DEVICE_POWER,
     &ENERGY_FROM_POWER,
+    &IT_ENERGY,
+    &FACILITY_ENERGY,
     &CARBON_FROM_ENERGY,
+    &EMBODIED_CARBON,
+    &ENERGY_COST,
     &WATER_USAGE,
     &CAPEX,
     &MAINTENANCE,

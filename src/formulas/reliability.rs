@@ -103,27 +103,58 @@ pub(super) fn num(r: &ParamReader, name: &str) -> Result<f64, SolveError> {
     r.number(name)?.ok_or_else(|| missing(name))
 }
 
-/// A number argument that must be positive (`> 0`).
-pub(super) fn positive(name: &str, x: f64) -> Result<f64, SolveError> {
-    if x > 0.0 {
-        Ok(x)
+/// A float written as Python prints it (`1.0`, `0.25`, `inf`), for mlsysim's messages.
+pub fn py_float(x: f64) -> String {
+    if x.is_infinite() {
+        if x > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if x.fract() == 0.0 && x.abs() < 1e16 {
+        format!("{x:.1}")
     } else {
-        Err(SolveError::Invalid {
-            what: name.to_string(),
-            message: format!("{name} must be positive, got {x}"),
-        })
+        format!("{x}")
     }
 }
 
-/// A number argument that must lie in `[lo, hi]`.
-pub(super) fn in_range(name: &str, x: f64, lo: f64, hi: f64) -> Result<f64, SolveError> {
+fn invalid(name: &str, message: String) -> SolveError {
+    SolveError::Invalid {
+        what: name.to_string(),
+        message,
+    }
+}
+
+/// `x > 0`, else mlsysim's "`name` must be positive, got x".
+pub fn positive(name: &str, x: f64) -> Result<f64, SolveError> {
+    if x > 0.0 {
+        Ok(x)
+    } else {
+        Err(invalid(
+            name,
+            format!("{name} must be positive, got {}", py_float(x)),
+        ))
+    }
+}
+
+/// `x ≥ 0`, else mlsysim's "`name` must be non-negative, got x".
+pub fn nonnegative(name: &str, x: f64) -> Result<f64, SolveError> {
+    if x >= 0.0 {
+        Ok(x)
+    } else {
+        Err(invalid(
+            name,
+            format!("{name} must be non-negative, got {}", py_float(x)),
+        ))
+    }
+}
+
+/// `lo ≤ x ≤ hi`, else mlsysim's "`name` must be in [lo, hi], got x".
+pub fn in_range(name: &str, x: f64, lo: f64, hi: f64) -> Result<f64, SolveError> {
     if (lo..=hi).contains(&x) {
         Ok(x)
     } else {
-        Err(SolveError::Invalid {
-            what: name.to_string(),
-            message: format!("{name} must be in [{lo}, {hi}], got {x}"),
-        })
+        let (lo, hi, x) = (py_float(lo), py_float(hi), py_float(x));
+        Err(invalid(
+            name,
+            format!("{name} must be in [{lo}, {hi}], got {x}"),
+        ))
     }
 }
 
