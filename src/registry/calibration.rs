@@ -57,6 +57,16 @@ pub struct Calibration {
     pub speculative_gamma: Sourced<f64>,
     /// GPU MTTF.
     pub gpu_mttf: Sourced<Time>,
+    /// Default sequence length for single-node and distributed training memory (`seq_len=2048`).
+    pub default_seq_len: Sourced<f64>,
+    /// LoRA adapter rank r used for the trainable fraction 2·r·d·4L/P (`lora_rank=16`).
+    pub lora_rank: Sourced<f64>,
+    /// Extra memory of LoRA on a non-transformer workload, as a fraction of weights (footprint 1.1·W).
+    pub lora_memory_overhead: Sourced<f64>,
+    /// Hidden dimension assumed when a transformer gives none (4096).
+    pub fallback_hidden_dim: Sourced<f64>,
+    /// Attention heads assumed when a transformer gives none (32).
+    pub fallback_heads: Sourced<f64>,
     /// NIC MTTF.
     pub nic_mttf: Sourced<Time>,
     /// PSU MTTF.
@@ -130,6 +140,11 @@ pub(super) fn from_constants(
         draft_acceptance_rate: num(c, "draft_acceptance_rate", &mut missing),
         speculative_gamma: num(c, "speculative_gamma", &mut missing),
         gpu_mttf: q::<Time>(c, "gpu_mttf", &mut missing),
+        default_seq_len: num(c, "default_seq_len", &mut missing),
+        lora_rank: num(c, "lora_rank", &mut missing),
+        lora_memory_overhead: num(c, "lora_memory_overhead", &mut missing),
+        fallback_hidden_dim: num(c, "fallback_hidden_dim", &mut missing),
+        fallback_heads: num(c, "fallback_heads", &mut missing),
         nic_mttf: q::<Time>(c, "nic_mttf", &mut missing),
         psu_mttf: q::<Time>(c, "psu_mttf", &mut missing),
         default_grid: text
