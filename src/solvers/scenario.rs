@@ -269,8 +269,9 @@ fn performance(
         }
     };
     let ok = sla.is_none_or(|s| latency <= s);
+    // Rounded to 1e-9 ms so binary noise does not show ("10 ms", not "10.000000000000002 ms").
     let target_text = sla.map_or("N/A".to_string(), |s| {
-        format!("{} ms", s.get::<time::millisecond>())
+        format!("{} ms", (s.get::<time::millisecond>() * 1e9).round() / 1e9)
     });
     let summary = format!(
         "Latency: {:.2} ms (Target: {target_text})",
@@ -336,6 +337,7 @@ pub fn evaluate(
     opts: &ScenarioOptions,
 ) -> Result<ScenarioResult, SolveError> {
     let mut lin = Lineage::new(SOLVER);
+    lin.input("scenario", &scenario.key);
     lin.input("batch_size", opts.batch_size);
     lin.input("precision", opts.precision.key());
     let hw = target.hardware();
