@@ -90,8 +90,7 @@ pub fn plain_number(x: f64) -> String {
     if (1e-4..1e15).contains(&a) {
         format!("{v}")
     } else {
-        let s = format!("{v:e}");
-        s.replace("e", "e")
+        format!("{v:e}")
     }
 }
 

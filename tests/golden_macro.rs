@@ -153,10 +153,10 @@ fn check(outputs: &[(&str, Out)], warnings: &[String], case: &Json) -> Vec<Strin
     errs
 }
 
-fn run_case(
-    reg: &Registry,
-    case: &Json,
-) -> Option<Result<(Vec<(&'static str, Out)>, Vec<String>), String>> {
+/// Outputs and warnings of one case.
+type CaseOutput = (Vec<(&'static str, Out)>, Vec<String>);
+
+fn run_case(reg: &Registry, case: &Json) -> Option<Result<CaseOutput, String>> {
     let solver = case["solver"].as_str().unwrap();
     let p = || params(&case["inputs"]);
     if let Some((_, ours)) = SOLVERS.iter().find(|(g, _)| *g == solver) {

@@ -36,7 +36,16 @@ pub struct BookFile {
 }
 
 /// Folders a build never reads: renderer outputs, caches, VCS data.
-const SKIPPED: [&str; 8] = ["_build", "_site", "_book", "_freeze", "target", "node_modules", "book", "_mlsysim"];
+const SKIPPED: [&str; 8] = [
+    "_build",
+    "_site",
+    "_book",
+    "_freeze",
+    "target",
+    "node_modules",
+    "book",
+    "_mlsysim",
+];
 
 /// Every file under `book`, sorted by path, skipping hidden entries, renderer output folders and `out`.
 pub fn discover(book: &Path, out: &Path) -> Result<Vec<BookFile>, String> {
@@ -45,30 +54,41 @@ pub fn discover(book: &Path, out: &Path) -> Result<Vec<BookFile>, String> {
     }
     let out_abs = out.canonicalize().ok();
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(book).sort_by_file_name().into_iter().filter_entry(|e| {
-        if e.depth() == 0 {
-            return true;
-        }
-        let name = e.file_name().to_string_lossy();
-        if name.starts_with('.') {
-            return false;
-        }
-        if e.file_type().is_dir() && e.depth() == 1 && SKIPPED.contains(&name.as_ref()) {
-            return false;
-        }
-        match (&out_abs, e.path().canonicalize()) {
-            (Some(o), Ok(p)) => &p != o,
-            _ => true,
-        }
-    });
+    let walker = walkdir::WalkDir::new(book)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                return false;
+            }
+            if e.file_type().is_dir() && e.depth() == 1 && SKIPPED.contains(&name.as_ref()) {
+                return false;
+            }
+            match (&out_abs, e.path().canonicalize()) {
+                (Some(o), Ok(p)) => &p != o,
+                _ => true,
+            }
+        });
     for entry in walker {
         let entry = entry.map_err(|e| format!("{}: {e}", book.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(book).map_err(|e| e.to_string())?;
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        files.push(BookFile { kind: FileKind::of(entry.path()), path: entry.path().to_path_buf(), rel });
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        files.push(BookFile {
+            kind: FileKind::of(entry.path()),
+            path: entry.path().to_path_buf(),
+            rel,
+        });
     }
     Ok(files)
 }

@@ -15,18 +15,27 @@ pub fn is_safe_relative(rel: &str) -> bool {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().to_string());
+    let name = out
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().to_string());
     out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
 }
 
 /// Refuses to replace a folder that is not an earlier build (a user's folder, the book itself).
 pub fn check_replaceable(out: &Path, book: &Path) -> Result<(), String> {
-    let (Ok(o), Ok(b)) = (out.canonicalize(), book.canonicalize()) else { return Ok(()) };
+    let (Ok(o), Ok(b)) = (out.canonicalize(), book.canonicalize()) else {
+        return Ok(());
+    };
     if b.starts_with(&o) {
-        return Err(format!("{}: the output folder would contain the book itself; choose another --out", out.display()));
+        return Err(format!(
+            "{}: the output folder would contain the book itself; choose another --out",
+            out.display()
+        ));
     }
     if o.is_dir() {
-        let non_empty = std::fs::read_dir(&o).map(|mut d| d.next().is_some()).unwrap_or(false);
+        let non_empty = std::fs::read_dir(&o)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
         if non_empty && !o.join(MANIFEST).is_file() {
             return Err(format!(
                 "{}: exists and was not written by mlsysim-book (no {MANIFEST}); refusing to replace it",
@@ -49,7 +58,9 @@ pub fn write_tree(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), String>
     let result = (|| {
         for (rel, bytes) in files {
             if !is_safe_relative(rel) {
-                return Err(format!("refusing to write `{rel}` outside the output folder"));
+                return Err(format!(
+                    "refusing to write `{rel}` outside the output folder"
+                ));
             }
             let p = tmp.join(rel);
             if let Some(d) = p.parent() {

@@ -27,7 +27,13 @@ fn did_you_mean(v: Vec<String>) -> String {
     if v.is_empty() {
         String::new()
     } else {
-        format!("; did you mean {}?", v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            "; did you mean {}?",
+            v.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 
@@ -44,21 +50,34 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
     let field = parts.next();
     let Some(spec) = schema::namespace(ns) else {
         let names = schema::NAMESPACES.iter().map(|n| n.name);
-        return Err(format!("unknown registry namespace `{ns}`{}", did_you_mean(closest(ns, names))));
+        return Err(format!(
+            "unknown registry namespace `{ns}`{}",
+            did_you_mean(closest(ns, names))
+        ));
     };
     let Some(key) = key else {
-        return Err(format!("`{path}` names a namespace, not a value: write `{ns}.KEY.FIELD`"));
+        return Err(format!(
+            "`{path}` names a namespace, not a value: write `{ns}.KEY.FIELD`"
+        ));
     };
     let Some(entries) = reg.entries.get(ns) else {
         return Err(format!("the registry has no {ns} entries"));
     };
     let Some(entry) = entries.get(key) else {
-        return Err(format!("unknown {ns} key `{key}`{}", did_you_mean(closest(key, entries.keys().map(String::as_str)))));
+        return Err(format!(
+            "unknown {ns} key `{key}`{}",
+            did_you_mean(closest(key, entries.keys().map(String::as_str)))
+        ));
     };
     let field = match (ns, field) {
         ("constants", None) => "value",
         (_, Some(f)) => f,
-        (_, None) => return Err(format!("`{path}` names an entry, not a value: add a field, e.g. `{path}.{}`", entry.fields.first().map_or("name", |(p, _)| p.as_str()))),
+        (_, None) => {
+            return Err(format!(
+                "`{path}` names an entry, not a value: add a field, e.g. `{path}.{}`",
+                entry.fields.first().map_or("name", |(p, _)| p.as_str())
+            ))
+        }
     };
     match field_value(reg, ns, key, field) {
         Some(FieldValue::Quantity(value, leaves)) => Ok(Resolved { value, leaves }),
@@ -68,9 +87,14 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
             names.extend(derived_fields(ns));
             let known = spec.field(field).is_some();
             if known {
-                Err(format!("{ns} entry `{key}` has no `{field}` value in the registry"))
+                Err(format!(
+                    "{ns} entry `{key}` has no `{field}` value in the registry"
+                ))
             } else {
-                Err(format!("unknown field `{field}` of {ns}.{key}{}", did_you_mean(closest(field, names.into_iter()))))
+                Err(format!(
+                    "unknown field `{field}` of {ns}.{key}{}",
+                    did_you_mean(closest(field, names.into_iter()))
+                ))
             }
         }
     }

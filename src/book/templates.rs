@@ -53,7 +53,10 @@ impl Templates {
 
     /// Renders a template with a serializable context.
     pub fn render<S: serde::Serialize>(&self, name: &str, ctx: S) -> Result<String, String> {
-        let t = self.env.get_template(name).map_err(|e| format!("template {name}: {e}"))?;
+        let t = self
+            .env
+            .get_template(name)
+            .map_err(|e| format!("template {name}: {e}"))?;
         t.render(minijinja::value::Serde(&ctx))
             .map_err(|e| format!("template {name}: {e:#}"))
     }

@@ -14,6 +14,9 @@ pub mod scaling;
 
 use crate::solvers::{Out, ParamReader, SolveError};
 
+/// Evaluates a formula on named parameters.
+pub type FormulaFn = fn(&ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError>;
+
 /// A formula callable by name.
 pub struct FormulaDef {
     /// Our name (`ring_allreduce_time`).
@@ -25,7 +28,7 @@ pub struct FormulaDef {
     /// Parameter names, in mlsysim's order.
     pub params: &'static [&'static str],
     /// Evaluates the formula on named parameters; returns named outputs.
-    pub eval: fn(&ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError>,
+    pub eval: FormulaFn,
 }
 
 /// Every formula of the library.

@@ -49,6 +49,7 @@ impl Dim {
     pub const VELOCITY: Dim = Dim([1, 0, -1, 0, 0, 0]);
 
     /// Product of two dimensions.
+    #[allow(clippy::should_implement_trait)]
     pub fn mul(self, o: Dim) -> Dim {
         let mut r = self.0;
         for (a, b) in r.iter_mut().zip(o.0) {
@@ -58,6 +59,7 @@ impl Dim {
     }
 
     /// Quotient of two dimensions.
+    #[allow(clippy::should_implement_trait)]
     pub fn div(self, o: Dim) -> Dim {
         self.mul(o.powi(-1))
     }
@@ -127,5 +129,19 @@ impl fmt::Display for Dim {
             }
         }
         Ok(())
+    }
+}
+
+impl std::ops::Mul for Dim {
+    type Output = Dim;
+    fn mul(self, o: Dim) -> Dim {
+        Dim::mul(self, o)
+    }
+}
+
+impl std::ops::Div for Dim {
+    type Output = Dim;
+    fn div(self, o: Dim) -> Dim {
+        Dim::div(self, o)
     }
 }
