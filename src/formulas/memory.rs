@@ -249,6 +249,14 @@ fn bytes_param(r: &ParamReader, name: &str) -> Result<Information, SolveError> {
     Ok(super::performance::opt_qty(r, name, "B")?.unwrap_or(base(2.0)))
 }
 
+/// KV heads, named `n_kv_heads` or (as mlsysim's signature does) `n_heads`.
+fn kv_heads(r: &ParamReader) -> Result<f64, SolveError> {
+    match r.number("n_heads")? {
+        Some(h) => Ok(h),
+        None => req_number(r, "n_kv_heads"),
+    }
+}
+
 fn eval_kv(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let b = match super::performance::opt_qty::<Information>(r, "kv_precision_bytes", "B")? {
         Some(b) => b,
@@ -256,7 +264,7 @@ fn eval_kv(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     };
     let kv = kv_cache_size(
         req_number(r, "n_layers")?,
-        req_number(r, "n_kv_heads")?,
+        kv_heads(r)?,
         req_number(r, "head_dim")?,
         req_number(r, "seq_len")?,
         req_number(r, "batch_size")?,
@@ -280,7 +288,7 @@ fn eval_mla(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
 fn eval_paged(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let g = PagedKv {
         layers: req_number(r, "n_layers")?,
-        kv_heads: req_number(r, "n_kv_heads")?,
+        kv_heads: kv_heads(r)?,
         head_dim: req_number(r, "head_dim")?,
         page_tokens: r.number("page_size_tokens")?.unwrap_or(16.0),
     };
@@ -292,7 +300,7 @@ fn eval_paged(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     );
     Ok(vec![
         ("kv_cache", Out::Value(size.value())),
-        ("fragmentation", Out::number(frag)),
+        ("frag_pct", Out::number(frag)),
     ])
 }
 
@@ -328,6 +336,7 @@ pub static KV_CACHE: FormulaDef = FormulaDef {
     params: &[
         "n_layers",
         "n_kv_heads",
+        "n_heads",
         "head_dim",
         "seq_len",
         "batch_size",
@@ -361,6 +370,7 @@ pub static PAGED_KV_CACHE: FormulaDef = FormulaDef {
     params: &[
         "n_layers",
         "n_kv_heads",
+        "n_heads",
         "head_dim",
         "seq_len",
         "batch_size",

@@ -340,7 +340,10 @@ fn eval_prefill(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError>
         r.number("hidden_dim")?,
         r.bool("causal")?.unwrap_or(true),
     );
-    Ok(vec![("flops", Out::Value(f.value()))])
+    Ok(vec![
+        ("flops", Out::Value(f.value())),
+        ("prefill_flops", Out::Value(f.value())),
+    ])
 }
 
 fn eval_speculative(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
