@@ -25,39 +25,124 @@ fn counts_match_mlsysim() {
     assert_eq!(r.fleets.len(), 18);
     let tier = |t: &str| r.hardware.values().filter(|h| h.tier == t).count();
     assert_eq!(
-        [tier("Cloud"), tier("Workstation"), tier("Mobile"), tier("Edge"), tier("Tiny")],
+        [
+            tier("Cloud"),
+            tier("Workstation"),
+            tier("Mobile"),
+            tier("Edge"),
+            tier("Tiny")
+        ],
         [31, 3, 4, 8, 6]
     );
-    let lighthouse: Vec<&str> =
-        r.scenarios.values().filter(|s| s.lighthouse).map(|s| s.key.as_str()).collect();
-    assert_eq!(lighthouse, ["AutonomousVehicle", "FrontierTraining", "LocalTraining", "SmartDoorbell"]);
+    let lighthouse: Vec<&str> = r
+        .scenarios
+        .values()
+        .filter(|s| s.lighthouse)
+        .map(|s| s.key.as_str())
+        .collect();
+    assert_eq!(
+        lighthouse,
+        [
+            "AutonomousVehicle",
+            "FrontierTraining",
+            "LocalTraining",
+            "SmartDoorbell"
+        ]
+    );
 }
 
 #[test]
 fn spot_values_match_the_reference() {
     let r = reg();
     let h100 = r.hardware("H100").unwrap();
-    assert!(close(h100.compute.peak_flops.v.get::<compute_rate::teraflop_per_second>(), 989.0, 1e-12));
-    assert!(close(h100.bandwidth().v.get::<bandwidth::terabyte_per_second>(), 3.35, 1e-12));
-    assert!(close(h100.capacity().v.get::<information::gigabyte>(), 85.899_345_92, 1e-12));
-    assert!(close(h100.capacity().v.get::<information::gibibyte>(), 80.0, 1e-12));
-    assert!(close(h100.tdp.unwrap().v.get::<power::watt>(), 700.0, 1e-12));
+    assert!(close(
+        h100.compute
+            .peak_flops
+            .v
+            .get::<compute_rate::teraflop_per_second>(),
+        989.0,
+        1e-12
+    ));
+    assert!(close(
+        h100.bandwidth().v.get::<bandwidth::terabyte_per_second>(),
+        3.35,
+        1e-12
+    ));
+    assert!(close(
+        h100.capacity().v.get::<information::gigabyte>(),
+        85.899_345_92,
+        1e-12
+    ));
+    assert!(close(
+        h100.capacity().v.get::<information::gibibyte>(),
+        80.0,
+        1e-12
+    ));
+    assert!(close(
+        h100.tdp.unwrap().v.get::<power::watt>(),
+        700.0,
+        1e-12
+    ));
     let ridge: ArithmeticIntensity = h100.compute.peak_flops.v / h100.bandwidth().v;
-    assert!(close(ridge.get::<arithmetic_intensity::flop_per_byte>(), 295.223_880_597, 1e-9));
+    assert!(close(
+        ridge.get::<arithmetic_intensity::flop_per_byte>(),
+        295.223_880_597,
+        1e-9
+    ));
     let a100 = r.hardware("A100").unwrap();
-    assert!(close(a100.bandwidth().v.get::<bandwidth::gigabyte_per_second>(), 2039.0, 1e-12));
+    assert!(close(
+        a100.bandwidth().v.get::<bandwidth::gigabyte_per_second>(),
+        2039.0,
+        1e-12
+    ));
     let quebec = r.grid("Quebec").unwrap();
-    assert!(close(quebec.carbon_intensity.v.get::<carbon_intensity::gram_per_kilowatt_hour>(), 20.0, 1e-12));
+    assert!(close(
+        quebec
+            .carbon_intensity
+            .v
+            .get::<carbon_intensity::gram_per_kilowatt_hour>(),
+        20.0,
+        1e-12
+    ));
     assert_eq!(quebec.pue.v, 1.06);
     assert_eq!(r.fleet("Frontier_8K").unwrap().total_accelerators(), 8192.0);
-    assert_eq!(r.fleet("Mega_100K").unwrap().total_accelerators(), 100_000.0);
+    assert_eq!(
+        r.fleet("Mega_100K").unwrap().total_accelerators(),
+        100_000.0
+    );
     let llama = r.model("Llama3_8B").unwrap();
     assert_eq!(llama.parameters.unwrap().v, 8.03e9);
     assert_eq!(llama.kv_heads.unwrap().v, 8.0);
-    assert!(close(r.model("ResNet50").unwrap().inference_flops.unwrap().v.get::<operations::gigaflop>(), 8.2, 1e-12));
+    assert!(close(
+        r.model("ResNet50")
+            .unwrap()
+            .inference_flops
+            .unwrap()
+            .v
+            .get::<operations::gigaflop>(),
+        8.2,
+        1e-12
+    ));
     let esp = r.hardware("ESP32_S3").unwrap();
-    assert!(close(esp.sram.as_ref().unwrap().capacity.unwrap().v.get::<information::kibibyte>(), 520.0, 1e-12));
-    assert!(close(r.calibration.electricity_price.v.get::<energy_price::dollar_per_kilowatt_hour>(), 0.12, 1e-12));
+    assert!(close(
+        esp.sram
+            .as_ref()
+            .unwrap()
+            .capacity
+            .unwrap()
+            .v
+            .get::<information::kibibyte>(),
+        520.0,
+        1e-12
+    ));
+    assert!(close(
+        r.calibration
+            .electricity_price
+            .v
+            .get::<energy_price::dollar_per_kilowatt_hour>(),
+        0.12,
+        1e-12
+    ));
 }
 
 #[test]
@@ -65,9 +150,19 @@ fn every_value_has_a_unit_of_the_right_dimension_and_a_known_source() {
     let r = reg();
     assert!(r.leaves.len() > 1000);
     for leaf in &r.leaves {
-        assert!(r.sources.contains_key(&leaf.source), "{} cites unknown source {}", leaf.path(), leaf.source);
-        let spec = schema::namespace(leaf.namespace).unwrap().field(&leaf.field).unwrap();
-        if let (schema::Kind::Qty(d) | schema::Kind::QtyMap(d), LeafValue::Quantity(v)) = (spec.kind, &leaf.value) {
+        assert!(
+            r.sources.contains_key(&leaf.source),
+            "{} cites unknown source {}",
+            leaf.path(),
+            leaf.source
+        );
+        let spec = schema::namespace(leaf.namespace)
+            .unwrap()
+            .field(&leaf.field)
+            .unwrap();
+        if let (schema::Kind::Qty(d) | schema::Kind::QtyMap(d), LeafValue::Quantity(v)) =
+            (spec.kind, &leaf.value)
+        {
             assert_eq!(v.dim, d, "{}", leaf.path());
             assert!(!leaf.unit.is_empty(), "{} has no unit", leaf.path());
         }
@@ -101,7 +196,9 @@ fn a_field_can_override_its_entry_source() {
 fn bad_registry_is_rejected_with_every_problem_located() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bad-registry");
     let err = load::load_dir(std::path::Path::new(dir)).unwrap_err();
-    let text = err.to_string().replace(env!("CARGO_MANIFEST_DIR"), "[ROOT]");
+    let text = err
+        .to_string()
+        .replace(env!("CARGO_MANIFEST_DIR"), "[ROOT]");
     let firsts: Vec<&str> = text.lines().filter(|l| l.contains(": error: ")).collect();
     let expect = [
         "fleets.toml:3:8: error: fleets entry `Lab`: `node` names unknown nodes key `DGX_H10`",
@@ -115,7 +212,10 @@ fn bad_registry_is_rejected_with_every_problem_located() {
         "sources/main.toml:17:2: error: estimate source `vague-estimate` requires `notes`",
     ];
     for e in expect {
-        assert!(firsts.iter().any(|l| l.ends_with(e)), "missing `{e}` in:\n{text}");
+        assert!(
+            firsts.iter().any(|l| l.ends_with(e)),
+            "missing `{e}` in:\n{text}"
+        );
     }
     insta::assert_snapshot!("bad_registry", text);
 }
@@ -130,6 +230,12 @@ fn cli_refuses_a_bad_registry_with_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("tests/fixtures/bad-registry/hardware/cloud/Widget.toml:10:14: error:"), "{err}");
-    assert!(err.contains("error: the registry has 10 problem(s)"), "{err}");
+    assert!(
+        err.contains("tests/fixtures/bad-registry/hardware/cloud/Widget.toml:10:14: error:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: the registry has 10 problem(s)"),
+        "{err}"
+    );
 }

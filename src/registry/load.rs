@@ -85,13 +85,17 @@ pub fn load_dir(dir: &Path) -> Result<Registry, Diagnostics> {
 /// Loads a registry from in-memory files. `root` prefixes file names in diagnostics.
 pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagnostics> {
     let mut ld = Loader {
+        index: crate::diag::LineIndex::new(""),
+        index_of: None,
+        file_shown: String::new(),
         root: root.trim_end_matches('/').to_string(),
         diags: Vec::new(),
         leaves: Vec::new(),
     };
+    let results = files.iter().map(|f| (f, DeTable::parse(&f.text)));
     let mut parsed = Vec::new();
-    for file in files {
-        match DeTable::parse(&file.text) {
+    for (file, result) in results {
+        match result {
             Ok(t) => parsed.push((file, t)),
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
@@ -106,7 +110,7 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
         }
     }
     let mut sources = BTreeMap::new();
-    let mut source_sites: Vec<(String, String, std::ops::Range<usize>, String)> = Vec::new();
+    let mut source_sites: Vec<SourceSite> = Vec::new();
     let mut entries: BTreeMap<&'static str, BTreeMap<String, Entry>> = BTreeMap::new();
     let mut entry_sites: BTreeMap<(&'static str, String), String> = BTreeMap::new();
     for (file, table) in &parsed {
@@ -173,11 +177,15 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
         }
     }
     // Sources named by entries and fields must exist.
-    for (file, text, span, id) in &source_sites {
+    for (rel, span, id) in &source_sites {
         if !sources.contains_key(id) {
             let help = super::closest(id, sources.keys().map(String::as_str));
+            let text = files
+                .iter()
+                .find(|f| &f.path == rel)
+                .map_or("", |f| f.text.as_str());
             let mut d = Diagnostic::at(
-                file,
+                &ld.shown(rel),
                 text,
                 span.clone(),
                 format!("unknown source id `{id}`"),
@@ -196,6 +204,9 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
     super::build::build(sources, leaves, entries, &ld.root)
 }
 
+/// Where an entry or field names a source: file, span, id.
+type SourceSite = (String, std::ops::Range<usize>, String);
+
 fn classify(path: &str) -> Option<(&'static NamespaceSpec, bool)> {
     schema::NAMESPACES.iter().find_map(|ns| match ns.layout {
         Layout::FilePerEntry(dir) => path.starts_with(&format!("{dir}/")).then_some((ns, true)),
@@ -205,6 +216,9 @@ fn classify(path: &str) -> Option<(&'static NamespaceSpec, bool)> {
 }
 
 struct Loader {
+    index: crate::diag::LineIndex,
+    index_of: Option<String>,
+    file_shown: String,
     root: String,
     diags: Vec<Diagnostic>,
     leaves: Vec<Leaf>,
@@ -378,19 +392,14 @@ impl Loader {
         key_span: std::ops::Range<usize>,
         file: &RegistryFile,
         table: &DeTable,
-        source_sites: &mut Vec<(String, String, std::ops::Range<usize>, String)>,
+        source_sites: &mut Vec<SourceSite>,
     ) -> Entry {
         let mut entry = Entry::default();
         match table.iter().find(|(k, _)| k.get_ref() == "source") {
             Some((_, v)) => match v.get_ref() {
                 DeValue::String(s) => {
                     entry.source = s.to_string();
-                    source_sites.push((
-                        self.shown(&file.path),
-                        file.text.clone(),
-                        v.span(),
-                        s.to_string(),
-                    ));
+                    source_sites.push((file.path.clone(), v.span(), s.to_string()));
                 }
                 _ => {
                     self.err(file, v.span(), "`source` must be a source id string".into());
@@ -455,7 +464,7 @@ impl Loader {
         entry_source: &str,
         entry: &mut Entry,
         seen: &mut Vec<String>,
-        source_sites: &mut Vec<(String, String, std::ops::Range<usize>, String)>,
+        source_sites: &mut Vec<SourceSite>,
     ) {
         for (k, v) in table {
             let name = k.get_ref().to_string();
@@ -482,12 +491,7 @@ impl Loader {
                             "source" => match iv.get_ref() {
                                 DeValue::String(s) => {
                                     src = s.to_string();
-                                    source_sites.push((
-                                        self.shown(&file.path),
-                                        file.text.clone(),
-                                        iv.span(),
-                                        src.clone(),
-                                    ));
+                                    source_sites.push((file.path.clone(), iv.span(), src.clone()));
                                 }
                                 _ => {
                                     self.err(
@@ -673,7 +677,12 @@ impl Loader {
                 return;
             }
         };
-        let (line, column) = crate::diag::line_col(&file.text, span.start);
+        if self.index_of.as_deref() != Some(file.path.as_str()) {
+            self.index = crate::diag::LineIndex::new(&file.text);
+            self.index_of = Some(file.path.clone());
+            self.file_shown = self.shown(&file.path);
+        }
+        let (line, column) = self.index.line_col(&file.text, span.start);
         let id = self.leaves.len() as u32;
         self.leaves.push(Leaf {
             namespace: ns.name,
@@ -682,7 +691,7 @@ impl Loader {
             value,
             unit,
             source: source.to_string(),
-            file: self.shown(&file.path),
+            file: self.file_shown.clone(),
             line,
             column,
         });

@@ -1,0 +1,226 @@
+//! Golden cases of mlsysim 0.3.0 for `DistributedModel` and the collective / pipeline physics
+//! formulas, from `tests/data/golden.json` (or the file named by `MLSYSIM_GOLDEN`).
+
+use mlsysim_book::registry::{load, Registry};
+use mlsysim_book::solvers::{distributed, Out, Param, Params, SolveError};
+use mlsysim_book::units::{parse_quantity, parse_unit, Value};
+use serde_json::Value as Json;
+
+const REL_TOL: f64 = 1e-9;
+
+/// Physics cases this file owns (id prefix `physics/<name>/`).
+const PHYSICS: &[&str] = &[
+    "ring_allreduce",
+    "hierarchical_allreduce",
+    "all_to_all",
+    "tree_allreduce",
+    "pipeline_bubble",
+];
+
+fn golden() -> Json {
+    let path = std::env::var("MLSYSIM_GOLDEN")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/golden.json").into());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {path}: {e}"))
+}
+
+fn cases<'a>(g: &'a Json, keep: impl Fn(&Json) -> bool + 'a) -> impl Iterator<Item = &'a Json> {
+    g["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .filter(move |c| keep(c))
+}
+
+fn registry() -> Registry {
+    load::embedded().unwrap_or_else(|d| panic!("embedded registry: {d:?}"))
+}
+
+/// `"Models.Language.Llama3_8B"` → `Llama3_8B`.
+fn key(path: &str) -> String {
+    path.rsplit('.').next().unwrap_or(path).to_string()
+}
+
+/// A golden input value as a solver parameter.
+fn param(v: &Json) -> Param {
+    match v {
+        Json::Bool(b) => Param::Bool(*b),
+        Json::Number(n) => Param::Number(n.as_f64().expect("number")),
+        Json::String(s) if s.contains('.') && s.starts_with(char::is_uppercase) => {
+            Param::Text(key(s))
+        }
+        Json::String(s) => Param::Text(s.clone()),
+        Json::Object(o) if o.contains_key("value") && o.contains_key("unit") => {
+            let q = format!("{} {}", o["value"], o["unit"].as_str().expect("unit"));
+            Param::Quantity(parse_quantity(&q).unwrap_or_else(|e| panic!("{q}: {e}")))
+        }
+        other => panic!("unsupported golden input {other}"),
+    }
+}
+
+/// Golden inputs → params; a composed fleet becomes `node`, `node_count` and `fabric`.
+fn params(inputs: &Json) -> Params {
+    let mut p = Params::new();
+    for (name, v) in inputs.as_object().expect("inputs") {
+        match v {
+            Json::Object(o) if o.contains_key("compose") => {
+                assert_eq!(o["compose"], "Fleet(node, count, fabric)", "{name}");
+                p.insert("node".into(), param(&o["node"]));
+                p.insert("node_count".into(), param(&o["count"]));
+                p.insert("fabric".into(), param(&o["fabric"]));
+            }
+            _ => {
+                p.insert(name.clone(), param(v));
+            }
+        }
+    }
+    p
+}
+
+/// Compares one output; returns a description of the mismatch.
+fn check(name: &str, expected: &Json, got: Option<&Out>) -> Option<String> {
+    let got = match got {
+        Some(o) => o,
+        None => return Some(format!("{name}: missing output")),
+    };
+    if expected.is_null() {
+        return (got != &Out::Missing).then(|| format!("{name}: expected null, got {got:?}"));
+    }
+    let unit = expected["unit"].as_str().expect("unit");
+    let value = &expected["value"];
+    match (unit, got) {
+        ("label", Out::Label(l)) => {
+            (value.as_str() != Some(l)).then(|| format!("{name}: expected {value}, got {l}"))
+        }
+        ("bool", Out::Bool(b)) => {
+            (value.as_bool() != Some(*b)).then(|| format!("{name}: expected {value}, got {b}"))
+        }
+        (_, Out::Value(Value { si, dim })) => {
+            let u = parse_unit(unit).unwrap_or_else(|e| panic!("{unit}: {e}"));
+            let want = match value {
+                Json::String(s) => s.parse::<f64>().expect("inf/nan") * u.factor,
+                v => v.as_f64().expect("number") * u.factor,
+            };
+            if u.dim != *dim {
+                return Some(format!("{name}: dimension {dim}, expected {}", u.dim));
+            }
+            let ok = if want.is_finite() {
+                (si - want).abs() <= REL_TOL * want.abs().max(f64::MIN_POSITIVE)
+            } else {
+                si == &want || (want.is_nan() && si.is_nan())
+            };
+            (!ok).then(|| {
+                format!(
+                    "{name}: expected {want}, got {si} (rel {:e})",
+                    (si - want) / want
+                )
+            })
+        }
+        (_, other) => Some(format!("{name}: expected {unit} {value}, got {other:?}")),
+    }
+}
+
+fn report(failures: Vec<String>, n: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {n} golden cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(n > 0, "no golden cases found");
+}
+
+#[test]
+fn golden_distributed_model() {
+    let g = golden();
+    let reg = registry();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for case in cases(&g, |c| c["solver"] == "DistributedModel") {
+        n += 1;
+        let id = case["id"].as_str().unwrap_or("?");
+        let res = distributed::run(&reg, &params(&case["inputs"]));
+        if let Some(err) = case.get("error").and_then(Json::as_str) {
+            let want = err.strip_prefix("ValueError: ").unwrap_or(err);
+            match res {
+                Err(SolveError::Invalid { message, .. }) if message == want => {}
+                Err(e) => failures.push(format!("{id}: error `{e}`, expected `{want}`")),
+                Ok(_) => failures.push(format!("{id}: no error, expected `{want}`")),
+            }
+            continue;
+        }
+        let out = match res {
+            Ok(o) => o,
+            Err(e) => {
+                failures.push(format!("{id}: {e}"));
+                continue;
+            }
+        };
+        let expected = case["outputs"].as_object().expect("outputs");
+        let mut bad: Vec<String> = expected
+            .iter()
+            .filter_map(|(name, v)| check(name, v, out.get(name)))
+            .collect();
+        let extra: Vec<&str> = out
+            .names()
+            .into_iter()
+            .filter(|n| !expected.contains_key(*n))
+            .collect();
+        if !extra.is_empty() {
+            bad.push(format!("outputs not in the golden case: {extra:?}"));
+        }
+        let warnings: Vec<&str> = case["warnings"]
+            .as_array()
+            .map(|w| w.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_default();
+        if warnings != out.warnings {
+            bad.push(format!(
+                "warnings {:?}, expected {warnings:?}",
+                out.warnings
+            ));
+        }
+        if !bad.is_empty() {
+            failures.push(format!("{id}:\n  {}", bad.join("\n  ")));
+        }
+    }
+    report(failures, n);
+}
+
+#[test]
+fn golden_collective_physics() {
+    let g = golden();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    let owned = |c: &Json| {
+        c["solver"] == "physics"
+            && PHYSICS.iter().any(|p| {
+                c["id"]
+                    .as_str()
+                    .is_some_and(|id| id.starts_with(&format!("physics/{p}/")))
+            })
+    };
+    for case in cases(&g, owned) {
+        n += 1;
+        let id = case["id"].as_str().unwrap_or("?");
+        let call = case["call"].as_str().expect("call");
+        let name = call.split('(').next().unwrap_or(call).trim();
+        let out = match mlsysim_book::formulas::call(name, &params(&case["inputs"])) {
+            Ok(o) => o,
+            Err(e) => {
+                failures.push(format!("{id}: {e}"));
+                continue;
+            }
+        };
+        let get = |n: &str| out.iter().find(|(k, _)| *k == n).map(|(_, o)| o);
+        let bad: Vec<String> = case["outputs"]
+            .as_object()
+            .expect("outputs")
+            .iter()
+            .filter_map(|(k, v)| check(k, v, get(k)))
+            .collect();
+        if !bad.is_empty() {
+            failures.push(format!("{id}:\n  {}", bad.join("\n  ")));
+        }
+    }
+    report(failures, n);
+}
