@@ -133,10 +133,26 @@ fn check_case(reg: &Registry, case: &Json) -> Result<(), String> {
     let solver = case["solver"].as_str().unwrap_or("");
     let call = case["call"].as_str().unwrap_or("");
     let result: Result<(Vec<(&'static str, Out)>, Vec<String>), SolveError> = match solver {
-        "SingleNodeModel" => {
-            solvers::run(reg, "roofline", &params).map(|o| (o.outputs, o.warnings))
+        "SingleNodeModel" | "ServingModel" => {
+            let name = if solver == "ServingModel" {
+                "serving"
+            } else {
+                "roofline"
+            };
+            solvers::run(reg, name, &params).map(|o| {
+                let unknown: Vec<_> = o
+                    .lineage
+                    .formulas
+                    .iter()
+                    .filter(|f| mlsysim_book::formulas::find(f).is_none())
+                    .collect();
+                assert!(
+                    unknown.is_empty(),
+                    "lineage names unknown formulas {unknown:?}"
+                );
+                (o.outputs, o.warnings)
+            })
         }
-        "ServingModel" => solvers::run(reg, "serving", &params).map(|o| (o.outputs, o.warnings)),
         _ => {
             let name = call.split('(').next().unwrap_or(call).trim();
             mlsysim_book::formulas::call(name, &params).map(|o| (o, Vec::new()))

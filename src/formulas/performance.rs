@@ -360,6 +360,79 @@ fn eval_speculative(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveEr
     )])
 }
 
+fn eval_compute_time(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let eta = r.number("efficiency")?.unwrap_or(1.0);
+    let t = compute_time(
+        req_qty(r, "ops", "FLOP")?,
+        req_qty(r, "peak_flops", "FLOP/s")?,
+        eta,
+    );
+    Ok(vec![("time", Out::Value(t.value()))])
+}
+
+fn eval_transfer_time(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let t = transfer_time(req_qty(r, "bytes", "B")?, req_qty(r, "bandwidth", "B/s")?);
+    Ok(vec![("time", Out::Value(t.value()))])
+}
+
+fn eval_memory_traffic(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let b = roofline_memory_traffic(
+        req_qty(r, "weights", "B")?,
+        req_number(r, "batch_size")?,
+        req_number(r, "activation_io_fraction")?,
+    );
+    Ok(vec![("bytes", Out::Value(b.value()))])
+}
+
+fn eval_overhead(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let t = framework_overhead(
+        req_qty(r, "dispatch_tax", "ms")?,
+        req_number(r, "layers")?,
+        req_qty(r, "layer_tax", "ms")?,
+        r.bool("is_training")?.unwrap_or(false),
+    );
+    Ok(vec![("overhead", Out::Value(t.value()))])
+}
+
+fn eval_utilization(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let u = flops_utilization(
+        req_qty(r, "ops", "FLOP")?,
+        req_qty(r, "latency", "s")?,
+        req_qty(r, "peak_flops", "FLOP/s")?,
+    );
+    Ok(vec![("utilization", Out::number(u))])
+}
+
+fn eval_energy(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let e = energy_per_batch(
+        req_qty(r, "tdp", "W")?,
+        req_number(r, "idle_fraction")?,
+        req_number(r, "dynamic_fraction")?,
+        req_number(r, "utilization")?,
+        req_qty(r, "latency", "s")?,
+    );
+    Ok(vec![("energy", Out::Value(e.value()))])
+}
+
+fn eval_decode(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let n = r.number("n_tokens")?.unwrap_or(1.0);
+    let f = decode_flops(req_number(r, "n_params")?) * n;
+    Ok(vec![("flops", Out::Value(f.value()))])
+}
+
+fn eval_serving_prefill(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let g = AttentionGeometry {
+        layers: req_number(r, "n_layers")?,
+        heads: req_number(r, "n_heads")?,
+        head_dim: req_number(r, "head_dim")?,
+    };
+    let seq = req_number(r, "seq_len")?;
+    let new = r.number("new_tokens")?.unwrap_or(seq);
+    let batch = r.number("batch_size")?.unwrap_or(1.0);
+    let f = serving_prefill_flops(req_number(r, "n_params")?, new, seq, batch, g);
+    Ok(vec![("flops", Out::Value(f.value()))])
+}
+
 /// `calc_bottleneck`.
 pub static BOTTLENECK: FormulaDef = FormulaDef {
     name: "bottleneck",
@@ -414,6 +487,92 @@ pub static SPECULATIVE_TOKENS: FormulaDef = FormulaDef {
     eval: eval_speculative,
 };
 
+/// Compute time (`Engine.solve`, `dTime` for one device).
+pub static COMPUTE_TIME: FormulaDef = FormulaDef {
+    name: "compute_time",
+    mlsysim: "compute_time",
+    equation: "T = ops / (F·η)",
+    params: &["ops", "peak_flops", "efficiency"],
+    eval: eval_compute_time,
+};
+
+/// Transfer time (memory streaming, KV transfer).
+pub static TRANSFER_TIME: FormulaDef = FormulaDef {
+    name: "transfer_time",
+    mlsysim: "transfer_time",
+    equation: "T = bytes / BW",
+    params: &["bytes", "bandwidth"],
+    eval: eval_transfer_time,
+};
+
+/// Engine memory traffic with the activation I/O heuristic.
+pub static ROOFLINE_MEMORY_TRAFFIC: FormulaDef = FormulaDef {
+    name: "roofline_memory_traffic",
+    mlsysim: "Engine.solve memory traffic",
+    equation: "bytes = W + f·W·B (f = 0.1: activation I/O per sample)",
+    params: &["weights", "batch_size", "activation_io_fraction"],
+    eval: eval_memory_traffic,
+};
+
+/// Dispatch tax plus per-layer framework tax.
+pub static FRAMEWORK_OVERHEAD: FormulaDef = FormulaDef {
+    name: "framework_overhead",
+    mlsysim: "Engine.solve overhead",
+    equation: "T = dispatch_tax + L·tax·(3 if training else 1)",
+    params: &["dispatch_tax", "layers", "layer_tax", "is_training"],
+    eval: eval_overhead,
+};
+
+/// MFU/HFU.
+pub static FLOPS_UTILIZATION: FormulaDef = FormulaDef {
+    name: "flops_utilization",
+    mlsysim: "Engine.solve mfu/hfu",
+    equation: "U = clamp01(ops / latency / F)",
+    params: &["ops", "latency", "peak_flops"],
+    eval: eval_utilization,
+};
+
+/// Energy-proportional energy of one batch.
+pub static ENERGY_PER_BATCH: FormulaDef = FormulaDef {
+    name: "energy_per_batch",
+    mlsysim: "Engine.solve energy",
+    equation: "E = TDP·(idle + dynamic·U)·t",
+    params: &[
+        "tdp",
+        "idle_fraction",
+        "dynamic_fraction",
+        "utilization",
+        "latency",
+    ],
+    eval: eval_energy,
+};
+
+/// `calc_transformer_decode_flops`.
+pub static DECODE_FLOPS: FormulaDef = FormulaDef {
+    name: "transformer_decode_flops",
+    mlsysim: "calc_transformer_decode_flops",
+    equation: "FLOPs = 2·P·n",
+    params: &["n_params", "n_tokens"],
+    eval: eval_decode,
+};
+
+/// ServingModel prefill FLOPs.
+pub static SERVING_PREFILL_FLOPS: FormulaDef = FormulaDef {
+    name: "serving_prefill_flops",
+    mlsysim: "ServingModel.solve prefill",
+    equation: "FLOPs = 2·P·n·B + 4·L·H·d_h·n·S·B",
+    params: &[
+        "n_params",
+        "new_tokens",
+        "seq_len",
+        "batch_size",
+        "n_layers",
+        "n_heads",
+        "head_dim",
+    ],
+    eval: eval_serving_prefill,
+};
+
 /// The formulas of this module, callable by name.
 pub const CATALOG: &[&FormulaDef] = &[
     &BOTTLENECK,
@@ -422,6 +581,14 @@ pub const CATALOG: &[&FormulaDef] = &[
     &AMDAHL,
     &PREFILL_FLOPS,
     &SPECULATIVE_TOKENS,
+    &COMPUTE_TIME,
+    &TRANSFER_TIME,
+    &ROOFLINE_MEMORY_TRAFFIC,
+    &FRAMEWORK_OVERHEAD,
+    &FLOPS_UTILIZATION,
+    &ENERGY_PER_BATCH,
+    &DECODE_FLOPS,
+    &SERVING_PREFILL_FLOPS,
 ];
 
 #[cfg(test)]

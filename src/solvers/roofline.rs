@@ -194,6 +194,9 @@ pub fn lower(
     })?;
     lineage.formula("model_memory");
     let mut weights = mem::model_weights(p, b);
+    if flops.is_none() {
+        lineage.formula("transformer_decode_flops");
+    }
     let decode = perf::decode_flops;
     let ops = match model.model_type {
         ModelType::Cnn => flops.ok_or_else(|| {

@@ -251,6 +251,7 @@ fn prefill(
     lin: &mut Lineage,
 ) -> Prefill {
     lin.formula("serving_prefill_flops");
+    lin.formula("compute_time");
     let (seq, batch) = (o.seq_len as f64, o.batch_size as f64);
     let new_tokens = o.seq_len.saturating_sub(o.cached_prefix_len).max(1);
     let flops = perf::serving_prefill_flops(p, new_tokens as f64, seq, batch, g);
@@ -323,7 +324,7 @@ pub fn solve(
     let mut ttft = pre.time;
     let decode_hw = match sys.decode {
         Some(d) => {
-            lin.formula("kv_transfer_time");
+            lin.formula("transfer_time");
             ttft += perf::transfer_time(kv, net);
             d
         }
@@ -332,7 +333,7 @@ pub fn solve(
 
     // Decode: stream weights + KV per step, plus the per-layer framework tax.
     lin.formula("model_memory");
-    lin.formula("decode_step_time");
+    lin.formula("transfer_time");
     let weights = lower(model, o.precision, &mut lin)?.weights;
     let bw = lin.read(decode_hw.bandwidth());
     let layers = lin.read_opt(model.layers).ok_or_else(|| {
