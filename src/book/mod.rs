@@ -2,4 +2,5 @@
 
 pub mod files;
 pub mod output;
+pub mod paths;
 pub mod templates;

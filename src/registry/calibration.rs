@@ -71,6 +71,8 @@ pub struct Calibration {
     pub nic_mttf: Sourced<Time>,
     /// PSU MTTF.
     pub psu_mttf: Sourced<Time>,
+    /// Grid key used when neither a datacenter nor a region is known (mlsysim: `US_Avg`).
+    pub default_grid: String,
 }
 
 fn q<T: Typed>(
@@ -113,7 +115,6 @@ pub(super) fn from_constants(
     text: &BTreeMap<String, Sourced<String>>,
 ) -> Result<Calibration, Vec<(&'static str, String)>> {
     let mut missing = Vec::new();
-    let _ = text;
     let cal = Calibration {
         framework_layer_tax: q::<Time>(c, "framework_layer_tax", &mut missing),
         energy_idle_fraction: num(c, "energy_idle_fraction", &mut missing),
@@ -146,6 +147,13 @@ pub(super) fn from_constants(
         fallback_heads: num(c, "fallback_heads", &mut missing),
         nic_mttf: q::<Time>(c, "nic_mttf", &mut missing),
         psu_mttf: q::<Time>(c, "psu_mttf", &mut missing),
+        default_grid: text
+            .get("default_grid")
+            .map(|s| s.v.clone())
+            .unwrap_or_else(|| {
+                missing.push(("default_grid", "a grid key (text)".to_string()));
+                String::new()
+            }),
     };
     if missing.is_empty() {
         Ok(cal)

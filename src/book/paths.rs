@@ -1,0 +1,77 @@
+//! Registry paths in directives: `hardware.H100.memory.bandwidth`, derived fields
+//! (`hardware.H100.ridge_point`, `fleets.X.total_accelerators`) and constants (`constants.name`).
+
+use crate::registry::{closest, schema, Registry};
+use crate::units::Value;
+use crate::zoo::{field_value, FieldValue};
+
+/// A registry path resolved to a value and the leaves it rests on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved {
+    /// The value.
+    pub value: Value,
+    /// The registry leaves behind it.
+    pub leaves: Vec<u32>,
+}
+
+/// Derived fields per namespace.
+pub fn derived_fields(ns: &str) -> &'static [&'static str] {
+    match ns {
+        "hardware" => &["ridge_point"],
+        "fleets" => &["total_accelerators"],
+        _ => &[],
+    }
+}
+
+fn did_you_mean(v: Vec<String>) -> String {
+    if v.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", v.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+    }
+}
+
+/// Whether the first segment of a dotted name is a registry namespace.
+pub fn is_namespace(first: &str) -> bool {
+    schema::namespace(first).is_some()
+}
+
+/// Resolves a full registry path to a quantity. Errors name the closest existing names.
+pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
+    let mut parts = path.splitn(3, '.');
+    let ns = parts.next().unwrap_or("");
+    let key = parts.next();
+    let field = parts.next();
+    let Some(spec) = schema::namespace(ns) else {
+        let names = schema::NAMESPACES.iter().map(|n| n.name);
+        return Err(format!("unknown registry namespace `{ns}`{}", did_you_mean(closest(ns, names))));
+    };
+    let Some(key) = key else {
+        return Err(format!("`{path}` names a namespace, not a value: write `{ns}.KEY.FIELD`"));
+    };
+    let Some(entries) = reg.entries.get(ns) else {
+        return Err(format!("the registry has no {ns} entries"));
+    };
+    let Some(entry) = entries.get(key) else {
+        return Err(format!("unknown {ns} key `{key}`{}", did_you_mean(closest(key, entries.keys().map(String::as_str)))));
+    };
+    let field = match (ns, field) {
+        ("constants", None) => "value",
+        (_, Some(f)) => f,
+        (_, None) => return Err(format!("`{path}` names an entry, not a value: add a field, e.g. `{path}.{}`", entry.fields.first().map_or("name", |(p, _)| p.as_str()))),
+    };
+    match field_value(reg, ns, key, field) {
+        Some(FieldValue::Quantity(value, leaves)) => Ok(Resolved { value, leaves }),
+        Some(FieldValue::Text(t)) => Err(format!("`{path}` is text (`{t}`), not a number")),
+        None => {
+            let mut names: Vec<&str> = entry.fields.iter().map(|(p, _)| p.as_str()).collect();
+            names.extend(derived_fields(ns));
+            let known = spec.field(field).is_some();
+            if known {
+                Err(format!("{ns} entry `{key}` has no `{field}` value in the registry"))
+            } else {
+                Err(format!("unknown field `{field}` of {ns}.{key}{}", did_you_mean(closest(field, names.into_iter()))))
+            }
+        }
+    }
+}
