@@ -21,7 +21,6 @@ const PHYSICS: &[&str] = &[
     "calc_paged_kv_cache_size",
     "calc_activation_memory",
     "calc_transformer_prefill_flops",
-    "calc_amdahls_speedup",
     "calc_speculative_expected_tokens",
 ];
 

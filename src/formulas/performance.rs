@@ -1,5 +1,6 @@
 //! Formulas: performance — roofline terms, bottleneck, ridge point, utilization (MFU/HFU), energy
-//! per batch, Amdahl's law, fiber round-trip time, prefill FLOPs and speculative decoding.
+//! per batch, fiber round-trip time, prefill FLOPs and speculative decoding. (Amdahl's law lives in
+//! `queueing`, decode FLOPs in `scaling`.)
 
 use super::FormulaDef;
 use crate::registry::types::Hardware;
@@ -181,20 +182,10 @@ pub fn energy_per_batch(
     tdp * (idle_fraction + dynamic_fraction * utilization) * latency
 }
 
-/// Amdahl's law: speedup = 1 / ((1 − p) + p/s).
-pub fn amdahls_speedup(p: f64, s: f64) -> f64 {
-    1.0 / ((1.0 - p) + p / s)
-}
-
 /// Physical round-trip latency floor of a fiber link: RTT = 2·d / v_fiber.
 pub fn network_rtt(distance: Length) -> Time {
     let v: Velocity = base(SPEED_OF_LIGHT_FIBER_KM_S * 1e3);
     distance * 2.0 / v
-}
-
-/// Decode FLOPs of one token: 2·P (one multiply-add per parameter).
-pub fn decode_flops(params: f64) -> Operations {
-    base(2.0 * params)
 }
 
 /// Prompt prefill FLOPs of the physics library: 2·P·S + (2 if causal else 4)·L·d·S² (attention term
@@ -315,23 +306,6 @@ fn eval_network_latency(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, Sol
     )])
 }
 
-fn eval_amdahl(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
-    let (p, s) = (req_number(r, "p")?, req_number(r, "s")?);
-    if !(0.0..=1.0).contains(&p) {
-        return Err(invalid(
-            "p",
-            format!("p (parallel fraction) must be in [0, 1], got {p}"),
-        ));
-    }
-    if s <= 0.0 {
-        return Err(invalid(
-            "s",
-            format!("s (speedup factor) must be positive, got {s}"),
-        ));
-    }
-    Ok(vec![("speedup", Out::number(amdahls_speedup(p, s)))])
-}
-
 fn eval_prefill(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let f = transformer_prefill_flops(
         req_number(r, "n_params")?,
@@ -414,12 +388,6 @@ fn eval_energy(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> 
     Ok(vec![("energy", Out::Value(e.value()))])
 }
 
-fn eval_decode(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
-    let n = r.number("n_tokens")?.unwrap_or(1.0);
-    let f = decode_flops(req_number(r, "n_params")?) * n;
-    Ok(vec![("flops", Out::Value(f.value()))])
-}
-
 fn eval_serving_prefill(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let g = AttentionGeometry {
         layers: req_number(r, "n_layers")?,
@@ -458,15 +426,6 @@ pub static NETWORK_LATENCY: FormulaDef = FormulaDef {
     equation: "RTT = 2·d / v_fiber, v_fiber = 200,000 km/s",
     params: &["distance"],
     eval: eval_network_latency,
-};
-
-/// `calc_amdahls_speedup`.
-pub static AMDAHL: FormulaDef = FormulaDef {
-    name: "amdahls_speedup",
-    mlsysim: "calc_amdahls_speedup",
-    equation: "speedup = 1 / ((1 − p) + p/s)",
-    params: &["p", "s"],
-    eval: eval_amdahl,
 };
 
 /// `calc_transformer_prefill_flops`.
@@ -547,15 +506,6 @@ pub static ENERGY_PER_BATCH: FormulaDef = FormulaDef {
     eval: eval_energy,
 };
 
-/// `calc_transformer_decode_flops`.
-pub static DECODE_FLOPS: FormulaDef = FormulaDef {
-    name: "transformer_decode_flops",
-    mlsysim: "calc_transformer_decode_flops",
-    equation: "FLOPs = 2·P·n",
-    params: &["n_params", "n_tokens"],
-    eval: eval_decode,
-};
-
 /// ServingModel prefill FLOPs.
 pub static SERVING_PREFILL_FLOPS: FormulaDef = FormulaDef {
     name: "serving_prefill_flops",
@@ -578,7 +528,6 @@ pub const CATALOG: &[&FormulaDef] = &[
     &BOTTLENECK,
     &RIDGE_POINT,
     &NETWORK_LATENCY,
-    &AMDAHL,
     &PREFILL_FLOPS,
     &SPECULATIVE_TOKENS,
     &COMPUTE_TIME,
@@ -587,7 +536,6 @@ pub const CATALOG: &[&FormulaDef] = &[
     &FRAMEWORK_OVERHEAD,
     &FLOPS_UTILIZATION,
     &ENERGY_PER_BATCH,
-    &DECODE_FLOPS,
     &SERVING_PREFILL_FLOPS,
 ];
 
@@ -615,13 +563,12 @@ mod tests {
     }
 
     #[test]
-    fn speculative_and_amdahl() {
+    fn speculative_tokens() {
         assert_eq!(speculative_expected_tokens(1.0, 4.0), 5.0);
         assert!(
             (speculative_expected_tokens(0.7, 4.0) - (1.0 + 0.7 * (1.0 - 0.7f64.powi(4)) / 0.3))
                 .abs()
                 < 1e-12
         );
-        assert!((amdahls_speedup(0.5, 2.0) - 4.0 / 3.0).abs() < 1e-12);
     }
 }

@@ -197,7 +197,7 @@ pub fn lower(
     if flops.is_none() {
         lineage.formula("transformer_decode_flops");
     }
-    let decode = perf::decode_flops;
+    let decode = |n: f64| crate::formulas::scaling::transformer_decode_flops(n, 1.0);
     let ops = match model.model_type {
         ModelType::Cnn => flops.ok_or_else(|| {
             invalid(
