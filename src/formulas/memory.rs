@@ -249,6 +249,14 @@ fn bytes_param(r: &ParamReader, name: &str) -> Result<Information, SolveError> {
     Ok(super::performance::opt_qty(r, name, "B")?.unwrap_or(base(2.0)))
 }
 
+/// KV heads, named `n_kv_heads` or (as mlsysim's signature does) `n_heads`.
+fn kv_heads(r: &ParamReader) -> Result<f64, SolveError> {
+    match r.number("n_heads")? {
+        Some(h) => Ok(h),
+        None => req_number(r, "n_kv_heads"),
+    }
+}
+
 fn eval_kv(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let b = match super::performance::opt_qty::<Information>(r, "kv_precision_bytes", "B")? {
         Some(b) => b,
@@ -256,7 +264,7 @@ fn eval_kv(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     };
     let kv = kv_cache_size(
         req_number(r, "n_layers")?,
-        req_number(r, "n_kv_heads")?,
+        kv_heads(r)?,
         req_number(r, "head_dim")?,
         req_number(r, "seq_len")?,
         req_number(r, "batch_size")?,
@@ -280,7 +288,7 @@ fn eval_mla(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
 fn eval_paged(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let g = PagedKv {
         layers: req_number(r, "n_layers")?,
-        kv_heads: req_number(r, "n_kv_heads")?,
+        kv_heads: kv_heads(r)?,
         head_dim: req_number(r, "head_dim")?,
         page_tokens: r.number("page_size_tokens")?.unwrap_or(16.0),
     };
@@ -292,7 +300,7 @@ fn eval_paged(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     );
     Ok(vec![
         ("kv_cache", Out::Value(size.value())),
-        ("fragmentation", Out::number(frag)),
+        ("frag_pct", Out::number(frag)),
     ])
 }
 
@@ -320,6 +328,53 @@ fn eval_model_memory(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveE
     Ok(vec![("memory", Out::Value(w.value()))])
 }
 
+fn eval_lora(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let f = lora_trainable_fraction(
+        req_number(r, "lora_rank")?,
+        req_number(r, "hidden_dim")?,
+        req_number(r, "n_layers")?,
+        req_number(r, "n_params")?,
+    );
+    Ok(vec![("fraction", Out::number(f))])
+}
+
+fn eval_training_memory(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let shape = ActivationShape {
+        layers: req_number(r, "n_layers")?,
+        seq_len: req_number(r, "seq_len")?,
+        batch: req_number(r, "batch_size")?,
+        hidden_dim: req_number(r, "hidden_dim")?,
+        heads: r.number("n_heads")?,
+    };
+    let m = transformer_training_memory(TrainingMemoryInputs {
+        params: req_number(r, "n_params")?,
+        bytes_per_elem: bytes_param(r, "precision_bytes")?,
+        optimizer_bytes_per_param: req_qty(r, "optimizer_bytes", "B")?,
+        shape,
+        strategy: ActivationStrategy::parse(r.text("strategy")?.unwrap_or("selective"))?,
+        zero_stage: r.nonneg_int("zero_stage")?.unwrap_or(0) as u32,
+        dp_size: r.number("dp_size")?.unwrap_or(1.0),
+        lora_fraction: r.number("lora_fraction")?,
+    })?;
+    Ok(vec![
+        ("weights", Out::Value(m.weights.value())),
+        ("gradients", Out::Value(m.gradients.value())),
+        ("optimizer", Out::Value(m.optimizer.value())),
+        ("activations", Out::Value(m.activations.value())),
+        ("total", Out::Value(m.total().value())),
+    ])
+}
+
+fn eval_fallback_training(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let m = fallback_training_memory(
+        req_qty(r, "weights", "B")?,
+        bytes_param(r, "bytes_per_elem")?,
+        req_qty(r, "optimizer_bytes", "B")?,
+        r.number("lora_overhead")?,
+    );
+    Ok(vec![("memory", Out::Value(m.value()))])
+}
+
 /// `calc_kv_cache_size`.
 pub static KV_CACHE: FormulaDef = FormulaDef {
     name: "kv_cache",
@@ -328,6 +383,7 @@ pub static KV_CACHE: FormulaDef = FormulaDef {
     params: &[
         "n_layers",
         "n_kv_heads",
+        "n_heads",
         "head_dim",
         "seq_len",
         "batch_size",
@@ -361,6 +417,7 @@ pub static PAGED_KV_CACHE: FormulaDef = FormulaDef {
     params: &[
         "n_layers",
         "n_kv_heads",
+        "n_heads",
         "head_dim",
         "seq_len",
         "batch_size",
@@ -396,6 +453,52 @@ pub static MODEL_MEMORY: FormulaDef = FormulaDef {
     eval: eval_model_memory,
 };
 
+/// LoRA trainable fraction.
+pub static LORA_FRACTION: FormulaDef = FormulaDef {
+    name: "lora_trainable_fraction",
+    mlsysim: "TransformerWorkload.training_memory lora_fraction",
+    equation: "f = min(2·r·d·4L / P, 1)",
+    params: &["lora_rank", "hidden_dim", "n_layers", "n_params"],
+    eval: eval_lora,
+};
+
+/// `TransformerWorkload.training_memory`.
+pub static TRAINING_MEMORY: FormulaDef = FormulaDef {
+    name: "training_memory",
+    mlsysim: "TransformerWorkload.training_memory",
+    equation:
+        "M = P·b + f·P·b/z2 + f·P·o/z1 + activations (z = DP size when the ZeRO stage applies)",
+    params: &[
+        "n_params",
+        "precision_bytes",
+        "optimizer_bytes",
+        "n_layers",
+        "seq_len",
+        "batch_size",
+        "hidden_dim",
+        "n_heads",
+        "strategy",
+        "zero_stage",
+        "dp_size",
+        "lora_fraction",
+    ],
+    eval: eval_training_memory,
+};
+
+/// Engine training footprint of a non-transformer workload.
+pub static FALLBACK_TRAINING_MEMORY: FormulaDef = FormulaDef {
+    name: "fallback_training_memory",
+    mlsysim: "Engine.solve training memory (non-transformer)",
+    equation: "M = 2·W + o·(W/b), or W·(1 + x) with LoRA",
+    params: &[
+        "weights",
+        "bytes_per_elem",
+        "optimizer_bytes",
+        "lora_overhead",
+    ],
+    eval: eval_fallback_training,
+};
+
 /// The formulas of this module, callable by name.
 pub const CATALOG: &[&FormulaDef] = &[
     &KV_CACHE,
@@ -403,6 +506,9 @@ pub const CATALOG: &[&FormulaDef] = &[
     &PAGED_KV_CACHE,
     &ACTIVATION_MEMORY,
     &MODEL_MEMORY,
+    &LORA_FRACTION,
+    &TRAINING_MEMORY,
+    &FALLBACK_TRAINING_MEMORY,
 ];
 
 #[cfg(test)]

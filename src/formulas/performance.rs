@@ -1,5 +1,6 @@
 //! Formulas: performance — roofline terms, bottleneck, ridge point, utilization (MFU/HFU), energy
-//! per batch, Amdahl's law, fiber round-trip time, prefill FLOPs and speculative decoding.
+//! per batch, fiber round-trip time, prefill FLOPs and speculative decoding. (Amdahl's law lives in
+//! `queueing`, decode FLOPs in `scaling`.)
 
 use super::FormulaDef;
 use crate::registry::types::Hardware;
@@ -181,20 +182,10 @@ pub fn energy_per_batch(
     tdp * (idle_fraction + dynamic_fraction * utilization) * latency
 }
 
-/// Amdahl's law: speedup = 1 / ((1 − p) + p/s).
-pub fn amdahls_speedup(p: f64, s: f64) -> f64 {
-    1.0 / ((1.0 - p) + p / s)
-}
-
 /// Physical round-trip latency floor of a fiber link: RTT = 2·d / v_fiber.
 pub fn network_rtt(distance: Length) -> Time {
     let v: Velocity = base(SPEED_OF_LIGHT_FIBER_KM_S * 1e3);
     distance * 2.0 / v
-}
-
-/// Decode FLOPs of one token: 2·P (one multiply-add per parameter).
-pub fn decode_flops(params: f64) -> Operations {
-    base(2.0 * params)
 }
 
 /// Prompt prefill FLOPs of the physics library: 2·P·S + (2 if causal else 4)·L·d·S² (attention term
@@ -315,23 +306,6 @@ fn eval_network_latency(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, Sol
     )])
 }
 
-fn eval_amdahl(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
-    let (p, s) = (req_number(r, "p")?, req_number(r, "s")?);
-    if !(0.0..=1.0).contains(&p) {
-        return Err(invalid(
-            "p",
-            format!("p (parallel fraction) must be in [0, 1], got {p}"),
-        ));
-    }
-    if s <= 0.0 {
-        return Err(invalid(
-            "s",
-            format!("s (speedup factor) must be positive, got {s}"),
-        ));
-    }
-    Ok(vec![("speedup", Out::number(amdahls_speedup(p, s)))])
-}
-
 fn eval_prefill(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let f = transformer_prefill_flops(
         req_number(r, "n_params")?,
@@ -340,7 +314,10 @@ fn eval_prefill(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError>
         r.number("hidden_dim")?,
         r.bool("causal")?.unwrap_or(true),
     );
-    Ok(vec![("flops", Out::Value(f.value()))])
+    Ok(vec![
+        ("flops", Out::Value(f.value())),
+        ("prefill_flops", Out::Value(f.value())),
+    ])
 }
 
 fn eval_speculative(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
@@ -355,6 +332,73 @@ fn eval_speculative(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveEr
         "expected_tokens",
         Out::number(speculative_expected_tokens(a, k)),
     )])
+}
+
+fn eval_compute_time(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let eta = r.number("efficiency")?.unwrap_or(1.0);
+    let t = compute_time(
+        req_qty(r, "ops", "FLOP")?,
+        req_qty(r, "peak_flops", "FLOP/s")?,
+        eta,
+    );
+    Ok(vec![("time", Out::Value(t.value()))])
+}
+
+fn eval_transfer_time(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let t = transfer_time(req_qty(r, "bytes", "B")?, req_qty(r, "bandwidth", "B/s")?);
+    Ok(vec![("time", Out::Value(t.value()))])
+}
+
+fn eval_memory_traffic(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let b = roofline_memory_traffic(
+        req_qty(r, "weights", "B")?,
+        req_number(r, "batch_size")?,
+        req_number(r, "activation_io_fraction")?,
+    );
+    Ok(vec![("bytes", Out::Value(b.value()))])
+}
+
+fn eval_overhead(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let t = framework_overhead(
+        req_qty(r, "dispatch_tax", "ms")?,
+        req_number(r, "layers")?,
+        req_qty(r, "layer_tax", "ms")?,
+        r.bool("is_training")?.unwrap_or(false),
+    );
+    Ok(vec![("overhead", Out::Value(t.value()))])
+}
+
+fn eval_utilization(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let u = flops_utilization(
+        req_qty(r, "ops", "FLOP")?,
+        req_qty(r, "latency", "s")?,
+        req_qty(r, "peak_flops", "FLOP/s")?,
+    );
+    Ok(vec![("utilization", Out::number(u))])
+}
+
+fn eval_energy(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let e = energy_per_batch(
+        req_qty(r, "tdp", "W")?,
+        req_number(r, "idle_fraction")?,
+        req_number(r, "dynamic_fraction")?,
+        req_number(r, "utilization")?,
+        req_qty(r, "latency", "s")?,
+    );
+    Ok(vec![("energy", Out::Value(e.value()))])
+}
+
+fn eval_serving_prefill(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let g = AttentionGeometry {
+        layers: req_number(r, "n_layers")?,
+        heads: req_number(r, "n_heads")?,
+        head_dim: req_number(r, "head_dim")?,
+    };
+    let seq = req_number(r, "seq_len")?;
+    let new = r.number("new_tokens")?.unwrap_or(seq);
+    let batch = r.number("batch_size")?.unwrap_or(1.0);
+    let f = serving_prefill_flops(req_number(r, "n_params")?, new, seq, batch, g);
+    Ok(vec![("flops", Out::Value(f.value()))])
 }
 
 /// `calc_bottleneck`.
@@ -384,15 +428,6 @@ pub static NETWORK_LATENCY: FormulaDef = FormulaDef {
     eval: eval_network_latency,
 };
 
-/// `calc_amdahls_speedup`.
-pub static AMDAHL: FormulaDef = FormulaDef {
-    name: "amdahls_speedup",
-    mlsysim: "calc_amdahls_speedup",
-    equation: "speedup = 1 / ((1 − p) + p/s)",
-    params: &["p", "s"],
-    eval: eval_amdahl,
-};
-
 /// `calc_transformer_prefill_flops`.
 pub static PREFILL_FLOPS: FormulaDef = FormulaDef {
     name: "transformer_prefill_flops",
@@ -411,14 +446,97 @@ pub static SPECULATIVE_TOKENS: FormulaDef = FormulaDef {
     eval: eval_speculative,
 };
 
+/// Compute time (`Engine.solve`, `dTime` for one device).
+pub static COMPUTE_TIME: FormulaDef = FormulaDef {
+    name: "compute_time",
+    mlsysim: "compute_time",
+    equation: "T = ops / (F·η)",
+    params: &["ops", "peak_flops", "efficiency"],
+    eval: eval_compute_time,
+};
+
+/// Transfer time (memory streaming, KV transfer).
+pub static TRANSFER_TIME: FormulaDef = FormulaDef {
+    name: "transfer_time",
+    mlsysim: "transfer_time",
+    equation: "T = bytes / BW",
+    params: &["bytes", "bandwidth"],
+    eval: eval_transfer_time,
+};
+
+/// Engine memory traffic with the activation I/O heuristic.
+pub static ROOFLINE_MEMORY_TRAFFIC: FormulaDef = FormulaDef {
+    name: "roofline_memory_traffic",
+    mlsysim: "Engine.solve memory traffic",
+    equation: "bytes = W + f·W·B (f = 0.1: activation I/O per sample)",
+    params: &["weights", "batch_size", "activation_io_fraction"],
+    eval: eval_memory_traffic,
+};
+
+/// Dispatch tax plus per-layer framework tax.
+pub static FRAMEWORK_OVERHEAD: FormulaDef = FormulaDef {
+    name: "framework_overhead",
+    mlsysim: "Engine.solve overhead",
+    equation: "T = dispatch_tax + L·tax·(3 if training else 1)",
+    params: &["dispatch_tax", "layers", "layer_tax", "is_training"],
+    eval: eval_overhead,
+};
+
+/// MFU/HFU.
+pub static FLOPS_UTILIZATION: FormulaDef = FormulaDef {
+    name: "flops_utilization",
+    mlsysim: "Engine.solve mfu/hfu",
+    equation: "U = clamp01(ops / latency / F)",
+    params: &["ops", "latency", "peak_flops"],
+    eval: eval_utilization,
+};
+
+/// Energy-proportional energy of one batch.
+pub static ENERGY_PER_BATCH: FormulaDef = FormulaDef {
+    name: "energy_per_batch",
+    mlsysim: "Engine.solve energy",
+    equation: "E = TDP·(idle + dynamic·U)·t",
+    params: &[
+        "tdp",
+        "idle_fraction",
+        "dynamic_fraction",
+        "utilization",
+        "latency",
+    ],
+    eval: eval_energy,
+};
+
+/// ServingModel prefill FLOPs.
+pub static SERVING_PREFILL_FLOPS: FormulaDef = FormulaDef {
+    name: "serving_prefill_flops",
+    mlsysim: "ServingModel.solve prefill",
+    equation: "FLOPs = 2·P·n·B + 4·L·H·d_h·n·S·B",
+    params: &[
+        "n_params",
+        "new_tokens",
+        "seq_len",
+        "batch_size",
+        "n_layers",
+        "n_heads",
+        "head_dim",
+    ],
+    eval: eval_serving_prefill,
+};
+
 /// The formulas of this module, callable by name.
 pub const CATALOG: &[&FormulaDef] = &[
     &BOTTLENECK,
     &RIDGE_POINT,
     &NETWORK_LATENCY,
-    &AMDAHL,
     &PREFILL_FLOPS,
     &SPECULATIVE_TOKENS,
+    &COMPUTE_TIME,
+    &TRANSFER_TIME,
+    &ROOFLINE_MEMORY_TRAFFIC,
+    &FRAMEWORK_OVERHEAD,
+    &FLOPS_UTILIZATION,
+    &ENERGY_PER_BATCH,
+    &SERVING_PREFILL_FLOPS,
 ];
 
 #[cfg(test)]
@@ -445,13 +563,12 @@ mod tests {
     }
 
     #[test]
-    fn speculative_and_amdahl() {
+    fn speculative_tokens() {
         assert_eq!(speculative_expected_tokens(1.0, 4.0), 5.0);
         assert!(
             (speculative_expected_tokens(0.7, 4.0) - (1.0 + 0.7 * (1.0 - 0.7f64.powi(4)) / 0.3))
                 .abs()
                 < 1e-12
         );
-        assert!((amdahls_speedup(0.5, 2.0) - 4.0 / 3.0).abs() < 1e-12);
     }
 }

@@ -194,7 +194,10 @@ pub fn lower(
     })?;
     lineage.formula("model_memory");
     let mut weights = mem::model_weights(p, b);
-    let decode = perf::decode_flops;
+    if flops.is_none() {
+        lineage.formula("transformer_decode_flops");
+    }
+    let decode = |n: f64| crate::formulas::scaling::transformer_decode_flops(n, 1.0);
     let ops = match model.model_type {
         ModelType::Cnn => flops.ok_or_else(|| {
             invalid(

@@ -1,7 +1,9 @@
 //! Solver: serving — mlsysim's `ServingModel`: LLM prefill (TTFT) and decode (ITL) on one device,
 //! with chunked prefill, prompt caching, disaggregated decode and speculative decoding.
 
-use super::roofline::{is_transformer, memory_wall_trace, parameters, py_float, read_precision};
+use super::roofline::{
+    is_transformer, lower, memory_wall_trace, parameters, py_float, read_precision,
+};
 use super::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
 use crate::formulas::{memory as mem, performance as perf};
 use crate::registry::types::{Hardware, Model};
@@ -249,6 +251,7 @@ fn prefill(
     lin: &mut Lineage,
 ) -> Prefill {
     lin.formula("serving_prefill_flops");
+    lin.formula("compute_time");
     let (seq, batch) = (o.seq_len as f64, o.batch_size as f64);
     let new_tokens = o.seq_len.saturating_sub(o.cached_prefix_len).max(1);
     let flops = perf::serving_prefill_flops(p, new_tokens as f64, seq, batch, g);
@@ -299,7 +302,6 @@ pub fn solve(
         require_transformer(d, "draft_model")?;
     }
     let (seq, batch) = (o.seq_len as f64, o.batch_size as f64);
-    let b: Information = base(o.precision.bytes());
 
     // Prefill on `hardware` (silent precision fallback).
     let hw = sys.hardware;
@@ -322,7 +324,7 @@ pub fn solve(
     let mut ttft = pre.time;
     let decode_hw = match sys.decode {
         Some(d) => {
-            lin.formula("kv_transfer_time");
+            lin.formula("transfer_time");
             ttft += perf::transfer_time(kv, net);
             d
         }
@@ -331,8 +333,8 @@ pub fn solve(
 
     // Decode: stream weights + KV per step, plus the per-layer framework tax.
     lin.formula("model_memory");
-    lin.formula("decode_step_time");
-    let weights = mem::model_weights(p, b);
+    lin.formula("transfer_time");
+    let weights = lower(model, o.precision, &mut lin)?.weights;
     let bw = lin.read(decode_hw.bandwidth());
     let layers = lin.read_opt(model.layers).ok_or_else(|| {
         invalid(
@@ -347,7 +349,7 @@ pub fn solve(
         None => target_step,
         Some(d) => {
             lin.formula("speculative_expected_tokens");
-            let dw = mem::model_weights(parameters(d, &mut lin)?, b);
+            let dw = lower(d, o.precision, &mut lin)?.weights;
             let dkv = kv_cache(d, seq, batch, o.precision, cal, &mut lin)?;
             let k = lin.read(cal.speculative_gamma);
             total += dw;
