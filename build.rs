@@ -29,12 +29,18 @@ fn collect(root: &Path, dir: &Path, ext: &str, out: &mut Vec<String>) {
 
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir");
-    for (dir, ext, file) in [("registry", "toml", "embedded_registry.rs"), ("templates", "j2", "embedded_templates.rs")] {
+    for (dir, ext, file) in [
+        ("registry", "toml", "embedded_registry.rs"),
+        ("templates", "j2", "embedded_templates.rs"),
+    ] {
         let root = Path::new(&manifest).join(dir);
         println!("cargo:rerun-if-changed={dir}");
         let mut items = Vec::new();
         collect(&root, &root, ext, &mut items);
-        let code = format!("/// Files compiled into the binary.\npub const FILES: &[(&str, &str)] = &[\n{}\n];\n", items.join("\n"));
+        let code = format!(
+            "/// Files compiled into the binary.\npub const FILES: &[(&str, &str)] = &[\n{}\n];\n",
+            items.join("\n")
+        );
         let out = Path::new(&std::env::var("OUT_DIR").expect("out dir")).join(file);
         std::fs::write(out, code).expect("write embedded files");
     }
