@@ -35,6 +35,17 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// Parses `text` or `json`.
+    pub fn from_str_arg(s: &str) -> Result<Format, String> {
+        match s {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            other => Err(format!("unknown format `{other}`; formats: text, json")),
+        }
+    }
+}
+
 /// Commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -117,7 +128,20 @@ pub fn run(cli: Cli) -> i32 {
             solver,
             explain,
             inputs,
-        } => crate::eval::run(&reg, &solver, &inputs, explain, cli.format),
+        } => {
+            // Flags written after the inputs land in `inputs` (trailing arguments): take them back.
+            let (inputs, late_explain, late_format) = crate::eval::split_flags(&inputs);
+            match late_format.as_deref().map(Format::from_str_arg).transpose() {
+                Ok(f) => crate::eval::run(
+                    &reg,
+                    &solver,
+                    &inputs,
+                    explain || late_explain,
+                    f.unwrap_or(cli.format),
+                ),
+                Err(e) => Err(e),
+            }
+        }
     };
     match result {
         Ok(out) => {

@@ -27,6 +27,108 @@ pub fn display_unit(dim: Dim) -> &'static str {
     }
 }
 
+/// Separates `--explain` and `--format F` written among the solver inputs.
+pub fn split_flags(args: &[String]) -> (Vec<String>, bool, Option<String>) {
+    let mut rest = Vec::new();
+    let mut explain = false;
+    let mut format = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--explain" => explain = true,
+            "--format" if i + 1 < args.len() => {
+                format = Some(args[i + 1].clone());
+                i += 1;
+            }
+            a if a.starts_with("--format=") => format = Some(a["--format=".len()..].to_string()),
+            _ => rest.push(args[i].clone()),
+        }
+        i += 1;
+    }
+    (rest, explain, format)
+}
+
+fn value_of(out: &SolveOutput, name: &str, unit: &str) -> Option<f64> {
+    match out.get(name)? {
+        Out::Value(v) => v.in_unit(unit).ok(),
+        _ => None,
+    }
+}
+
+fn label_of(out: &SolveOutput, name: &str) -> Option<String> {
+    match out.get(name)? {
+        Out::Label(s) => Some(s.clone()),
+        Out::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn r(x: f64) -> String {
+    let a = x.abs();
+    if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// One line answering the question a solver is asked: latency and what binds, TTFT and ITL, ...
+pub fn headline(solver: &str, out: &SolveOutput) -> Option<String> {
+    let fits = |name: &str| match out.get(name) {
+        Some(Out::Bool(false)) => ", does NOT fit in memory",
+        _ => "",
+    };
+    Some(match solver {
+        "roofline" => format!(
+            "latency {} ms, {}-bound{}{}",
+            r(value_of(out, "latency", "ms")?),
+            label_of(out, "bottleneck")?,
+            if label_of(out, "overhead_dominated").as_deref() == Some("true") {
+                ", dominated by dispatch/framework overhead"
+            } else {
+                ""
+            },
+            fits("feasible")
+        ),
+        "serving" => format!(
+            "TTFT {} ms, ITL {} ms, KV cache {} GB{}",
+            r(value_of(out, "ttft", "ms")?),
+            r(value_of(out, "itl", "ms")?),
+            r(value_of(out, "kv_cache_size", "GB")?),
+            fits("feasible")
+        ),
+        "distributed" => format!(
+            "step {} ms, scaling efficiency {}%, bubble {}%{}",
+            r(value_of(out, "step_latency_total", "ms")?),
+            r(100.0 * value_of(out, "scaling_efficiency", "1")?),
+            r(100.0 * value_of(out, "bubble_fraction", "1")?),
+            fits("node_feasible")
+        ),
+        "economics" => format!(
+            "TCO ${} (CapEx ${}, energy ${}, maintenance ${})",
+            r(value_of(out, "tco_usd", "USD")?),
+            r(value_of(out, "capex_usd", "USD")?),
+            r(value_of(out, "opex_energy_usd", "USD")?),
+            r(value_of(out, "opex_maintenance_usd", "USD")?)
+        ),
+        "sustainability" => format!(
+            "carbon {} t, facility energy {} MWh, PUE {}",
+            r(value_of(out, "carbon_footprint", "t")?),
+            r(value_of(out, "total_energy", "MWh")?),
+            r(value_of(out, "pue", "1")?)
+        ),
+        "reliability" => format!(
+            "fleet MTBF {} h, checkpoint every {} s (Young-Daly), goodput {}%",
+            r(value_of(out, "fleet_mtbf", "h")?),
+            r(value_of(out, "optimal_checkpoint_interval", "s")?),
+            r(100.0 * value_of(out, "goodput_ratio", "1")?)
+        ),
+        _ => return None,
+    })
+}
+
 /// Parses `--name value` pairs (`--batch-size 8` → `batch_size`). A flag without a value is `true`.
 pub fn parse_inputs(args: &[String]) -> Result<Params, String> {
     let mut params = Params::new();
@@ -223,6 +325,9 @@ fn render(
         Format::Text => {
             let w = out.outputs.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
             let mut s = String::new();
+            if let Some(h) = headline(solver, out) {
+                s.push_str(&format!("{solver}: {h}\n\n"));
+            }
             for (n, o) in &out.outputs {
                 s.push_str(&format!("{n:<w$}  {}\n", show(o)));
             }

@@ -53,7 +53,11 @@ pub struct Leaf {
 impl Leaf {
     /// The full dotted path (`hardware.H100.memory.bandwidth`).
     pub fn path(&self) -> String {
-        format!("{}.{}.{}", self.namespace, self.key, self.field)
+        if self.namespace == "constants" && self.field == "value" {
+            format!("constants.{}", self.key)
+        } else {
+            format!("{}.{}.{}", self.namespace, self.key, self.field)
+        }
     }
 }
 

@@ -214,7 +214,7 @@ pub enum SolveError {
         message: String,
     },
     /// A registry key does not exist.
-    #[error("unknown {namespace} `{key}`{}", suggest(.suggestions))]
+    #[error("unknown {namespace} key `{key}`{}", suggest(.suggestions))]
     UnknownKey {
         /// Namespace (`models`).
         namespace: String,

@@ -1,0 +1,265 @@
+//! The real binary, end to end: `zoo` and `eval` output (pinned by snapshots), JSON output, and
+//! exit codes for bad input.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    )
+}
+
+fn ok(args: &[&str]) -> String {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "{args:?} failed: {err}");
+    assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
+    out
+}
+
+#[test]
+fn zoo_tables() {
+    insta::assert_snapshot!("zoo_namespaces", ok(&["zoo"]));
+    for ns in [
+        "hardware",
+        "models",
+        "grids",
+        "datacenters",
+        "cooling",
+        "nodes",
+        "fabrics",
+        "fleets",
+        "scenarios",
+        "constants",
+        "sources",
+    ] {
+        insta::assert_snapshot!(format!("zoo_{ns}"), ok(&["zoo", ns]));
+    }
+    insta::assert_snapshot!(
+        "zoo_hardware_sorted",
+        ok(&["zoo", "hardware", "--sort", "compute.peak_flops"])
+    );
+    insta::assert_snapshot!(
+        "zoo_hardware_ridge_ascending",
+        ok(&["zoo", "hardware", "--sort", "ridge_point", "--reverse"])
+    );
+}
+
+#[test]
+fn zoo_one_entry_shows_every_field_and_its_source() {
+    let h100 = ok(&["zoo", "hardware", "H100"]);
+    assert!(
+        h100.contains("memory.bandwidth                     3.35 TB/s"),
+        "{h100}"
+    );
+    assert!(
+        h100.contains("nvidia-h100-datasheet (datasheet, verified"),
+        "{h100}"
+    );
+    insta::assert_snapshot!("zoo_hardware_h100", h100);
+    insta::assert_snapshot!("zoo_grids_quebec", ok(&["zoo", "grids", "Quebec"]));
+    insta::assert_snapshot!("zoo_source", ok(&["zoo", "sources", "hydro-quebec-grid"]));
+}
+
+#[test]
+fn zoo_json_is_machine_readable() {
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(&["zoo", "hardware", "--format", "json"])).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 52);
+    let h100 = arr.iter().find(|e| e["key"] == "H100").unwrap();
+    assert_eq!(h100["fields"]["memory.bandwidth"]["value"], 3.35);
+    assert_eq!(h100["fields"]["memory.bandwidth"]["unit"], "TB/s");
+    assert_eq!(h100["fields"]["memory.bandwidth"]["base_value"], 3.35e12);
+    assert_eq!(h100["fields"]["tdp"]["source"], "nvidia-h100-datasheet");
+    let one: serde_json::Value =
+        serde_json::from_str(&ok(&["zoo", "hardware", "H100", "--format", "json"])).unwrap();
+    assert_eq!(one["sources"][0]["kind"], "datasheet");
+}
+
+#[test]
+fn zoo_errors_name_the_valid_choices() {
+    let (code, out, err) = run(&["zoo", "hardwre"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert_eq!(err, "error: unknown namespace `hardwre` (did you mean hardware?); namespaces: hardware, models, grids, datacenters, cooling, nodes, fabrics, fleets, scenarios, constants, sources\n");
+    let (code, _, err) = run(&["zoo", "hardware", "H10"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("error: unknown hardware key `H10`; did you mean H100"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["zoo", "hardware", "--sort", "compute.peak"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean compute.peak_flops"), "{err}");
+    let (code, _, _) = run(&["zoo", "--format", "yaml"]);
+    assert_eq!(code, 2, "usage errors exit 2");
+}
+
+#[test]
+fn eval_summaries() {
+    insta::assert_snapshot!(
+        "eval_roofline",
+        ok(&[
+            "eval",
+            "roofline",
+            "--model",
+            "ResNet50",
+            "--hardware",
+            "A100",
+            "--batch-size",
+            "1"
+        ])
+    );
+    insta::assert_snapshot!(
+        "eval_serving_explain",
+        ok(&[
+            "eval",
+            "serving",
+            "--model",
+            "Llama3_8B",
+            "--hardware",
+            "H100",
+            "--seq-len",
+            "2048",
+            "--explain"
+        ])
+    );
+    insta::assert_snapshot!(
+        "eval_distributed",
+        ok(&[
+            "eval",
+            "distributed",
+            "--model",
+            "Llama3_70B",
+            "--fleet",
+            "Training_1K",
+            "--batch-size",
+            "1024",
+            "--tp-size",
+            "8",
+            "--pp-size",
+            "4",
+            "--microbatch-count",
+            "16"
+        ])
+    );
+    insta::assert_snapshot!(
+        "eval_economics",
+        ok(&[
+            "eval",
+            "economics",
+            "--fleet",
+            "Training_1K",
+            "--duration-days",
+            "30"
+        ])
+    );
+    insta::assert_snapshot!(
+        "eval_sustainability",
+        ok(&[
+            "eval",
+            "sustainability",
+            "--fleet",
+            "Frontier_8K",
+            "--duration-days",
+            "30",
+            "--datacenter",
+            "Quebec",
+            "--mfu",
+            "0.4"
+        ])
+    );
+    insta::assert_snapshot!(
+        "eval_reliability",
+        ok(&[
+            "eval",
+            "reliability",
+            "--fleet",
+            "Frontier_8K",
+            "--job-duration-hours",
+            "720",
+            "--checkpoint-time-s",
+            "300"
+        ])
+    );
+    insta::assert_snapshot!(
+        "eval_scenario",
+        ok(&["eval", "scenario", "--scenario", "SmartDoorbell"])
+    );
+    insta::assert_snapshot!(
+        "eval_formula",
+        ok(&[
+            "eval",
+            "formula",
+            "ring_allreduce_time",
+            "--message-bytes",
+            "16 GB",
+            "--n-gpus",
+            "8",
+            "--bandwidth",
+            "450 GB/s",
+            "--latency",
+            "500 ns"
+        ])
+    );
+}
+
+#[test]
+fn eval_json_has_every_output_with_its_unit_and_the_lineage() {
+    let v: serde_json::Value = serde_json::from_str(&ok(&[
+        "eval",
+        "roofline",
+        "--model",
+        "ResNet50",
+        "--hardware",
+        "A100",
+        "--batch-size",
+        "1",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(v["outputs"]["bottleneck"]["value"], "Compute");
+    assert_eq!(v["outputs"]["latency"]["unit"], "ms");
+    let latency = v["outputs"]["latency"]["value"].as_f64().unwrap();
+    assert!((latency - 0.567_564_102_564_102_6).abs() < 1e-12);
+    let paths: Vec<&str> = v["lineage"]["registry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"hardware.A100.memory.bandwidth"),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"models.ResNet50.inference_flops"),
+        "{paths:?}"
+    );
+}
+
+#[test]
+fn eval_bad_input_is_one_line_and_exit_1() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["eval", "roofline", "--model", "ResNet5", "--hardware", "A100"], "error: unknown models key `ResNet5`; did you mean ResNet50"),
+        (&["eval", "roofline", "--model", "ResNet50", "--hardware", "A100", "--precision", "fp7"], "error: precision 'fp7' is not supported. Supported precision values: bf16, fp16, fp32, fp8, int4, int8, tf32"),
+        (&["eval", "roofline", "--model", "ResNet50", "--hardware", "A100", "--batch-size", "0"], "error: roofline: `batch_size` must be a whole number ≥ 1, got 0"),
+        (&["eval", "distributed", "--model", "Llama3_8B", "--fleet", "Lab_64_H100", "--tp-size", "3"], "error: Infeasible 4D Parallelism: TP(3) * PP(1) * EP(1) must divide total accelerators (64) exactly."),
+        (&["eval", "warp", "--model", "ResNet50"], "error: unknown solver `warp`; solvers: roofline, serving, distributed, economics, sustainability, reliability, scenario"),
+    ];
+    for (args, want) in cases {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert!(out.is_empty(), "{args:?}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with(want), "{args:?}: {err}");
+    }
+}
