@@ -4,7 +4,9 @@
 #[macro_use]
 extern crate uom;
 
+pub mod directive;
 pub mod formulas;
 pub mod registry;
+pub mod render;
 pub mod solvers;
 pub mod units;

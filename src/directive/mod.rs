@@ -1,0 +1,1 @@
+//! The `<mlsysim …/>` directive language: scanning sources and the `value=` expressions.
