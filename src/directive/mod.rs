@@ -1,6 +1,7 @@
 //! The `<mlsysim …/>` directive language: finding directives in sources ([`scan`]) and the
 //! `value=` expression language ([`expr`]).
 
+pub mod expr;
 pub mod lines;
 mod regions;
 pub mod scan;
