@@ -20,6 +20,7 @@ use super::lines::LineIndex;
 use super::regions::{self, Regions};
 pub use super::tag::Attr;
 use super::tag::{find_tags, RawTag};
+use crate::render::Target;
 use std::ops::Range;
 use std::path::Path;
 
@@ -50,6 +51,18 @@ pub enum Context {
     Text,
     /// Inside `$…$`, `$$…$$`, `\(…\)`, `\[…\]` or a math environment.
     Math,
+}
+
+impl Context {
+    /// The number-formatting target for this context in a `kind` source: `Markdown` for
+    /// Markdown text, `LatexText` for LaTeX text, `Math` in math.
+    pub fn target(self, kind: SourceKind) -> Target {
+        match (self, kind) {
+            (Context::Math, _) => Target::Math,
+            (Context::Text, SourceKind::Markdown) => Target::Markdown,
+            (Context::Text, SourceKind::Latex) => Target::LatexText,
+        }
+    }
 }
 
 /// One directive.
@@ -575,6 +588,14 @@ mod tests {
             "Show \\<mlsysim value=\"x\"/> and ${<}mlsysim a=\"1\"/>$."
         );
         assert!(find_unexpanded(&out, SourceKind::Markdown).is_empty());
+    }
+
+    #[test]
+    fn formatting_target_per_context() {
+        assert_eq!(T.target(SourceKind::Markdown), Target::Markdown);
+        assert_eq!(T.target(SourceKind::Latex), Target::LatexText);
+        assert_eq!(M.target(SourceKind::Markdown), Target::Math);
+        assert_eq!(M.target(SourceKind::Latex), Target::Math);
     }
 
     #[test]

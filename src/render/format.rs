@@ -9,8 +9,10 @@
 //!   prints `80`, 2.5 prints `2.5`, 2.4996 prints `2.50`, 295.22 prints `295`.
 //! - A non-zero value that would print as zero (`0.04` with `digits="1"`) is an error.
 //! - Grouping (`,`) defaults to on for 5+ integer digits (`12,345`, but `1287`).
-//! - Negative numbers: U+2212 `−` in [`Target::Text`], `-` in [`Target::Math`], `\textminus{}` in
-//!   [`Target::LatexText`].
+//! - Negative numbers: U+2212 `−` in [`Target::Text`] and [`Target::Markdown`], `-` in
+//!   [`Target::Math`], `\textminus{}` in [`Target::LatexText`].
+//! - `$` is `\$` everywhere except [`Target::Text`]: in Markdown a bare `$18` could open inline
+//!   math with a later `$` of the paragraph.
 //! - A unit follows after one space (`3.35 TB/s`); `$` goes first with no space (`$18,250,000`,
 //!   `$0.12/kWh`), after the sign (`−$500`); `%` and `×` follow with no space.
 
@@ -68,8 +70,11 @@ impl FromStr for Style {
 /// Where the formatted text goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// Markdown prose, tables, captions: plain Unicode (`−`, `×`, `10²³`, `μs`).
+    /// Plain Unicode (`−`, `×`, `10²³`, `μs`, `$`): terminal, JSON, SVG labels.
     Text,
+    /// Markdown prose, tables, captions: [`Target::Text`] with `$` escaped as `\$`, so a dollar
+    /// amount never pairs with a later `$` into inline math (Pandoc, pulldown-cmark math).
+    Markdown,
     /// Inside `$…$` or a LaTeX math environment: `{,}`, `\times 10^{23}`, `\,\mathrm{TB/s}`, `\$`, `\%`.
     Math,
     /// Text mode of a `.tex` source: ASCII with LaTeX escapes (`\$`, `\%`, `\texttimes{}`,
@@ -613,7 +618,7 @@ fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> String {
     let mut out = String::new();
     if b.num.neg {
         out.push_str(match target {
-            Target::Text => "\u{2212}",
+            Target::Text | Target::Markdown => "\u{2212}",
             Target::Math => "-",
             Target::LatexText => "\\textminus{}",
         });
@@ -641,7 +646,7 @@ fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> String {
     }
     if let Some(e) = b.exp10 {
         out.push_str(&match target {
-            Target::Text => format!(" × 10{}", superscript(e)),
+            Target::Text | Target::Markdown => format!(" × 10{}", superscript(e)),
             Target::Math => format!(" \\times 10^{{{e}}}"),
             Target::LatexText => {
                 let e = if e < 0 {
@@ -661,7 +666,7 @@ fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> String {
     }
     if !suffix.is_empty() {
         match target {
-            Target::Text => {
+            Target::Text | Target::Markdown => {
                 if spaced {
                     out.push(' ');
                 }
@@ -1016,6 +1021,27 @@ mod tests {
             format_value(n(41.0), &spec(&[("style", "multiple")]), Target::LatexText).unwrap(),
             "41\\texttimes{}"
         );
+    }
+
+    #[test]
+    fn markdown_target_escapes_dollars_only() {
+        let md =
+            |v: Value, a: &[(&str, &str)]| format_value(v, &spec(a), Target::Markdown).unwrap();
+        assert_eq!(md(q("18250000 USD"), &[("unit", "$")]), "\\$18,250,000");
+        assert_eq!(md(q("-500 USD"), &[("unit", "$")]), "\u{2212}\\$500");
+        assert_eq!(
+            md(
+                q("1.825e6 USD"),
+                &[("style", "scaled"), ("unit", "$"), ("digits", "1")]
+            ),
+            "\\$1.8M"
+        );
+        assert_eq!(md(q("3.35 TB/s"), &[("unit", "TB/s")]), "3.35 TB/s");
+        assert_eq!(
+            md(n(3.14e23), &[("style", "sci"), ("digits", "2")]),
+            "3.14 × 10²³"
+        );
+        assert_eq!(md(n(0.636), &[("style", "percent")]), "63.6%");
     }
 
     #[test]
