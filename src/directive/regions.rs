@@ -1,0 +1,340 @@
+//! Regions of a source where directives are not expanded (code, comments, front matter) and where
+//! they are in math. Works on the *neutralized* text, in which every tag was overwritten with `x`
+//! (same byte length), so tags cannot turn a line into an HTML block or open math with a `$` in an
+//! attribute value.
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use std::ops::Range;
+
+/// Excluded and math byte ranges of a text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Regions {
+    /// Code blocks, code spans, comments, verbatim environments, front matter.
+    pub excluded: Vec<Range<usize>>,
+    /// Inline and display math.
+    pub math: Vec<Range<usize>>,
+}
+
+impl Regions {
+    /// Whether `p` lies in an excluded region.
+    pub fn is_excluded(&self, p: usize) -> bool {
+        self.excluded.iter().any(|r| r.contains(&p))
+    }
+
+    /// Whether `p` lies in math.
+    pub fn is_math(&self, p: usize) -> bool {
+        self.math.iter().any(|r| r.contains(&p))
+    }
+}
+
+/// LaTeX environments whose body is math.
+const MATH_ENVS: &[&str] = &[
+    "equation",
+    "equation*",
+    "align",
+    "align*",
+    "alignat",
+    "alignat*",
+    "flalign",
+    "flalign*",
+    "gather",
+    "gather*",
+    "multline",
+    "multline*",
+    "eqnarray",
+    "eqnarray*",
+    "displaymath",
+    "math",
+];
+
+/// LaTeX environments whose body is verbatim.
+const VERBATIM_ENVS: &[&str] = &[
+    "verbatim",
+    "verbatim*",
+    "Verbatim",
+    "Verbatim*",
+    "BVerbatim",
+    "LVerbatim",
+    "lstlisting",
+    "minted",
+    "comment",
+];
+
+/// Markdown / Quarto: code blocks, code spans, HTML comments and YAML front matter are excluded;
+/// `$…$`, `$$…$$` and LaTeX math environments are math.
+pub(crate) fn markdown(t: &str) -> Regions {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_MATH
+        | Options::ENABLE_STRIKETHROUGH;
+    let mut r = Regions::default();
+    for (ev, range) in Parser::new_ext(t, opts).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::CodeBlock(_))
+            | Event::Start(Tag::MetadataBlock(_))
+            | Event::Code(_) => r.excluded.push(range),
+            Event::InlineMath(_) | Event::DisplayMath(_) => r.math.push(range),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let text = &t[range.clone()];
+                if let Some(k) = text.find("<!--").filter(|k| text[..*k].trim().is_empty()) {
+                    let start = range.start + k;
+                    let end = t[start + 4..]
+                        .find("-->")
+                        .map_or(range.end, |e| start + 4 + e + 3);
+                    r.excluded.push(start..end);
+                }
+            }
+            _ => {}
+        }
+    }
+    // Pandoc reads `\begin{align}…\end{align}` in Markdown as display math.
+    let mut from = 0;
+    while let Some(k) = t[from..].find("\\begin") {
+        let p = from + k;
+        from = p + 1;
+        if r.is_excluded(p) || r.is_math(p) {
+            continue;
+        }
+        if let Some((env, len)) = begin_env(&t[p..]) {
+            if MATH_ENVS.contains(&env) {
+                let end = find_end(t, p + len, env);
+                r.math.push(p..end);
+                from = end;
+            }
+        }
+    }
+    r
+}
+
+/// `\begin{name}` at the start of `s`: the name and the length through `}`.
+fn begin_env(s: &str) -> Option<(&str, usize)> {
+    let rest = s.strip_prefix("\\begin")?;
+    let skip = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let rest = rest[skip..].strip_prefix('{')?;
+    let close = rest.find('}')?;
+    let name = &rest[..close];
+    (!name.is_empty() && !name.contains('\n'))
+        .then_some((name, "\\begin".len() + skip + 1 + close + 1))
+}
+
+/// Offset just after `\end{env}` searching from `from`, or the end of the text.
+fn find_end(t: &str, from: usize, env: &str) -> usize {
+    let closer = format!("\\end{{{env}}}");
+    t[from..]
+        .find(&closer)
+        .map_or(t.len(), |k| from + k + closer.len())
+}
+
+/// How the current LaTeX math region ends.
+enum Closer {
+    Dollar,
+    DoubleDollar,
+    Text(&'static str),
+    End(String),
+}
+
+/// LaTeX: `%` comments (not `\%`), verbatim-like environments and `\verb|…|` / `\lstinline|…|` are
+/// excluded; `$…$`, `$$…$$`, `\(…\)`, `\[…\]` and math environments are math.
+pub(crate) fn latex(t: &str) -> Regions {
+    let b = t.as_bytes();
+    let n = b.len();
+    let mut r = Regions::default();
+    let mut math: Option<(usize, Closer)> = None;
+    let mut i = 0;
+    while i < n {
+        match b[i] {
+            b'%' => {
+                let eol = t[i..].find('\n').map_or(n, |k| i + k);
+                r.excluded.push(i..eol);
+                i = eol;
+            }
+            b'\\' => {
+                let rest = &t[i..];
+                match &math {
+                    None => {
+                        if let Some((env, len)) = begin_env(rest) {
+                            if VERBATIM_ENVS.contains(&env) {
+                                let end = find_end(t, i + len, env);
+                                r.excluded.push(i..end);
+                                i = end;
+                                continue;
+                            }
+                            if MATH_ENVS.contains(&env) {
+                                math = Some((i, Closer::End(format!("\\end{{{env}}}"))));
+                                i += len;
+                                continue;
+                            }
+                        }
+                        if let Some(end) = inline_verbatim(t, i) {
+                            r.excluded.push(i..end);
+                            i = end;
+                            continue;
+                        }
+                        if rest.starts_with("\\(") {
+                            math = Some((i, Closer::Text("\\)")));
+                            i += 2;
+                            continue;
+                        }
+                        if rest.starts_with("\\[") {
+                            math = Some((i, Closer::Text("\\]")));
+                            i += 2;
+                            continue;
+                        }
+                    }
+                    Some((start, closer)) => {
+                        let close = match closer {
+                            Closer::Text(c) => Some(*c),
+                            Closer::End(c) => Some(c.as_str()),
+                            _ => None,
+                        };
+                        if let Some(c) = close.filter(|c| rest.starts_with(*c)) {
+                            r.math.push(*start..i + c.len());
+                            i += c.len();
+                            math = None;
+                            continue;
+                        }
+                    }
+                }
+                // A control word or an escaped character (`\%`, `\$`, `\\`).
+                i += 1;
+                if i < n && b[i].is_ascii_alphabetic() {
+                    while i < n && b[i].is_ascii_alphabetic() {
+                        i += 1;
+                    }
+                } else if i < n {
+                    i += t[i..].chars().next().map_or(1, char::len_utf8);
+                }
+            }
+            b'$' => {
+                let double = b.get(i + 1) == Some(&b'$');
+                match &math {
+                    None if double => {
+                        math = Some((i, Closer::DoubleDollar));
+                        i += 2;
+                    }
+                    None => {
+                        math = Some((i, Closer::Dollar));
+                        i += 1;
+                    }
+                    Some((start, Closer::DoubleDollar)) if double => {
+                        r.math.push(*start..i + 2);
+                        math = None;
+                        i += 2;
+                    }
+                    Some((start, Closer::Dollar)) => {
+                        r.math.push(*start..i + 1);
+                        math = None;
+                        i += 1;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    if let Some((start, _)) = math {
+        r.math.push(start..n);
+    }
+    r
+}
+
+/// `\verb|…|`, `\verb*|…|`, `\lstinline|…|`, `\lstinline{…}` at `i`: the offset after it.
+fn inline_verbatim(t: &str, i: usize) -> Option<usize> {
+    let rest = &t[i..];
+    let mut k = if rest.starts_with("\\verb") {
+        let k = i + "\\verb".len();
+        if t.as_bytes().get(k) == Some(&b'*') {
+            k + 1
+        } else {
+            k
+        }
+    } else if rest.starts_with("\\lstinline") {
+        let mut k = i + "\\lstinline".len();
+        if t.as_bytes().get(k) == Some(&b'[') {
+            k += t[k..].find(']')? + 1;
+        }
+        k
+    } else {
+        return None;
+    };
+    let delim = t[k..].chars().next()?;
+    if delim.is_ascii_alphabetic() || delim.is_whitespace() {
+        return None;
+    }
+    let close = if delim == '{' { '}' } else { delim };
+    k += delim.len_utf8();
+    let line_end = t[k..].find('\n').map_or(t.len(), |e| k + e);
+    let e = t[k..line_end].find(close)?;
+    Some(k + e + close.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slices<'a>(t: &'a str, rs: &[Range<usize>]) -> Vec<&'a str> {
+        rs.iter().map(|r| &t[r.clone()]).collect()
+    }
+
+    #[test]
+    fn markdown_code_math_comments_front_matter() {
+        let t = "---\ntitle: x\n---\n\nA `code` and $a+b$ and <!-- c -->.\n\n```python\nx = 1\n```\n\n    indented\n\n$$\nE = mc^2\n$$\n";
+        let r = markdown(t);
+        let ex = slices(t, &r.excluded);
+        assert_eq!(ex[0], "---\ntitle: x\n---");
+        assert!(ex.contains(&"`code`"), "{ex:?}");
+        assert!(ex.contains(&"<!-- c -->"), "{ex:?}");
+        assert!(
+            ex.iter().any(|s| s.starts_with("```python\nx = 1\n```")),
+            "{ex:?}"
+        );
+        assert!(ex.iter().any(|s| s.contains("indented")), "{ex:?}");
+        let m = slices(t, &r.math);
+        assert_eq!(m, vec!["$a+b$", "$$\nE = mc^2\n$$"]);
+    }
+
+    #[test]
+    fn markdown_multiline_comment_and_latex_env() {
+        let t = "<!--\nhidden\n-->\nafter\n\n\\begin{align}\na &= b\n\\end{align}\n";
+        let r = markdown(t);
+        assert_eq!(slices(t, &r.excluded), vec!["<!--\nhidden\n-->"]);
+        assert_eq!(
+            slices(t, &r.math),
+            vec!["\\begin{align}\na &= b\n\\end{align}"]
+        );
+    }
+
+    #[test]
+    fn latex_regions() {
+        let t = "Text $a$ and \\(b\\) and \\[c\\] and $$d$$ % comment $x\n\\% not a comment \\$5\n\\begin{equation}\ne % c\n\\end{equation}\n\\begin{verbatim}\n$ % \n\\end{verbatim}\n\\verb|$x$| \\lstinline{y}";
+        let r = latex(t);
+        assert_eq!(
+            slices(t, &r.math),
+            vec![
+                "$a$",
+                "\\(b\\)",
+                "\\[c\\]",
+                "$$d$$",
+                "\\begin{equation}\ne % c\n\\end{equation}"
+            ]
+        );
+        assert_eq!(
+            slices(t, &r.excluded),
+            vec![
+                "% comment $x",
+                "% c",
+                "\\begin{verbatim}\n$ % \n\\end{verbatim}",
+                "\\verb|$x$|",
+                "\\lstinline{y}"
+            ]
+        );
+    }
+
+    #[test]
+    fn latex_unterminated_math_runs_to_end() {
+        let t = "a $b";
+        assert_eq!(latex(t).math, vec![2..4]);
+    }
+}

@@ -1,0 +1,407 @@
+//! The `<mlsysim …/>` tag grammar: finding tag candidates in raw text and reading their
+//! double-quoted attributes with exact spans.
+
+use std::ops::Range;
+
+/// One `name="value"` attribute. Spans are byte ranges into the scanned source; `value_span` is
+/// inside the quotes. Values are raw (no entity decoding).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attr {
+    /// Attribute name (`value`, `unit`, `show-unit`).
+    pub name: String,
+    /// Attribute value, without the quotes.
+    pub value: String,
+    /// Span of the name.
+    pub name_span: Range<usize>,
+    /// Span of the value, inside the quotes.
+    pub value_span: Range<usize>,
+}
+
+/// A tag candidate found in raw text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RawTag {
+    /// Offset of `<`.
+    pub start: usize,
+    /// One past the end of the tag (`/>`) if `complete`, else the end of the tag name.
+    pub end: usize,
+    /// Whether the source is backslash-escaped (`\<mlsysim`).
+    pub escaped: bool,
+    /// Whether the tag's extent is known (it may still carry a non-structural error).
+    pub complete: bool,
+    /// Attributes read so far.
+    pub attrs: Vec<Attr>,
+    /// The first problem, with its span.
+    pub error: Option<(Range<usize>, String)>,
+    /// For `<mlsysim …>…</mlsysim>`: the closing tag, reported with the opening one.
+    pub swallowed_close: Option<Range<usize>>,
+}
+
+const NAME: &[u8] = b"mlsysim";
+
+/// Whether `b[i..]` starts a tag name `<mlsysim` or `</mlsysim` (any case) followed by a
+/// delimiter. Returns the offset after the name and whether it is a closing tag.
+fn tag_name_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
+    if b.get(i) != Some(&b'<') {
+        return None;
+    }
+    let (closing, name_at) = if b.get(i + 1) == Some(&b'/') {
+        (true, i + 2)
+    } else {
+        (false, i + 1)
+    };
+    let end = name_at + NAME.len();
+    if end > b.len() || !b[name_at..end].eq_ignore_ascii_case(NAME) {
+        return None;
+    }
+    match b.get(end) {
+        None => Some((end, closing)),
+        Some(c) if c.is_ascii_whitespace() || *c == b'/' || *c == b'>' => Some((end, closing)),
+        _ => None,
+    }
+}
+
+/// Finds every tag candidate in `src`, in order. Candidates inside a complete tag (in an attribute
+/// value) are skipped.
+pub(crate) fn find_tags(src: &str) -> Vec<RawTag> {
+    let b = src.as_bytes();
+    let mut out: Vec<RawTag> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = src[i..].find('<') {
+        let p = i + off;
+        i = p + 1;
+        if out
+            .iter()
+            .any(|t| t.swallowed_close.as_ref().is_some_and(|r| r.contains(&p)))
+        {
+            continue;
+        }
+        let Some((name_end, closing)) = tag_name_at(b, p) else {
+            continue;
+        };
+        let backslashes = b[..p].iter().rev().take_while(|c| **c == b'\\').count();
+        let mut tag = if closing {
+            parse_close(b, p, name_end)
+        } else {
+            parse_open(src, p, name_end)
+        };
+        tag.escaped = backslashes % 2 == 1;
+        if tag.error.is_none() && !b[p + 1 + usize::from(closing)..name_end].starts_with(NAME) {
+            tag.error = Some((
+                p..name_end,
+                "write the tag name in lower case: `<mlsysim`".into(),
+            ));
+        }
+        if tag.complete {
+            i = tag.end;
+        }
+        out.push(tag);
+    }
+    out
+}
+
+fn err(start: usize, end: usize, attrs: Vec<Attr>, span: Range<usize>, msg: String) -> RawTag {
+    RawTag {
+        start,
+        end,
+        escaped: false,
+        complete: false,
+        attrs,
+        error: Some((span, msg)),
+        swallowed_close: None,
+    }
+}
+
+fn parse_close(b: &[u8], start: usize, name_end: usize) -> RawTag {
+    let mut j = name_end;
+    while j < b.len() && b[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    let end = if b.get(j) == Some(&b'>') {
+        j + 1
+    } else {
+        name_end
+    };
+    let msg = "stray closing tag `</mlsysim>`: directives are self-closing, write `<mlsysim …/>`";
+    let mut t = err(start, end, Vec::new(), start..end, msg.into());
+    t.complete = end > name_end;
+    t
+}
+
+/// Skips whitespace from `i`; returns the new offset and whether a blank line was crossed.
+fn skip_ws(b: &[u8], mut i: usize) -> (usize, bool) {
+    let mut newlines = 0;
+    let mut blank = false;
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        if b[i] == b'\n' {
+            newlines += 1;
+            if newlines >= 2 {
+                blank = true;
+            }
+        }
+        i += 1;
+    }
+    (i, blank)
+}
+
+/// Whether `b[from..to]` contains a blank line (two line breaks with only whitespace between).
+fn has_blank_line(b: &[u8], from: usize, to: usize) -> bool {
+    let mut seen_nl = false;
+    for c in &b[from..to] {
+        match c {
+            b'\n' if seen_nl => return true,
+            b'\n' => seen_nl = true,
+            c if c.is_ascii_whitespace() => {}
+            _ => seen_nl = false,
+        }
+    }
+    false
+}
+
+fn parse_open(src: &str, start: usize, name_end: usize) -> RawTag {
+    let b = src.as_bytes();
+    let unterminated = "unterminated `<mlsysim` tag: end it with `/>`";
+    let mut attrs: Vec<Attr> = Vec::new();
+    let mut first_err: Option<(Range<usize>, String)> = None;
+    let mut i = name_end;
+    loop {
+        let (j, blank) = skip_ws(b, i);
+        if blank || j >= b.len() {
+            let why = if blank {
+                " (a tag cannot contain a blank line)"
+            } else {
+                ""
+            };
+            return err(
+                start,
+                name_end,
+                attrs,
+                start..name_end,
+                format!("{unterminated}{why}"),
+            );
+        }
+        let had_space = j > i || i == name_end;
+        i = j;
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'>') => {
+                return RawTag {
+                    start,
+                    end: i + 2,
+                    escaped: false,
+                    complete: true,
+                    attrs,
+                    error: first_err,
+                    swallowed_close: None,
+                };
+            }
+            b'>' => {
+                let msg = "`<mlsysim …>` must be self-closing: end it with `/>` (directives have no content or closing tag)";
+                let mut t = err(start, name_end, attrs, start..i + 1, msg.into());
+                t.swallowed_close = find_close(src, i + 1);
+                if let Some(c) = &t.swallowed_close {
+                    t.error = Some((start..c.end, msg.into()));
+                }
+                return t;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                if !had_space {
+                    let msg = "expected a space before the next attribute";
+                    return err(start, name_end, attrs, i..i + 1, msg.into());
+                }
+                let ns = i;
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'-' | b':' | b'.'))
+                {
+                    i += 1;
+                }
+                let name = &src[ns..i];
+                let (j, _) = skip_ws(b, i);
+                if b.get(j) != Some(&b'=') {
+                    let msg = format!("attribute `{name}` has no value: write {name}=\"…\"");
+                    return err(start, name_end, attrs, ns..i, msg);
+                }
+                let (j, _) = skip_ws(b, j + 1);
+                match b.get(j) {
+                    Some(b'"') => {}
+                    Some(b'\'') => {
+                        let msg =
+                            format!("the value of `{name}` must be in double quotes: {name}=\"…\"");
+                        return err(start, name_end, attrs, j..j + 1, msg);
+                    }
+                    _ => {
+                        let mut k = j;
+                        while k < b.len()
+                            && !b[k].is_ascii_whitespace()
+                            && !matches!(b[k], b'/' | b'>')
+                        {
+                            k += 1;
+                        }
+                        let k = k.max((j + 1).min(b.len()));
+                        let msg =
+                            format!("the value of `{name}` must be in double quotes: {name}=\"…\"");
+                        return err(start, name_end, attrs, j..k, msg);
+                    }
+                }
+                let vs = j + 1;
+                let Some(close) = src[vs..].find('"').map(|k| vs + k) else {
+                    let msg = format!("unterminated value of `{name}`: close it with `\"`");
+                    return err(start, name_end, attrs, j..j + 1, msg);
+                };
+                if has_blank_line(b, vs, close) {
+                    let msg = format!("unterminated value of `{name}`: close it with `\"` (a value cannot contain a blank line)");
+                    return err(start, name_end, attrs, j..j + 1, msg);
+                }
+                if first_err.is_none() {
+                    if let Some(prev) = attrs.iter().find(|a| a.name == name) {
+                        let msg = format!(
+                            "duplicate attribute `{name}` (already given as {name}=\"{}\")",
+                            prev.value
+                        );
+                        first_err = Some((ns..i, msg));
+                    }
+                }
+                attrs.push(Attr {
+                    name: name.to_string(),
+                    value: src[vs..close].to_string(),
+                    name_span: ns..i,
+                    value_span: vs..close,
+                });
+                i = close + 1;
+            }
+            _ => {
+                let c = src[i..].chars().next().unwrap_or(' ');
+                let msg =
+                    format!("unexpected `{c}` in `<mlsysim` tag: expected name=\"value\" or `/>`");
+                return err(start, name_end, attrs, i..i + c.len_utf8(), msg);
+            }
+        }
+    }
+}
+
+/// After a `>` that should have been `/>`: the `</mlsysim>` that closes it, if it follows in the
+/// same paragraph.
+fn find_close(src: &str, from: usize) -> Option<Range<usize>> {
+    let b = src.as_bytes();
+    let mut i = from;
+    while let Some(off) = src[i..].find('<') {
+        let p = i + off;
+        if has_blank_line(b, from, p) {
+            return None;
+        }
+        match tag_name_at(b, p) {
+            Some((name_end, true)) => {
+                let (j, _) = skip_ws(b, name_end);
+                let end = if b.get(j) == Some(&b'>') {
+                    j + 1
+                } else {
+                    name_end
+                };
+                return Some(p..end);
+            }
+            Some((_, false)) => return None,
+            None => i = p + 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(src: &str) -> RawTag {
+        let mut t = find_tags(src);
+        assert_eq!(t.len(), 1, "{t:?}");
+        t.remove(0)
+    }
+
+    #[test]
+    fn simple_tag_with_spans() {
+        let s = r#"x <mlsysim value="a.b" unit="TB/s"/> y"#;
+        let t = one(s);
+        assert_eq!(
+            (t.start, t.end, t.complete, t.escaped),
+            (2, 36, true, false)
+        );
+        assert_eq!(t.error, None);
+        assert_eq!(t.attrs.len(), 2);
+        assert_eq!(t.attrs[0].name, "value");
+        assert_eq!(&s[t.attrs[0].name_span.clone()], "value");
+        assert_eq!(&s[t.attrs[0].value_span.clone()], "a.b");
+        assert_eq!(&s[t.attrs[1].value_span.clone()], "TB/s");
+    }
+
+    #[test]
+    fn multi_line_and_spacing() {
+        let s = "<mlsysim\n  value = \"x\"\n  unit=\"ms\"\n/>";
+        let t = one(s);
+        assert!(t.complete && t.error.is_none());
+        assert_eq!(t.end, s.len());
+        assert_eq!(t.attrs[1].value, "ms");
+        let t = one("<mlsysim value=\"x\" />");
+        assert!(t.complete && t.error.is_none());
+        let t = one("<mlsysim/>");
+        assert!(t.complete && t.attrs.is_empty());
+    }
+
+    #[test]
+    fn not_our_tag() {
+        assert!(find_tags("<mlsysimx a=\"1\"/> <div> <ml <mlsys").is_empty());
+    }
+
+    #[test]
+    fn errors() {
+        let cases: &[(&str, &str, Range<usize>)] = &[
+            ("<mlsysim value=\"x\"", "unterminated `<mlsysim` tag", 0..8),
+            (
+                "<mlsysim value=\"x\"\n\n/>",
+                "cannot contain a blank line",
+                0..8,
+            ),
+            ("<mlsysim value=\"x\">", "must be self-closing", 0..19),
+            ("<mlsysim value=x/>", "must be in double quotes", 15..16),
+            ("<mlsysim value=xyz />", "must be in double quotes", 15..18),
+            ("<mlsysim value='x'/>", "must be in double quotes", 15..16),
+            ("<mlsysim value/>", "has no value", 9..14),
+            ("<mlsysim value=\"x/>", "unterminated value", 15..16),
+            (
+                "<mlsysim a=\"1\" a=\"2\"/>",
+                "duplicate attribute `a` (already given as a=\"1\")",
+                15..16,
+            ),
+            ("<mlsysim a=\"1\"b=\"2\"/>", "expected a space", 14..15),
+            ("<mlsysim a=\"1\" ?/>", "unexpected `?`", 15..16),
+            ("<mlsysim a=\"1\" / >", "unexpected `/`", 15..16),
+            ("</mlsysim>", "stray closing tag", 0..10),
+            ("<MLSysim a=\"1\"/>", "lower case", 0..8),
+        ];
+        for (src, msg, span) in cases {
+            let t = one(src);
+            let (s, m) = t
+                .error
+                .clone()
+                .unwrap_or_else(|| panic!("no error for {src}"));
+            assert!(m.contains(msg), "{src}: {m}");
+            assert_eq!(s, *span, "{src}: {m}");
+        }
+    }
+
+    #[test]
+    fn open_with_content_swallows_close() {
+        let s = "<mlsysim a=\"1\">inner</mlsysim> after";
+        let t = find_tags(s);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].error.as_ref().unwrap().0, 0..30);
+        assert_eq!(t[0].swallowed_close, Some(20..30));
+    }
+
+    #[test]
+    fn escapes_and_nested_candidates() {
+        let t = find_tags(r#"\<mlsysim a="1"/> \\<mlsysim b="2"/>"#);
+        assert_eq!(t.len(), 2);
+        assert!(t[0].escaped && !t[1].escaped);
+        // A tag-like text inside an attribute value is part of the value.
+        let t = find_tags(r#"<mlsysim caption="see <mlsysim"/>"#);
+        assert_eq!(t.len(), 1);
+        assert!(t[0].error.is_none());
+    }
+}
