@@ -1,4 +1,4 @@
-//! The `<mlsysim …/>` directive language: finding directives in sources ([`scan`]) and the
+//! The `<mlsysim …/>` directive language: finding directives in sources ([`scan()`]) and the
 //! `value=` expression language ([`expr`]).
 
 pub mod expr;

@@ -591,6 +591,19 @@ mod tests {
     }
 
     #[test]
+    fn unicode_columns_crlf_and_adjacency() {
+        let s = "Δ = μ <mlsysim value=\"x\"/>\r\nx<mlsysim value=\"y\"/>y\r\n";
+        let r = md(s);
+        let f = found(&r, s);
+        assert_eq!((f[0].1, f[0].2), (1, 7));
+        assert_eq!((f[1].1, f[1].2), (2, 2));
+        assert_eq!(r.directives[0].span.start, at(s, "<mlsysim", 0));
+        let r = tex("Costs \\$5 and <mlsysim value=\"a\" unit=\"$\"/> then $x$.\r\n");
+        assert_eq!(r.directives[0].context, T);
+        assert_eq!((r.directives[0].line, r.directives[0].column), (1, 15));
+    }
+
+    #[test]
     fn formatting_target_per_context() {
         assert_eq!(T.target(SourceKind::Markdown), Target::Markdown);
         assert_eq!(T.target(SourceKind::Latex), Target::LatexText);

@@ -963,6 +963,10 @@ mod tests {
             "1.0M"
         );
         assert_eq!(text(n(950.0), &[("style", "scaled")]), "950");
+        assert_eq!(
+            text(q("70e9 param"), &[("style", "scaled"), ("unit", "param")]),
+            "70B param"
+        );
         assert_eq!(text(n(2.5e15), &[("style", "scaled")]), "2500T");
         assert_eq!(
             text(
