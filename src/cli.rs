@@ -49,6 +49,31 @@ impl Format {
 /// Commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Build the book: every `.md`, `.qmd` and `.tex` file of BOOK_DIR is written to the same path
+    /// under the output folder with its directives replaced; other files are copied; the manifest
+    /// `mlsysim-manifest.json` lists every printed value with its lineage. A build with any error
+    /// writes nothing and lists every error as `file:line:column: error: ...`.
+    Build {
+        /// The book folder.
+        #[arg(default_value = "book-snippets")]
+        book: PathBuf,
+        /// Output folder (replaced as a whole when the build succeeds).
+        #[arg(long, default_value = "_build", value_name = "DIR")]
+        out: PathBuf,
+        /// Template folder overriding the built-in templates by file name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Evaluate the book without writing anything: the CI gate. Fails on any directive error and on
+    /// any directive left unexpanded.
+    Check {
+        /// The book folder.
+        #[arg(default_value = "book-snippets")]
+        book: PathBuf,
+        /// Template folder overriding the built-in templates by file name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
     /// Show registry entries: a table per namespace, or one entry with every field and its source.
     ///
     /// Examples: `zoo hardware --sort compute.peak_flops`, `zoo hardware H100`, `zoo sources`.
@@ -94,6 +119,18 @@ pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, Diagnost
     }
 }
 
+/// Loads the registry, printing its problems to stderr on failure.
+pub fn registry_or_report(dir: Option<&std::path::Path>) -> Option<Registry> {
+    match load_registry(dir) {
+        Ok(r) => Some(r),
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!("error: the registry has {} problem(s)", d.0.len());
+            None
+        }
+    }
+}
+
 /// Runs the command line and returns the exit status.
 pub fn main() -> i32 {
     let cli = Cli::parse();
@@ -102,33 +139,52 @@ pub fn main() -> i32 {
 
 /// Runs parsed arguments; returns the exit status.
 pub fn run(cli: Cli) -> i32 {
-    let reg = match load_registry(cli.registry.as_deref()) {
-        Ok(r) => r,
-        Err(d) => {
-            eprint!("{d}");
-            eprintln!("error: the registry has {} problem(s)", d.0.len());
-            return 1;
-        }
-    };
     let result = match cli.command {
+        Command::Build {
+            book,
+            out,
+            templates,
+        } => {
+            return crate::book::cmd::build(
+                &book,
+                &out,
+                templates.as_deref(),
+                cli.registry.as_deref(),
+                cli.format,
+            )
+        }
+        Command::Check { book, templates } => {
+            return crate::book::cmd::check(
+                &book,
+                templates.as_deref(),
+                cli.registry.as_deref(),
+                cli.format,
+            )
+        }
         Command::Zoo {
             namespace,
             key,
             sort,
             reverse,
-        } => crate::zoo::run(
-            &reg,
-            namespace.as_deref(),
-            key.as_deref(),
-            sort.as_deref(),
-            reverse,
-            cli.format,
-        ),
+        } => match registry_or_report(cli.registry.as_deref()) {
+            Some(reg) => crate::zoo::run(
+                &reg,
+                namespace.as_deref(),
+                key.as_deref(),
+                sort.as_deref(),
+                reverse,
+                cli.format,
+            ),
+            None => return 1,
+        },
         Command::Eval {
             solver,
             explain,
             inputs,
         } => {
+            let Some(reg) = registry_or_report(cli.registry.as_deref()) else {
+                return 1;
+            };
             // Flags written after the inputs land in `inputs` (trailing arguments): take them back.
             let (inputs, late_explain, late_format) = crate::eval::split_flags(&inputs);
             match late_format.as_deref().map(Format::from_str_arg).transpose() {

@@ -1,5 +1,9 @@
 //! The book build: find sources, evaluate their directives, write a built copy of the book.
 
+pub mod build;
+pub mod cmd;
+pub mod config;
+pub mod evaluate;
 pub mod files;
 pub mod output;
 pub mod paths;

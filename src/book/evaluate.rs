@@ -1,0 +1,1163 @@
+//! Evaluating one source file: every directive becomes rendered text spliced into the original,
+//! every printed value a manifest [`Record`] with its lineage, every problem a located diagnostic.
+
+use super::paths;
+use super::templates::Templates;
+use crate::diag::Diagnostic;
+use crate::directive::expr::{self, EvalError};
+use crate::directive::{scan, Context, Directive, SourceKind};
+use crate::registry::{closest, Registry};
+use crate::render::format::{display_value, format_value, FormatSpec, Target, FORMAT_ATTRS};
+use crate::solvers::{self, Out, Param, Params, SolveError, SolveOutput, SOLVERS};
+use crate::units::Value;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// A registry value behind a printed value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegistryRef {
+    /// Registry path (`hardware.H100.memory.bandwidth`).
+    pub path: String,
+    /// Source id.
+    pub source: String,
+}
+
+/// How a printed value was derived.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RecordLineage {
+    /// The expression, or `solver.output`.
+    pub derivation: String,
+    /// Formulas applied (solver lineage).
+    pub formulas: Vec<String>,
+    /// Non-registry inputs (`batch_size = 1`).
+    pub inputs: Vec<(String, String)>,
+    /// Registry values used.
+    pub registry: Vec<RegistryRef>,
+    /// Source ids, sorted, without duplicates.
+    pub sources: Vec<String>,
+}
+
+/// One printed value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Record {
+    /// Source file, relative to the book folder.
+    pub file: String,
+    /// 1-based line of the directive.
+    pub line: u32,
+    /// 1-based column of the directive.
+    pub column: u32,
+    /// `value`, `solve` or `table`.
+    pub kind: &'static str,
+    /// The directive as written.
+    pub directive: String,
+    /// Table cell (`row/column`), for table records.
+    pub cell: Option<String>,
+    /// The printed text.
+    pub printed: String,
+    /// The value in base units (none for labels).
+    pub value: Option<f64>,
+    /// The base unit of `value` (`byte·s^-1`), or `label`.
+    pub unit: String,
+    /// The display unit.
+    pub display_unit: String,
+    /// Where it came from.
+    pub lineage: RecordLineage,
+}
+
+/// The result of evaluating one file.
+#[derive(Clone, Debug, Default)]
+pub struct FileOutput {
+    /// Path relative to the book folder.
+    pub rel: String,
+    /// The file with every directive replaced.
+    pub text: String,
+    /// Printed values.
+    pub records: Vec<Record>,
+    /// Directives evaluated.
+    pub directives: usize,
+    /// Problems.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Everything a `let` can bind.
+#[derive(Clone, Debug)]
+enum Binding {
+    Value { value: Value, lineage: Lineage },
+    Solve(Box<SolveOutput>),
+}
+
+/// Lineage gathered while evaluating one value.
+#[derive(Clone, Debug, Default)]
+struct Lineage {
+    derivation: String,
+    formulas: Vec<String>,
+    inputs: Vec<(String, String)>,
+    leaves: Vec<u32>,
+}
+
+impl Lineage {
+    fn add_leaves(&mut self, ids: &[u32]) {
+        for id in ids {
+            if !self.leaves.contains(id) {
+                self.leaves.push(*id);
+            }
+        }
+    }
+    fn absorb(&mut self, o: &Lineage) {
+        self.add_leaves(&o.leaves);
+        for f in &o.formulas {
+            if !self.formulas.contains(f) {
+                self.formulas.push(f.clone());
+            }
+        }
+        for i in &o.inputs {
+            if !self.inputs.contains(i) {
+                self.inputs.push(i.clone());
+            }
+        }
+    }
+    fn from_solve(out: &SolveOutput, derivation: String) -> Lineage {
+        Lineage {
+            derivation,
+            formulas: out.lineage.formulas.iter().map(|f| f.to_string()).collect(),
+            inputs: out.lineage.inputs.clone(),
+            leaves: out.lineage.leaves.clone(),
+        }
+    }
+}
+
+/// A problem in one directive: where (byte span) and what.
+struct Problem {
+    span: Range<usize>,
+    message: String,
+    help: Option<String>,
+}
+
+fn problem(span: Range<usize>, message: impl Into<String>) -> Problem {
+    Problem {
+        span,
+        message: message.into(),
+        help: None,
+    }
+}
+
+const KINDS: [&str; 5] = ["value", "solve", "table", "figure", "let"];
+const EXTRA_FORMAT: [&str; 2] = ["expect", "cite"];
+
+/// Evaluates the directives of one file.
+pub struct FileEval<'a> {
+    reg: &'a Registry,
+    templates: &'a Templates,
+    rel: &'a str,
+    src: &'a str,
+    kind: SourceKind,
+    lets: BTreeMap<String, (Binding, u32)>,
+    /// Let names bound anywhere in the file, with their line (for "used before it is bound").
+    declared: BTreeMap<String, u32>,
+    cited: Vec<String>,
+    records: Vec<Record>,
+}
+
+impl<'a> FileEval<'a> {
+    /// Evaluates `src` (the text of `rel`).
+    pub fn run(
+        reg: &'a Registry,
+        templates: &'a Templates,
+        rel: &'a str,
+        src: &'a str,
+        kind: SourceKind,
+    ) -> FileOutput {
+        let scanned = scan(src, kind);
+        let mut ev = FileEval {
+            reg,
+            templates,
+            rel,
+            src,
+            kind,
+            lets: BTreeMap::new(),
+            declared: BTreeMap::new(),
+            cited: Vec::new(),
+            records: Vec::new(),
+        };
+        let mut diags: Vec<Diagnostic> = scanned
+            .errors
+            .iter()
+            .map(|e| Diagnostic::at(rel, src, e.span.clone(), e.message.clone()))
+            .collect();
+        for d in &scanned.directives {
+            if let Some(name) = d.get("let") {
+                ev.declared.entry(name.to_string()).or_insert(d.line);
+            }
+        }
+        let mut splices: Vec<(Range<usize>, String)> = scanned
+            .escapes
+            .iter()
+            .map(|e| (e.span.clone(), e.replacement.to_string()))
+            .collect();
+        for d in &scanned.directives {
+            match ev.directive(d) {
+                Ok((span, text)) => splices.push((span, text)),
+                Err(p) => {
+                    let mut diag = Diagnostic::at(rel, src, p.span, p.message);
+                    diag.help = p.help;
+                    diags.push(diag);
+                }
+            }
+        }
+        splices.sort_by_key(|(r, _)| r.start);
+        let mut text = String::with_capacity(src.len() + src.len() / 4);
+        let mut at = 0;
+        for (r, s) in &splices {
+            text.push_str(&src[at..r.start]);
+            text.push_str(s);
+            at = r.end;
+        }
+        text.push_str(&src[at..]);
+        if kind == SourceKind::Markdown && !ev.cited.is_empty() {
+            match ev.footnotes() {
+                Ok(f) => {
+                    if !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                    text.push_str(&f);
+                    text.push('\n');
+                }
+                Err(e) => diags.push(Diagnostic::file(rel, e)),
+            }
+        }
+        FileOutput {
+            rel: rel.to_string(),
+            text,
+            records: ev.records,
+            directives: scanned.directives.len(),
+            diags,
+        }
+    }
+
+    fn target(&self, d: &Directive) -> Target {
+        d.context.target(self.kind)
+    }
+
+    fn label(id: &str) -> String {
+        format!("mlsysim-{id}")
+    }
+
+    /// Evaluates one directive; returns the span to replace and its text.
+    fn directive(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {
+        let kinds: Vec<&str> = KINDS
+            .iter()
+            .copied()
+            .filter(|k| d.attr(k).is_some())
+            .collect();
+        let tag_start = d.span.start..(d.span.start + 8).min(d.span.end);
+        match kinds.as_slice() {
+            [] => Err(Problem {
+                span: tag_start,
+                message: "directive has no kind attribute".into(),
+                help: Some(
+                    "add one of value=, solve=, table=, figure= (or let= with value= or solve=)"
+                        .into(),
+                ),
+            }),
+            ["let"] => Err(problem(
+                d.attr("let").expect("let").value_span.clone(),
+                "`let` needs a `value=` or `solve=` to bind",
+            )),
+            ["value", "let"] | ["solve", "let"] => self.bind(d),
+            ["solve", "table"] | ["table"] => self.table(d),
+            ["value"] => self.value(d),
+            ["solve"] => self.solve(d),
+            ["figure"] => Err(problem(
+                d.attr("figure").expect("figure").value_span.clone(),
+                "figure directives are not supported by this version of mlsysim-book",
+            )),
+            _ => {
+                let second = d.attr(kinds[1]).expect("present");
+                Err(Problem {
+                    span: second.name_span.clone(),
+                    message: format!(
+                        "a directive has exactly one kind, but this one has {}",
+                        kinds.join(" and ")
+                    ),
+                    help: Some("split it into two directives".into()),
+                })
+            }
+        }
+    }
+
+    /// Rejects attributes outside `allowed` (plus formatting ones when `format` is set).
+    fn check_attrs(&self, d: &Directive, allowed: &[&str], format: bool) -> Result<(), Problem> {
+        for a in &d.attrs {
+            let ok = allowed.contains(&a.name.as_str())
+                || (format
+                    && (FORMAT_ATTRS.contains(&a.name.as_str())
+                        || EXTRA_FORMAT.contains(&a.name.as_str())));
+            if !ok {
+                let mut names: Vec<&str> = allowed.to_vec();
+                if format {
+                    names.extend(FORMAT_ATTRS);
+                    names.extend(EXTRA_FORMAT);
+                }
+                let close = closest(&a.name, names.iter().copied());
+                return Err(Problem {
+                    span: a.name_span.clone(),
+                    message: format!("unknown attribute `{}`", a.name),
+                    help: Some(if close.is_empty() {
+                        format!("attributes here: {}", names.join(", "))
+                    } else {
+                        format!(
+                            "did you mean `{}`? attributes here: {}",
+                            close[0],
+                            names.join(", ")
+                        )
+                    }),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn spec(&self, d: &Directive) -> Result<FormatSpec, Problem> {
+        let mut spec = FormatSpec::default();
+        for a in &d.attrs {
+            spec.apply(&a.name, &a.value)
+                .map_err(|e| problem(a.value_span.clone(), e.to_string()))?;
+        }
+        if let (Some(_), Some(s)) = (spec.digits, d.attr("sig")) {
+            return Err(problem(
+                s.name_span.clone(),
+                "`digits` and `sig` cannot both be given; keep one",
+            ));
+        }
+        Ok(spec)
+    }
+
+    /// Resolves names in an expression: `let` bindings (and their members), then registry paths.
+    fn resolve(
+        &self,
+        path: &str,
+        span: Range<usize>,
+        lineage: &RefCell<Lineage>,
+    ) -> Result<Value, EvalError> {
+        let (head, rest) = path
+            .split_once('.')
+            .map_or((path, None), |(h, r)| (h, Some(r)));
+        if let Some((binding, _)) = self.lets.get(head) {
+            return match (binding, rest) {
+                (Binding::Value { value, lineage: l }, None) => {
+                    lineage.borrow_mut().absorb(l);
+                    Ok(*value)
+                }
+                (Binding::Value { .. }, Some(_)) => Err(EvalError::new(
+                    span,
+                    format!(
+                        "`{head}` is a value; it has no member `{}`",
+                        rest.unwrap_or("")
+                    ),
+                )),
+                (Binding::Solve(out), Some(member)) => match out.get(member) {
+                    Some(Out::Value(v)) => {
+                        lineage
+                            .borrow_mut()
+                            .absorb(&Lineage::from_solve(out, String::new()));
+                        Ok(*v)
+                    }
+                    Some(Out::Missing) => Err(EvalError::new(
+                        span,
+                        format!("`{path}` is not applicable for this input"),
+                    )),
+                    Some(_) => Err(EvalError::new(
+                        span,
+                        format!("`{path}` is text, not a number"),
+                    )),
+                    None => Err(EvalError::new(
+                        span,
+                        format!(
+                            "`{head}` has no output `{member}`{}",
+                            did_you_mean(closest(member, out.names().into_iter()))
+                        ),
+                    )),
+                },
+                (Binding::Solve(out), None) => Err(EvalError::new(
+                    span,
+                    format!(
+                        "`{head}` is a whole {} result: name an output, e.g. `{head}.{}`",
+                        out.lineage.solver,
+                        out.names().first().unwrap_or(&"")
+                    ),
+                )),
+            };
+        }
+        if let Some(line) = self.declared.get(head) {
+            return Err(EvalError::new(
+                span,
+                format!("`{head}` is used before it is bound (its `let` is on line {line})"),
+            ));
+        }
+        if paths::is_namespace(head) {
+            return match paths::resolve(self.reg, path) {
+                Ok(r) => {
+                    lineage.borrow_mut().add_leaves(&r.leaves);
+                    Ok(r.value)
+                }
+                Err(m) => Err(EvalError::new(span, m)),
+            };
+        }
+        let mut names: Vec<&str> = self.lets.keys().map(String::as_str).collect();
+        names.extend(crate::registry::schema::NAMESPACES.iter().map(|n| n.name));
+        Err(EvalError::new(
+            span,
+            format!(
+                "unknown name `{head}`: neither a `let` of this file nor a registry namespace{}",
+                did_you_mean(closest(head, names.into_iter()))
+            ),
+        ))
+    }
+
+    fn eval_expr(&self, attr: &crate::directive::Attr) -> Result<(Value, Lineage), Problem> {
+        let at = |r: Range<usize>| {
+            (attr.value_span.start + r.start)..(attr.value_span.start + r.end.max(r.start + 1))
+        };
+        let e = expr::parse(&attr.value).map_err(|e| problem(at(e.span), e.message))?;
+        let lineage = RefCell::new(Lineage {
+            derivation: attr.value.clone(),
+            ..Lineage::default()
+        });
+        let v = e
+            .eval(&|p: &str, s: Range<usize>| self.resolve(p, s, &lineage))
+            .map_err(|e| problem(at(e.span), e.message))?;
+        Ok((v, lineage.into_inner()))
+    }
+
+    /// Runs the solver of a `solve=` directive with the directive's other attributes as inputs.
+    fn run_solver(&self, d: &Directive, reserved: &[&str]) -> Result<SolveOutput, Problem> {
+        let solve = d.attr("solve").expect("solve attribute");
+        let mut params = Params::new();
+        for a in &d.attrs {
+            let n = a.name.as_str();
+            if reserved.contains(&n)
+                || FORMAT_ATTRS.contains(&n)
+                || EXTRA_FORMAT.contains(&n)
+                || KINDS.contains(&n)
+            {
+                continue;
+            }
+            params.insert(n.replace('-', "_"), Param::Text(a.value.clone()));
+        }
+        self.call_solver(d, &solve.value, &params)
+    }
+
+    fn call_solver(
+        &self,
+        d: &Directive,
+        solver: &str,
+        params: &Params,
+    ) -> Result<SolveOutput, Problem> {
+        let solve = d.attr("solve").expect("solve attribute");
+        solvers::run(self.reg, solver, params).map_err(|e| {
+            let by_name = |name: &str| d.attrs.iter().find(|a| a.name.replace('-', "_") == name);
+            match &e {
+                SolveError::UnknownSolver(_) => Problem {
+                    span: solve.value_span.clone(),
+                    message: format!("unknown solver `{solver}`"),
+                    help: Some(format!(
+                        "solvers: {}{}",
+                        SOLVERS.join(", "),
+                        did_you_mean(closest(solver, SOLVERS.into_iter()))
+                    )),
+                },
+                SolveError::UnknownParam { name, valid, .. } => Problem {
+                    span: by_name(name).map_or(solve.value_span.clone(), |a| a.name_span.clone()),
+                    message: format!("solver `{solver}` has no input `{name}`"),
+                    help: Some(format!("inputs: {}", valid.join(", "))),
+                },
+                SolveError::UnknownKey { key, .. } => {
+                    let at = d
+                        .attrs
+                        .iter()
+                        .find(|a| &a.value == key)
+                        .map_or(solve.value_span.clone(), |a| a.value_span.clone());
+                    problem(at, e.to_string())
+                }
+                SolveError::Invalid { what, .. } => problem(
+                    by_name(what).map_or(solve.value_span.clone(), |a| a.value_span.clone()),
+                    e.to_string(),
+                ),
+            }
+        })
+    }
+
+    fn show<'o>(
+        &self,
+        d: &Directive,
+        out: &'o SolveOutput,
+    ) -> Result<(&'static str, &'o Out), Problem> {
+        let Some(show) = d.attr("show") else {
+            return Err(Problem {
+                span: d.attr("solve").expect("solve").name_span.clone(),
+                message: "a `solve` directive needs `show=` naming the output to print".into(),
+                help: Some(format!("outputs: {}", out.names().join(", "))),
+            });
+        };
+        out.outputs
+            .iter()
+            .find(|(n, _)| *n == show.value)
+            .map(|(n, o)| (*n, o))
+            .ok_or_else(|| Problem {
+                span: show.value_span.clone(),
+                message: format!(
+                    "solver `{}` has no output `{}`{}",
+                    out.lineage.solver,
+                    show.value,
+                    did_you_mean(closest(&show.value, out.names().into_iter()))
+                ),
+                help: Some(format!("outputs: {}", out.names().join(", "))),
+            })
+    }
+
+    /// Formats a value with the directive's attributes, checks `expect`, adds citation markers.
+    fn print_value(
+        &mut self,
+        d: &Directive,
+        v: Value,
+        lineage: &Lineage,
+        kind: &'static str,
+    ) -> Result<String, Problem> {
+        let spec = self.spec(d)?;
+        let target = self.target(d);
+        let text = format_value(v, &spec, target).map_err(|e| {
+            let at = d
+                .attr("unit")
+                .map_or(d.span.start..d.span.start + 8, |a| a.value_span.clone());
+            problem(at, e.to_string())
+        })?;
+        if let Some(expect) = d.attr("expect") {
+            let shown = display_value(v, &spec)
+                .map_err(|e| problem(expect.value_span.clone(), e.to_string()))?;
+            let (lo, hi) = parse_range(&expect.value).ok_or_else(|| Problem {
+                span: expect.value_span.clone(),
+                message: format!("`expect=\"{}\"` is not a range", expect.value),
+                help: Some(
+                    "write expect=\"lo..hi\" in the display unit, e.g. expect=\"290..300\"".into(),
+                ),
+            })?;
+            if !(lo..=hi).contains(&shown) {
+                return Err(problem(
+                    expect.value_span.clone(),
+                    format!(
+                        "value {text} is outside the expected range {}..{} (expect=\"{}\")",
+                        expect.value.split("..").next().unwrap_or("").trim(),
+                        expect.value.split("..").nth(1).unwrap_or("").trim(),
+                        expect.value
+                    ),
+                ));
+            }
+        }
+        let markers = if self.cite(d)? {
+            self.markers(&lineage.leaves, d)?
+        } else {
+            String::new()
+        };
+        let printed = self
+            .templates
+            .render("number.j2", serde_json::json!({ "text": text, "markers": markers, "value": v.si, "unit": spec.unit }))
+            .map_err(|e| problem(d.span.clone(), e))?;
+        self.record(
+            d,
+            kind,
+            None,
+            &printed,
+            Some(v),
+            spec.unit.as_deref().unwrap_or(""),
+            lineage,
+        );
+        Ok(printed)
+    }
+
+    fn cite(&self, d: &Directive) -> Result<bool, Problem> {
+        match d.attr("cite") {
+            None => Ok(false),
+            Some(a) => match a.value.as_str() {
+                "true" => {
+                    if d.context == Context::Math {
+                        Err(problem(a.name_span.clone(), "`cite` is not possible inside math: cite the value in the surrounding text"))
+                    } else {
+                        Ok(true)
+                    }
+                }
+                "false" => Ok(false),
+                _ => Err(problem(
+                    a.value_span.clone(),
+                    format!(
+                        "`cite=\"{}\"` is not valid: expected true or false",
+                        a.value
+                    ),
+                )),
+            },
+        }
+    }
+
+    /// Footnote markers (Markdown) or inline footnotes (LaTeX) for the sources of `leaves`.
+    fn markers(&mut self, leaves: &[u32], d: &Directive) -> Result<String, Problem> {
+        let mut ids: Vec<String> = leaves
+            .iter()
+            .map(|l| self.reg.leaf(*l).source.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut out = String::new();
+        for id in ids {
+            let Some(s) = self.reg.sources.get(&id) else {
+                continue;
+            };
+            let text = if self.kind == SourceKind::Latex {
+                self.templates.render(
+                    "footnote.tex.j2",
+                    serde_json::json!({ "title": latex_escape(&s.title), "kind": s.kind.name(), "url": s.url, "verified": s.verified }),
+                )
+            } else {
+                if !self.cited.contains(&id) {
+                    self.cited.push(id.clone());
+                }
+                self.templates.render(
+                    "footnote-marker.md.j2",
+                    serde_json::json!({ "label": Self::label(&id) }),
+                )
+            };
+            out.push_str(&text.map_err(|e| problem(d.span.clone(), e))?);
+        }
+        Ok(out)
+    }
+
+    fn footnotes(&self) -> Result<String, String> {
+        let sources: Vec<serde_json::Value> = self
+            .cited
+            .iter()
+            .filter_map(|id| self.reg.sources.get(id))
+            .map(|s| serde_json::json!({ "label": Self::label(&s.id), "id": s.id, "title": s.title, "kind": s.kind.name(), "url": s.url, "verified": s.verified }))
+            .collect();
+        self.templates
+            .render("footnotes.md.j2", serde_json::json!({ "sources": sources }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        d: &Directive,
+        kind: &'static str,
+        cell: Option<String>,
+        printed: &str,
+        v: Option<Value>,
+        unit: &str,
+        l: &Lineage,
+    ) {
+        let mut registry: Vec<RegistryRef> = l
+            .leaves
+            .iter()
+            .map(|id| {
+                let leaf = self.reg.leaf(*id);
+                RegistryRef {
+                    path: leaf.path(),
+                    source: leaf.source.clone(),
+                }
+            })
+            .collect();
+        registry.dedup();
+        let mut sources: Vec<String> = registry.iter().map(|r| r.source.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        self.records.push(Record {
+            file: self.rel.to_string(),
+            line: d.line,
+            column: d.column,
+            kind,
+            directive: self.src[d.span.clone()].to_string(),
+            cell,
+            printed: printed.to_string(),
+            value: v.map(|v| v.si),
+            unit: v.map_or("label".to_string(), |v| v.dim.to_string()),
+            display_unit: unit.to_string(),
+            lineage: RecordLineage {
+                derivation: l.derivation.clone(),
+                formulas: l.formulas.clone(),
+                inputs: l.inputs.clone(),
+                registry,
+                sources,
+            },
+        });
+    }
+
+    fn value(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {
+        self.check_attrs(d, &["value"], true)?;
+        let (v, lineage) = self.eval_expr(d.attr("value").expect("value"))?;
+        let text = self.print_value(d, v, &lineage, "value")?;
+        Ok((d.span.clone(), text))
+    }
+
+    fn solve(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {
+        let out = self.run_solver(d, &["show"])?;
+        let (name, o) = self.show(d, &out)?;
+        let lineage = Lineage::from_solve(&out, format!("{}.{name}", out.lineage.solver));
+        let text = match o {
+            Out::Value(v) => self.print_value(d, *v, &lineage, "solve")?,
+            other => {
+                let t = out_text(other);
+                self.record(d, "solve", None, &t, None, "", &lineage);
+                t
+            }
+        };
+        Ok((d.span.clone(), text))
+    }
+
+    fn bind(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {
+        let name_attr = d.attr("let").expect("let");
+        let name = name_attr.value.trim().to_string();
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(problem(
+                name_attr.value_span.clone(),
+                format!("`{name}` is not a valid name: use letters, digits and `_`"),
+            ));
+        }
+        if paths::is_namespace(&name) {
+            return Err(problem(
+                name_attr.value_span.clone(),
+                format!("`{name}` is a registry namespace; choose another name"),
+            ));
+        }
+        if let Some((_, line)) = self.lets.get(&name) {
+            return Err(problem(
+                name_attr.value_span.clone(),
+                format!("`{name}` is already bound on line {line}; a name is bound once per file"),
+            ));
+        }
+        let binding = if d.attr("value").is_some() {
+            self.check_attrs(d, &["let", "value"], false)?;
+            let (value, lineage) = self.eval_expr(d.attr("value").expect("value"))?;
+            Binding::Value { value, lineage }
+        } else {
+            let out = self.run_solver(d, &["let"])?;
+            Binding::Solve(Box::new(out))
+        };
+        self.lets.insert(name, (binding, d.line));
+        Ok((self.whole_line_or_span(d), String::new()))
+    }
+
+    /// A directive alone on its line is removed with its line; otherwise just the tag.
+    fn whole_line_or_span(&self, d: &Directive) -> Range<usize> {
+        if !d.alone_on_line {
+            return d.span.clone();
+        }
+        let start = self.src[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.src[d.span.end..]
+            .find('\n')
+            .map_or(self.src.len(), |i| d.span.end + i + 1);
+        start..end
+    }
+
+    fn table(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {
+        let t = d.attr("table").expect("table");
+        if !d.alone_on_line || d.context == Context::Math {
+            return Err(Problem {
+                span: t.name_span.clone(),
+                message: "a table directive must stand alone on its own line".into(),
+                help: Some(
+                    "put the directive on a line of its own, with blank lines around it".into(),
+                ),
+            });
+        }
+        let (headers, align, rows) = if t.value == "sweep" {
+            self.sweep_table(d)?
+        } else {
+            self.registry_table(d)?
+        };
+        let name = if self.kind == SourceKind::Latex {
+            "table.tex.j2"
+        } else {
+            "table.md.j2"
+        };
+        let mut text = self
+            .templates
+            .render(
+                name,
+                serde_json::json!({ "headers": headers, "align": align, "rows": rows }),
+            )
+            .map_err(|e| problem(d.span.clone(), e))?;
+        while text.ends_with('\n') {
+            text.pop();
+        }
+        let line_start = self.src[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let before = &self.src[..line_start];
+        if self.kind == SourceKind::Markdown && !before.is_empty() && !before.ends_with("\n\n") {
+            text.insert(0, '\n');
+        }
+        let after = &self.src[d.span.end..];
+        let next = after.split_once('\n').map_or("", |(_, rest)| rest);
+        if self.kind == SourceKind::Markdown && !next.is_empty() && !next.starts_with('\n') {
+            text.push('\n');
+        }
+        Ok((d.span.clone(), text))
+    }
+
+    fn columns(&self, d: &Directive) -> Result<Vec<Column>, Problem> {
+        let Some(c) = d.attr("columns") else {
+            return Err(problem(
+                d.attr("table").expect("table").name_span.clone(),
+                "a table needs `columns=`",
+            ));
+        };
+        let mut cols = Vec::new();
+        let mut offset = 0;
+        for part in c.value.split(',') {
+            let lead = part.len() - part.trim_start().len();
+            let span = (c.value_span.start + offset + lead)
+                ..(c.value_span.start + offset + part.trim_end().len())
+                    .max(c.value_span.start + offset + lead + 1);
+            offset += part.len() + 1;
+            let part = part.trim();
+            if part.is_empty() {
+                return Err(problem(span, "empty column in `columns=`"));
+            }
+            let (spec, label) = part.split_once('|').map_or((part, None), |(s, l)| {
+                (s.trim(), Some(l.trim().to_string()))
+            });
+            let (field, unit) = spec.split_once(':').map_or((spec, None), |(f, u)| {
+                (f.trim(), Some(u.trim().to_string()))
+            });
+            cols.push(Column {
+                field: field.to_string(),
+                unit,
+                label,
+                span,
+            });
+        }
+        Ok(cols)
+    }
+
+    fn cell(
+        &mut self,
+        d: &Directive,
+        col: &Column,
+        v: Value,
+        lineage: &Lineage,
+        cell: String,
+        cite: bool,
+    ) -> Result<String, Problem> {
+        let mut spec = self.spec(d)?;
+        spec.unit = col.unit.clone();
+        let text = format_value(v, &spec, self.target(d))
+            .map_err(|e| problem(col.span.clone(), format!("column `{}`: {e}", col.field)))?;
+        let markers = if cite {
+            self.markers(&lineage.leaves, d)?
+        } else {
+            String::new()
+        };
+        let printed = format!("{text}{markers}");
+        self.record(
+            d,
+            "table",
+            Some(cell),
+            &text,
+            Some(v),
+            col.unit.as_deref().unwrap_or(""),
+            lineage,
+        );
+        Ok(printed)
+    }
+
+    fn registry_table(&mut self, d: &Directive) -> Result<TableParts, Problem> {
+        self.check_attrs(d, &["table", "rows", "columns"], true)?;
+        let t = d.attr("table").expect("table");
+        let ns = t.value.as_str();
+        let Some(entries) = self.reg.entries.get(ns) else {
+            let mut names: Vec<&str> = crate::registry::schema::NAMESPACES
+                .iter()
+                .map(|n| n.name)
+                .collect();
+            names.push("sweep");
+            return Err(Problem {
+                span: t.value_span.clone(),
+                message: format!(
+                    "unknown table kind `{ns}`{}",
+                    did_you_mean(closest(ns, names.iter().copied()))
+                ),
+                help: Some(format!(
+                    "tables: {} (registry) or sweep (a solver over varied inputs)",
+                    names.join(", ")
+                )),
+            });
+        };
+        let Some(rows_attr) = d.attr("rows") else {
+            return Err(problem(
+                t.name_span.clone(),
+                "a registry table needs `rows=` (entry keys, comma-separated)",
+            ));
+        };
+        let cols = self.columns(d)?;
+        let cite_all = !matches!(d.get("cite"), Some("false"));
+        let mut headers = vec![first_header(ns).to_string()];
+        headers.extend(cols.iter().map(|c| c.header()));
+        let mut align = vec!["left".to_string()];
+        align.extend(cols.iter().map(|_| "right".to_string()));
+        let mut rows = Vec::new();
+        let mut offset = 0;
+        for key in rows_attr.value.split(',') {
+            let lead = key.len() - key.trim_start().len();
+            let span = (rows_attr.value_span.start + offset + lead)
+                ..(rows_attr.value_span.start + offset + key.trim_end().len());
+            offset += key.len() + 1;
+            let key = key.trim();
+            if !entries.contains_key(key) {
+                return Err(problem(
+                    span,
+                    format!(
+                        "unknown {ns} key `{key}`{}",
+                        did_you_mean(closest(key, entries.keys().map(String::as_str)))
+                    ),
+                ));
+            }
+            let name = match crate::zoo::field_value(self.reg, ns, key, "name") {
+                Some(crate::zoo::FieldValue::Text(n)) => n,
+                _ => key.to_string(),
+            };
+            let mut row = vec![name];
+            for col in &cols {
+                let path = format!("{ns}.{key}.{}", col.field);
+                let r =
+                    paths::resolve(self.reg, &path).map_err(|m| problem(col.span.clone(), m))?;
+                let lineage = Lineage {
+                    derivation: path.clone(),
+                    leaves: r.leaves.clone(),
+                    ..Lineage::default()
+                };
+                row.push(self.cell(
+                    d,
+                    col,
+                    r.value,
+                    &lineage,
+                    format!("{key}/{}", col.field),
+                    cite_all && self.kind == SourceKind::Markdown,
+                )?);
+            }
+            rows.push(row);
+        }
+        Ok((headers, align, rows))
+    }
+
+    fn sweep_table(&mut self, d: &Directive) -> Result<TableParts, Problem> {
+        let t = d.attr("table").expect("table");
+        let Some(solve) = d.attr("solve") else {
+            return Err(problem(
+                t.value_span.clone(),
+                "a sweep table needs `solve=` and `vary=`",
+            ));
+        };
+        let Some(vary) = d.attr("vary") else {
+            return Err(problem(
+                t.value_span.clone(),
+                "a sweep table needs `vary=\"input=v1,v2,...\"`",
+            ));
+        };
+        let Some((input, values)) = vary.value.split_once('=') else {
+            return Err(problem(
+                vary.value_span.clone(),
+                "write vary=\"input=v1,v2,...\"",
+            ));
+        };
+        let input = input.trim().replace('-', "_");
+        let cols = self.columns(d)?;
+        let mut base = Params::new();
+        for a in &d.attrs {
+            let n = a.name.as_str();
+            if ["table", "solve", "vary", "columns", "cite"].contains(&n)
+                || KINDS.contains(&n)
+                || FORMAT_ATTRS.contains(&n)
+                || n == "expect"
+            {
+                continue;
+            }
+            base.insert(n.replace('-', "_"), Param::Text(a.value.clone()));
+        }
+        let mut headers = vec![humanize(&input)];
+        headers.extend(cols.iter().map(|c| c.header()));
+        let mut align = vec!["right".to_string()];
+        align.extend(cols.iter().map(|_| "right".to_string()));
+        let mut rows = Vec::new();
+        for v in values.split(',').map(str::trim) {
+            let mut params = base.clone();
+            params.insert(input.clone(), Param::Text(v.to_string()));
+            let out = self
+                .call_solver(d, &solve.value, &params)
+                .map_err(|mut p| {
+                    if p.span == solve.value_span {
+                        p.span = vary.value_span.clone();
+                        p.message = format!("{input}={v}: {}", p.message);
+                    }
+                    p
+                })?;
+            let mut row = vec![v.to_string()];
+            for col in &cols {
+                let o = out.get(&col.field).ok_or_else(|| Problem {
+                    span: col.span.clone(),
+                    message: format!(
+                        "solver `{}` has no output `{}`{}",
+                        solve.value,
+                        col.field,
+                        did_you_mean(closest(&col.field, out.names().into_iter()))
+                    ),
+                    help: Some(format!("outputs: {}", out.names().join(", "))),
+                })?;
+                let lineage = Lineage::from_solve(
+                    &out,
+                    format!("{}.{} at {input}={v}", solve.value, col.field),
+                );
+                let text = match o {
+                    Out::Value(val) => self.cell(
+                        d,
+                        col,
+                        *val,
+                        &lineage,
+                        format!("{input}={v}/{}", col.field),
+                        false,
+                    )?,
+                    other => {
+                        let t = out_text(other);
+                        self.record(
+                            d,
+                            "table",
+                            Some(format!("{input}={v}/{}", col.field)),
+                            &t,
+                            None,
+                            "",
+                            &lineage,
+                        );
+                        t
+                    }
+                };
+                row.push(text);
+            }
+            rows.push(row);
+        }
+        Ok((headers, align, rows))
+    }
+}
+
+/// Headers, alignments and rows of a table.
+type TableParts = (Vec<String>, Vec<String>, Vec<Vec<String>>);
+
+/// One column of `columns="field:unit|label"`.
+struct Column {
+    field: String,
+    unit: Option<String>,
+    label: Option<String>,
+    span: Range<usize>,
+}
+
+impl Column {
+    fn header(&self) -> String {
+        if let Some(l) = &self.label {
+            return l.clone();
+        }
+        let last = self.field.rsplit('.').next().unwrap_or(&self.field);
+        let name = humanize(last);
+        match &self.unit {
+            Some(u) => format!("{name} ({u})"),
+            None => name,
+        }
+    }
+}
+
+fn first_header(ns: &str) -> &'static str {
+    match ns {
+        "hardware" => "Accelerator",
+        "models" => "Model",
+        "grids" => "Grid",
+        "datacenters" => "Datacenter",
+        "nodes" => "Node",
+        "fabrics" => "Fabric",
+        "fleets" => "Fleet",
+        "scenarios" => "Scenario",
+        "cooling" => "Cooling",
+        _ => "Name",
+    }
+}
+
+/// `peak_flops` → `Peak flops`; acronyms stay upper-case (`tdp` → `TDP`).
+fn humanize(s: &str) -> String {
+    let words: Vec<String> = s
+        .split('_')
+        .map(|w| match w {
+            "tdp" | "pue" | "wue" | "ttft" | "itl" | "kv" | "mfu" | "hfu" | "tco" | "usd"
+            | "dp" | "tp" | "pp" | "ep" | "mtbf" => w.to_uppercase(),
+            _ => w.to_string(),
+        })
+        .collect();
+    let mut out = words.join(" ");
+    if let Some(c) = out.get(..1) {
+        let up = c.to_uppercase();
+        out.replace_range(..1, &up);
+    }
+    out
+}
+
+fn out_text(o: &Out) -> String {
+    match o {
+        Out::Label(s) => s.clone(),
+        Out::Bool(true) => "yes".into(),
+        Out::Bool(false) => "no".into(),
+        Out::Missing => "n/a".into(),
+        Out::Value(v) => format!("{}", v.si),
+    }
+}
+
+fn did_you_mean(v: Vec<String>) -> String {
+    if v.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; did you mean {}?",
+            v.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// `lo..hi` with plain or exponent numbers.
+fn parse_range(s: &str) -> Option<(f64, f64)> {
+    let (lo, hi) = s.split_once("..")?;
+    let p = |x: &str| {
+        x.trim()
+            .replace(['_', ','], "")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+    };
+    let (lo, hi) = (p(lo)?, p(hi)?);
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Escapes LaTeX specials in plain text (source titles in `\footnote`).
+fn latex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\\' => out.push_str("\\textbackslash{}"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
