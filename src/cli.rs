@@ -63,6 +63,14 @@ pub enum Command {
         /// Template folder overriding the built-in templates by file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Write the value cache read by the Quarto filter to PATH instead of a built copy
+        /// (the Quarto pre-render step: `mlsysim-book build . --emit-cache _mlsysim/values.json`).
+        #[arg(long, value_name = "PATH")]
+        emit_cache: Option<PathBuf>,
+        /// Build, then rebuild what changed whenever a source, template or registry file is
+        /// saved; errors are shown and the last good output is kept. Stop with Ctrl-C.
+        #[arg(long)]
+        watch: bool,
     },
     /// Evaluate the book without writing anything: the CI gate. Fails on any directive error and on
     /// any directive left unexpanded.
@@ -109,6 +117,24 @@ pub enum Command {
         )]
         inputs: Vec<String>,
     },
+    /// mdBook preprocessor: reads `[context, book]` JSON on stdin and prints the book with every
+    /// chapter's directives expanded. In book.toml: `[preprocessor.mlsysim]` with
+    /// `command = "mlsysim-book mdbook"`.
+    Mdbook {
+        /// mdBook's renderer check.
+        #[command(subcommand)]
+        cmd: Option<MdbookCmd>,
+    },
+}
+
+/// `mdbook` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum MdbookCmd {
+    /// Exit 0 if RENDERER is supported (every renderer is: they all read Markdown).
+    Supports {
+        /// The renderer's name (`html`, `markdown`, ...).
+        renderer: String,
+    },
 }
 
 /// Loads the registry named by `--registry`, or the embedded one.
@@ -144,14 +170,36 @@ pub fn run(cli: Cli) -> i32 {
             book,
             out,
             templates,
+            emit_cache,
+            watch,
         } => {
+            if watch {
+                return crate::integrate::cmd::watch(
+                    book,
+                    out,
+                    templates,
+                    cli.registry,
+                    emit_cache,
+                    cli.format,
+                );
+            }
+            if let Some(cache) = emit_cache {
+                return crate::integrate::cmd::emit_cache(
+                    &book,
+                    &cache,
+                    &out,
+                    templates.as_deref(),
+                    cli.registry.as_deref(),
+                    cli.format,
+                );
+            }
             return crate::book::cmd::build(
                 &book,
                 &out,
                 templates.as_deref(),
                 cli.registry.as_deref(),
                 cli.format,
-            )
+            );
         }
         Command::Check { book, templates } => {
             return crate::book::cmd::check(
@@ -160,6 +208,12 @@ pub fn run(cli: Cli) -> i32 {
                 cli.registry.as_deref(),
                 cli.format,
             )
+        }
+        Command::Mdbook { cmd } => {
+            let renderer = cmd
+                .as_ref()
+                .map(|MdbookCmd::Supports { renderer }| renderer.as_str());
+            return crate::integrate::mdbook::command(renderer, cli.registry.as_deref());
         }
         Command::Zoo {
             namespace,

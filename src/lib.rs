@@ -10,6 +10,7 @@ pub mod diag;
 pub mod directive;
 pub mod eval;
 pub mod formulas;
+pub mod integrate;
 pub mod registry;
 pub mod render;
 pub mod solvers;

@@ -1,14 +1,15 @@
 //! The `build` and `check` commands: settings, registry and templates, then the build, then one
 //! summary line (or every error and a count).
 
-use super::build::{build as build_book, evaluate_book};
+use super::build::{build_with, evaluate_book};
 use super::config::BookConfig;
 use super::templates::Templates;
 use crate::cli::{registry_or_report, Format};
 use std::path::Path;
 use std::time::Instant;
 
-fn setup(
+/// Book settings, registry and templates for `book`; problems are printed to stderr.
+pub(crate) fn setup(
     book: &Path,
     templates: Option<&Path>,
     registry: Option<&Path>,
@@ -46,7 +47,10 @@ pub fn build(
     let Some((reg, tpl)) = setup(book, templates, registry) else {
         return 1;
     };
-    match build_book(&reg, &tpl, book, out) {
+    let progress = crate::integrate::progress::Progress::for_command(format == Format::Json);
+    let result = build_with(&reg, &tpl, book, out, Some(&progress));
+    progress.finish();
+    match result {
         Ok(s) => {
             if format == Format::Json {
                 println!(
