@@ -115,7 +115,59 @@ fn main() {
             black_box(mlsysim_book::solvers::run(&reg, solver, params).ok());
         });
     }
+    typed(&reg);
     book(&reg);
+}
+
+/// The solvers themselves, called with typed registry entries (no name lookups or parsing).
+fn typed(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::solvers::{distributed, roofline, serving};
+    let cal = &reg.calibration;
+    let (resnet, a100) = (
+        reg.model("ResNet50").unwrap(),
+        reg.hardware("A100").unwrap(),
+    );
+    let opts = roofline::RooflineOptions::default();
+    per_call("typed roofline::solve ResNet50/A100/b1", 200_000, || {
+        black_box(roofline::solve(resnet, a100, cal, &opts).ok());
+    });
+    let (llama8, h100) = (
+        reg.model("Llama3_8B").unwrap(),
+        reg.hardware("H100").unwrap(),
+    );
+    let mut sopts = serving::ServingOptions::new(2048);
+    sopts.batch_size = 8;
+    per_call("typed serving::solve Llama3_8B/H100/b8", 200_000, || {
+        let sys = serving::ServingSystem {
+            hardware: h100,
+            decode: None,
+        };
+        black_box(serving::solve(llama8, sys, None, cal, &sopts).ok());
+    });
+    let (llama70, fleet) = (
+        reg.model("Llama3_70B").unwrap(),
+        reg.fleet("Training_1K").unwrap(),
+    );
+    let accel = reg.hardware(&fleet.node.accelerator).unwrap();
+    let dopts = distributed::DistributedOptions {
+        batch_size: 1024,
+        tp_size: 8,
+        pp_size: 4,
+        microbatch_count: 16,
+        ..distributed::DistributedOptions::default()
+    };
+    per_call("typed distributed::solve 70B tp8 pp4 m16", 200_000, || {
+        black_box(
+            distributed::solve(
+                llama70,
+                distributed::FleetSpec::Registry(fleet),
+                accel,
+                cal,
+                &dopts,
+            )
+            .ok(),
+        );
+    });
 }
 
 /// One generated chapter: 250 directives mixing values, solves, lets and tables.
