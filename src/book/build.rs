@@ -128,9 +128,22 @@ pub fn build(
     book: &Path,
     out: &Path,
 ) -> Result<Summary, Diagnostics> {
+    build_gated(reg, templates, book, out, |_| Ok(()))
+}
+
+/// Builds `book` into `out` when `gate` accepts the evaluated book (the drift lock); nothing is
+/// written when it refuses.
+pub fn build_gated(
+    reg: &Registry,
+    templates: &Templates,
+    book: &Path,
+    out: &Path,
+    gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
+) -> Result<Summary, Diagnostics> {
     let fail = |m: String| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), m)]);
     check_replaceable(out, book).map_err(fail)?;
     let (summary, others) = evaluate_book(reg, templates, book, out)?;
+    gate(&summary)?;
     let mut files: Vec<(String, Vec<u8>)> = summary
         .outputs
         .iter()
