@@ -207,10 +207,10 @@ fn source_findings(s: &Source, values: &[usize], opts: &Options, out: &mut Vec<F
 /// value (to 12 significant digits); the expression text matters only without registry values.
 fn quantity_key(r: &Record) -> Option<String> {
     let v = r.value?;
-    let mut paths: Vec<&str> = r.lineage.registry.iter().map(|x| x.path.as_str()).collect();
+    let mut paths: Vec<&str> = r.lineage.registry.iter().map(|x| &*x.path).collect();
     paths.sort_unstable();
     paths.dedup();
-    let mut formulas: Vec<&str> = r.lineage.formulas.iter().map(String::as_str).collect();
+    let mut formulas: Vec<&str> = r.lineage.formulas.iter().map(|f| &**f).collect();
     formulas.sort_unstable();
     let mut inputs: Vec<String> = r
         .lineage

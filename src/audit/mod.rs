@@ -73,7 +73,7 @@ impl<'a> Audit<'a> {
         r.lineage
             .sources
             .iter()
-            .filter_map(|id| self.reg.sources.get(id))
+            .filter_map(|id| self.reg.sources.get(&**id))
     }
 
     /// The kinds of source behind a printed value, without duplicates, in [`SourceKind::ALL`] order.

@@ -155,7 +155,7 @@ pub struct View {
 }
 
 fn at(book: &Path, r: &Record) -> String {
-    format!("{}:{}:{}", book.join(&r.file).display(), r.line, r.column)
+    format!("{}:{}:{}", book.join(&*r.file).display(), r.line, r.column)
 }
 
 impl Audit<'_> {
@@ -171,19 +171,19 @@ impl Audit<'_> {
         }
         ValueView {
             at: at(book, r),
-            file: r.file.clone(),
+            file: r.file.to_string(),
             line: r.line,
             column: r.column,
             kind: r.kind,
             cell: r.cell.clone(),
-            directive: r.directive.clone(),
+            directive: r.directive.to_string(),
             printed: r.printed.clone(),
             reads: plain(&r.printed),
             value: r.value,
-            unit: r.unit.clone(),
+            unit: r.unit.to_string(),
             display_unit: r.display_unit.clone(),
             derivation: r.lineage.derivation.clone(),
-            formulas: r.lineage.formulas.clone(),
+            formulas: r.lineage.formulas.iter().map(|f| f.to_string()).collect(),
             inputs: r
                 .lineage
                 .inputs
@@ -191,8 +191,13 @@ impl Audit<'_> {
                 .map(|(k, v)| format!("{k} = {v}"))
                 .collect(),
             entries,
-            registry: r.lineage.registry.iter().map(|x| x.path.clone()).collect(),
-            sources: r.lineage.sources.clone(),
+            registry: r
+                .lineage
+                .registry
+                .iter()
+                .map(|x| x.path.to_string())
+                .collect(),
+            sources: r.lineage.sources.iter().map(|x| x.to_string()).collect(),
             provenance: self.kinds(r).into_iter().map(|k| k.name()).collect(),
         }
     }
@@ -212,11 +217,13 @@ impl Audit<'_> {
             let r = &self.records[*i];
             for x in &r.lineage.registry {
                 if let Some(l) = self.leaf(&x.path) {
-                    registry.entry(x.path.clone()).or_insert_with(|| LeafView {
-                        text: leaf_text(l),
-                        source: l.source.clone(),
-                        at: format!("{}:{}", l.file, l.line),
-                    });
+                    registry
+                        .entry(x.path.to_string())
+                        .or_insert_with(|| LeafView {
+                            text: leaf_text(l),
+                            source: l.source.clone(),
+                            at: format!("{}:{}", l.file, l.line),
+                        });
                 }
             }
             for s in &r.lineage.sources {

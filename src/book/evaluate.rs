@@ -1064,8 +1064,11 @@ impl<'a> FileEval<'a> {
                     p
                 })?;
             let mut row = vec![v.to_string()];
-            let lineage = Lineage::from_solve(&out, format!("{} at {input}={v}", solve.value));
             for col in &cols {
+                let lineage = Lineage::from_solve(
+                    &out,
+                    format!("{}.{} at {input}={v}", solve.value, col.field),
+                );
                 let o = out.get(&col.field).ok_or_else(|| Problem {
                     span: col.span.clone(),
                     message: format!(
