@@ -323,7 +323,7 @@ fn parallelism_cmd(
             t.push('\n');
             if r.decomposition_fixed {
                 t.push_str(
-                    "note: the plan's own TP/PP/EP/micro-batches are what the search replaces\n",
+                    "note: the search replaces the plan's own TP, PP, EP and micro-batches\n",
                 );
             }
             if let Some(rc) = recompute {

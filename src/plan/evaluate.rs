@@ -336,7 +336,11 @@ pub fn evaluate(reg: &Registry, r: &Resolved) -> Result<Scorecard, SolveError> {
                 summary: format!(
                     "TCO {}, carbon {} in {} (PUE {})",
                     number(econ.tco.value().si, "USD"),
-                    number(carbon_t, "t"),
+                    if carbon_t >= 1.0 {
+                        number(carbon_t, "t")
+                    } else {
+                        number(carbon_t * 1e3, "kg")
+                    },
                     econ.energy.region_name,
                     econ.energy.pue
                 ),

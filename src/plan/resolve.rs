@@ -667,8 +667,12 @@ pub fn resolve<'r>(reg: &'r Registry, src: &PlanSource) -> Result<Resolved<'r>, 
                 .saturating_mul(o.pp_size)
                 .saturating_mul(o.ep_size);
             if r == 0 || n % r != 0 {
+                let at = [("tp", par.tp), ("pp", par.pp), ("ep", par.ep)]
+                    .into_iter()
+                    .find(|(_, v)| v.is_some_and(|v| v > 1))
+                    .map_or("tp", |(k, _)| k);
                 e.at(
-                    &path(&["parallelism"]),
+                    &pp_path(at),
                     format!(
                         "TP({}) × PP({}) × EP({}) = {r} must divide the {n} accelerators",
                         o.tp_size, o.pp_size, o.ep_size

@@ -76,7 +76,7 @@ pub fn plan_schema() -> Json {
         ],
     );
     let parallelism = obj(
-        "How a fleet is decomposed (addition; mlsysim's eval always uses TP = PP = 1). `optimize parallelism` searches what is not given.",
+        "How a fleet is decomposed (addition; mlsysim's eval always uses TP = PP = 1). `optimize parallelism` searches TP, PP, EP and micro-batches, and recomputation unless it is given here.",
         &[],
         vec![
             ("tp", int_min("Tensor-parallel degree.", 1)),
@@ -155,7 +155,6 @@ pub fn plan_schema() -> Json {
         "$schema".into(),
         json!("https://json-schema.org/draft/2020-12/schema"),
     );
-    m.insert("$id".into(), json!("https://mlsysim-book/plan.schema.json"));
     m.insert("title".into(), json!("mlsysim-book plan"));
     root
 }
