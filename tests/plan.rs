@@ -179,6 +179,33 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn a_broken_registry_exits_1() {
+    let (code, _, err) = run(&[
+        "--registry",
+        "tests/fixtures/bad-registry",
+        "eval",
+        "CloudTitan",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error: the registry has"), "{err}");
+}
+
+#[test]
+fn composed_fleet_from_a_registry_node() {
+    let j = json(&["eval", &plan("llama8b-fleet.toml")]);
+    assert_eq!(
+        j["context"]["system"],
+        "32 × H100 (4 nodes of 8, composed by the plan), efficiency 0.5"
+    );
+    // TP = PP = 1 does not fit an 8B model's training state; the scorecard says so, exit 0.
+    assert_eq!(j["levels"]["feasibility"]["status"], "FAIL");
+    assert_eq!(
+        j["levels"]["macro"]["metrics"]["carbon_cost_usd"]["unit"],
+        "USD"
+    );
+}
+
+#[test]
 fn the_solver_form_of_eval_still_works() {
     let out = ok(&[
         "eval",

@@ -101,7 +101,7 @@ pub fn run(cmd: OptimizeCommand, registry: Option<&Path>, format: Format) -> i32
         | OptimizeCommand::Placement { plan, .. }
         | OptimizeCommand::Batch { plan, .. } => plan.clone(),
     };
-    let (src, reg, _) = match open(&plan, registry) {
+    let (src, reg) = match open(&plan, registry) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -24,9 +24,12 @@ pub const EXIT_USAGE: i32 = 2;
 /// Exit code: a violated assert.
 pub const EXIT_ASSERT: i32 = 3;
 
-/// Whether `eval`'s first argument names a plan: an existing file, a `.toml`/`.yaml`/`.yml` path,
-/// or a preset name.
+/// Whether `eval`'s first argument names a plan rather than a solver: an existing file, a
+/// `.toml`/`.yaml`/`.yml` path, or a preset name (solver names always mean the solver).
 pub fn is_plan_arg(arg: &str) -> bool {
+    if arg == "formula" || crate::solvers::SOLVERS.contains(&arg) {
+        return false;
+    }
     Path::new(arg).is_file() || format_of(arg).is_some() || presets::names().contains(&arg)
 }
 
@@ -49,7 +52,7 @@ pub fn load(arg: &str) -> Result<PlanSource, Diagnostic> {
 }
 
 /// Loads a plan and a registry prepared for it, reporting problems; `Err` is the exit code.
-pub fn open(arg: &str, registry: Option<&Path>) -> Result<(PlanSource, Registry, bool), i32> {
+pub fn open(arg: &str, registry: Option<&Path>) -> Result<(PlanSource, Registry), i32> {
     let src = load(arg).map_err(|d| {
         eprintln!("{d}");
         EXIT_USAGE
@@ -63,8 +66,7 @@ pub fn open(arg: &str, registry: Option<&Path>) -> Result<(PlanSource, Registry,
             return Err(EXIT_USAGE);
         }
     };
-    let composed = prepared.is_some();
-    Ok((src, prepared.unwrap_or(reg), composed))
+    Ok((src, prepared.unwrap_or(reg)))
 }
 
 /// Resolves a plan against a prepared registry, reporting problems; `Err` is the exit code.
@@ -104,7 +106,7 @@ pub fn eval(
             return EXIT_USAGE;
         }
     };
-    let (src, reg, _) = match open(arg, registry) {
+    let (src, reg) = match open(arg, registry) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -796,7 +796,7 @@ fn resolve_ops(reg: &Registry, src: &PlanSource, e: &mut Errs) -> Ops {
     }
 }
 
-/// A located diagnostic for an unknown key with suggestions (used by presets and commands).
+/// "unknown WHAT `key`; did you mean …?" (or the known names when none is close).
 pub fn unknown(what: &str, key: &str, candidates: &[&str]) -> String {
     let s = closest(key, candidates.iter().copied());
     if s.is_empty() {
