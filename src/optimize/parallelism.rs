@@ -391,7 +391,9 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
         precision: crate::solvers::roofline::read_precision(&r)?,
         efficiency: r.number("efficiency")?,
         v_stages: r.positive_int("v_stages")?.unwrap_or(1),
-        zero_stage: r.nonneg_int("zero_stage")?.map_or(0, |z| z.min(4) as u32),
+        zero_stage: r
+            .nonneg_int("zero_stage")?
+            .map_or(0, |z| z.min(u64::from(u32::MAX)) as u32),
         overlap_comm: r.bool("overlap_comm")?.unwrap_or(false),
         ..DistributedOptions::default()
     };
