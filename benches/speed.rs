@@ -106,6 +106,7 @@ fn main() {
             p(&[("fleet", "Frontier_8K"), ("job_duration_hours", "720")]),
         ),
     ];
+    parallelism_search(&reg);
     for (name, solver, params) in &cases {
         if mlsysim_book::solvers::run(&reg, solver, params).is_err() {
             println!("{name:<40} (solver unavailable)");
@@ -223,4 +224,49 @@ fn book(reg: &mlsysim_book::registry::Registry) {
         values,
         dir.display()
     );
+}
+
+/// The full parallelism space of Llama-3 405B on the 16,384-H100 Meta cluster (batch 2,048 ×
+/// 8,192 tokens, bf16, η 0.42, overlap on, recomputation searched): must take under 100 ms.
+fn parallelism_search(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::optimize::parallelism::{search, Objective};
+    use mlsysim_book::solvers::distributed::{DistributedOptions, FleetSpec};
+    use mlsysim_book::solvers::Precision;
+    let model = reg.model("Llama3_405B").expect("model");
+    let fleet = reg.fleet("Meta_Llama3_16K_H100").expect("fleet");
+    let acc = reg.hardware(&fleet.node.accelerator).expect("accelerator");
+    let base = DistributedOptions {
+        batch_size: 2048,
+        seq_len: Some(8192),
+        precision: Precision::Bf16,
+        efficiency: Some(0.42),
+        overlap_comm: true,
+        ..DistributedOptions::default()
+    };
+    let run = || {
+        search(
+            model,
+            FleetSpec::Registry(fleet),
+            acc,
+            &reg.calibration,
+            &base,
+            None,
+            Objective::StepTime,
+        )
+        .expect("search runs")
+    };
+    let s = run();
+    let best = s.best().expect("a feasible configuration");
+    println!(
+        "optimize parallelism: 405B on 16,384 H100 — {} configurations, {} feasible, best TP{} PP{} DP{} M{}",
+        s.searched(),
+        s.ranked.len(),
+        best.config.tp,
+        best.config.pp,
+        best.config.dp,
+        best.config.microbatch_count
+    );
+    per_call("optimize parallelism: 405B / 16K H100", 50, || {
+        black_box(run());
+    });
 }
