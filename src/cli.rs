@@ -286,7 +286,7 @@ pub fn run(cli: Cli) -> i32 {
         } => {
             if crate::plan::cmd::is_plan_arg(&solver) {
                 let dir = cli.registry.as_deref();
-                return crate::plan::cmd::eval(&solver, explain, &inputs, dir, cli.format);
+                return crate::plan::cmd::eval(&solver, explain, &inputs, dir, format);
             }
             let Some(reg) = registry_or_report(cli.registry.as_deref()) else {
                 return 1;
@@ -306,7 +306,7 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Schema => return crate::plan::cmd::schema(),
         Command::Optimize { search } => {
-            return crate::optimize::cmd::run(search, cli.registry.as_deref(), cli.format)
+            return crate::optimize::cmd::run(search, cli.registry.as_deref(), format)
         }
     };
     match result {
