@@ -106,6 +106,7 @@ fn main() {
             p(&[("fleet", "Frontier_8K"), ("job_duration_hours", "720")]),
         ),
     ];
+    parallelism_search(&reg);
     for (name, solver, params) in &cases {
         if mlsysim_book::solvers::run(&reg, solver, params).is_err() {
             println!("{name:<40} (solver unavailable)");
@@ -115,7 +116,59 @@ fn main() {
             black_box(mlsysim_book::solvers::run(&reg, solver, params).ok());
         });
     }
+    typed(&reg);
     book(&reg);
+}
+
+/// The solvers themselves, called with typed registry entries (no name lookups or parsing).
+fn typed(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::solvers::{distributed, roofline, serving};
+    let cal = &reg.calibration;
+    let (resnet, a100) = (
+        reg.model("ResNet50").unwrap(),
+        reg.hardware("A100").unwrap(),
+    );
+    let opts = roofline::RooflineOptions::default();
+    per_call("typed roofline::solve ResNet50/A100/b1", 200_000, || {
+        black_box(roofline::solve(resnet, a100, cal, &opts).ok());
+    });
+    let (llama8, h100) = (
+        reg.model("Llama3_8B").unwrap(),
+        reg.hardware("H100").unwrap(),
+    );
+    let mut sopts = serving::ServingOptions::new(2048);
+    sopts.batch_size = 8;
+    per_call("typed serving::solve Llama3_8B/H100/b8", 200_000, || {
+        let sys = serving::ServingSystem {
+            hardware: h100,
+            decode: None,
+        };
+        black_box(serving::solve(llama8, sys, None, cal, &sopts).ok());
+    });
+    let (llama70, fleet) = (
+        reg.model("Llama3_70B").unwrap(),
+        reg.fleet("Training_1K").unwrap(),
+    );
+    let accel = reg.hardware(&fleet.node.accelerator).unwrap();
+    let dopts = distributed::DistributedOptions {
+        batch_size: 1024,
+        tp_size: 8,
+        pp_size: 4,
+        microbatch_count: 16,
+        ..distributed::DistributedOptions::default()
+    };
+    per_call("typed distributed::solve 70B tp8 pp4 m16", 200_000, || {
+        black_box(
+            distributed::solve(
+                llama70,
+                distributed::FleetSpec::Registry(fleet),
+                accel,
+                cal,
+                &dopts,
+            )
+            .ok(),
+        );
+    });
 }
 
 /// One generated chapter: 250 directives mixing values, solves, lets and tables.
@@ -171,4 +224,49 @@ fn book(reg: &mlsysim_book::registry::Registry) {
         values,
         dir.display()
     );
+}
+
+/// The full parallelism space of Llama-3 405B on the 16,384-H100 Meta cluster (batch 2,048 ×
+/// 8,192 tokens, bf16, η 0.42, overlap on, recomputation searched): must take under 100 ms.
+fn parallelism_search(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::optimize::parallelism::{search, Objective};
+    use mlsysim_book::solvers::distributed::{DistributedOptions, FleetSpec};
+    use mlsysim_book::solvers::Precision;
+    let model = reg.model("Llama3_405B").expect("model");
+    let fleet = reg.fleet("Meta_Llama3_16K_H100").expect("fleet");
+    let acc = reg.hardware(&fleet.node.accelerator).expect("accelerator");
+    let base = DistributedOptions {
+        batch_size: 2048,
+        seq_len: Some(8192),
+        precision: Precision::Bf16,
+        efficiency: Some(0.42),
+        overlap_comm: true,
+        ..DistributedOptions::default()
+    };
+    let run = || {
+        search(
+            model,
+            FleetSpec::Registry(fleet),
+            acc,
+            &reg.calibration,
+            &base,
+            None,
+            Objective::StepTime,
+        )
+        .expect("search runs")
+    };
+    let s = run();
+    let best = s.best().expect("a feasible configuration");
+    println!(
+        "optimize parallelism: 405B on 16,384 H100 — {} configurations, {} feasible, best TP{} PP{} DP{} M{}",
+        s.searched(),
+        s.ranked.len(),
+        best.config.tp,
+        best.config.pp,
+        best.config.dp,
+        best.config.microbatch_count
+    );
+    per_call("optimize parallelism: 405B / 16K H100", 50, || {
+        black_box(run());
+    });
 }

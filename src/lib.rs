@@ -4,6 +4,7 @@
 #[macro_use]
 extern crate uom;
 
+pub mod audit;
 pub mod book;
 pub mod cli;
 pub mod diag;
@@ -11,6 +12,8 @@ pub mod directive;
 pub mod eval;
 pub mod formulas;
 pub mod integrate;
+pub mod optimize;
+pub mod plan;
 pub mod registry;
 pub mod render;
 pub mod solvers;

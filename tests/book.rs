@@ -347,3 +347,26 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 1);
     assert!(stderr.contains("book folder not found"), "{stderr}");
 }
+
+#[test]
+fn a_book_config_can_name_its_own_registry() {
+    // `mlsysim.toml` points at the (deliberately broken) fixture registry: its errors are reported.
+    let (code, _, stderr) = run(&["check", "tests/fixtures/books/own-registry"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("bad-registry/hardware/cloud/Widget.toml:10:14: error:"),
+        "{stderr}"
+    );
+    // `--registry` wins over the book config.
+    let (code, stdout, stderr) = run(&[
+        "--registry",
+        "registry",
+        "check",
+        "tests/fixtures/books/own-registry",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("check passed: 1 source files, 1 directives"),
+        "{stdout}"
+    );
+}

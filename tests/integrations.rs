@@ -199,6 +199,36 @@ fn without_comments(html: &str) -> String {
     out
 }
 
+#[test]
+fn emit_cache_honours_the_drift_lock() {
+    let book = scratch("emit-cache-lock");
+    copy_dir(&Path::new(ROOT).join("book-snippets"), &book);
+    assert!(book.join("mlsysim.lock").is_file());
+    // A template that prints every value differently: each locked value changes.
+    let templates = book.join("tpl");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("number.j2"), "{{ text }}{{ markers }}*").unwrap();
+    let cache = book.join("_mlsysim/values.json");
+    let args = [
+        "build",
+        ".",
+        "--emit-cache",
+        "_mlsysim/values.json",
+        "--templates",
+        "tpl",
+    ];
+    let o = mlsysim(&book, &args);
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(o.stderr.contains("changed since"), "{}", o.stderr);
+    assert!(o.stderr.contains("700 W*"), "{}", o.stderr);
+    assert!(!cache.exists());
+    let o = mlsysim(&book, &[&args[..], &["--update-lock"]].concat());
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(cache.is_file());
+    let o = mlsysim(&book, &args);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
 fn pandoc(
     pandoc: &Path,
     dir: &Path,

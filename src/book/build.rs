@@ -196,20 +196,34 @@ pub fn build(
     book: &Path,
     out: &Path,
 ) -> Result<Summary, Diagnostics> {
-    build_with(reg, templates, book, out, None)
+    build_gated(reg, templates, book, out, |_| Ok(()))
 }
 
-/// [`build`], counting evaluated files on `progress`.
-pub fn build_with(
+/// Builds `book` into `out` when `gate` accepts the evaluated book (the drift lock); nothing is
+/// written when it refuses.
+pub fn build_gated(
+    reg: &Registry,
+    templates: &Templates,
+    book: &Path,
+    out: &Path,
+    gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
+) -> Result<Summary, Diagnostics> {
+    build_gated_with(reg, templates, book, out, None, gate)
+}
+
+/// [`build_gated`], counting evaluated files on `progress`.
+pub fn build_gated_with(
     reg: &Registry,
     templates: &Templates,
     book: &Path,
     out: &Path,
     progress: Option<&Progress>,
+    gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
 ) -> Result<Summary, Diagnostics> {
     let fail = |m: String| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), m)]);
     check_replaceable(out, book).map_err(fail)?;
     let (summary, others) = evaluate_book_with(reg, templates, book, out, progress)?;
+    gate(&summary)?;
     if let Some(p) = progress {
         p.phase("writing", 0);
     }

@@ -1,7 +1,7 @@
 //! Evaluating one source file: every directive becomes rendered text spliced into the original,
 //! every printed value a manifest [`Record`] with its lineage, every problem a located diagnostic.
 
-use super::paths;
+use super::paths::{self, did_you_mean};
 use super::templates::Templates;
 use crate::diag::Diagnostic;
 use crate::directive::expr::{self, EvalError};
@@ -1105,8 +1105,11 @@ impl<'a> FileEval<'a> {
                     p
                 })?;
             let mut row = vec![v.to_string()];
-            let lineage = Lineage::from_solve(&out, format!("{} at {input}={v}", solve.value));
             for col in &cols {
+                let lineage = Lineage::from_solve(
+                    &out,
+                    format!("{}.{} at {input}={v}", solve.value, col.field),
+                );
                 let o = out.get(&col.field).ok_or_else(|| Problem {
                     span: col.span.clone(),
                     message: format!(
@@ -1222,20 +1225,6 @@ fn out_text(o: &Out) -> String {
         Out::Bool(false) => "no".into(),
         Out::Missing => "n/a".into(),
         Out::Value(v) => format!("{}", v.si),
-    }
-}
-
-fn did_you_mean(v: Vec<String>) -> String {
-    if v.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; did you mean {}?",
-            v.iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
     }
 }
 

@@ -10,13 +10,14 @@ mod embedded {
 }
 
 /// The names every template set must provide.
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 7] = [
     "number.j2",
     "table.md.j2",
     "table.tex.j2",
     "footnote-marker.md.j2",
     "footnotes.md.j2",
     "footnote.tex.j2",
+    "audit.md.j2",
 ];
 
 /// A loaded template set.

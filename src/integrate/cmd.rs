@@ -1,5 +1,6 @@
 //! CLI glue for the integrations: `build --emit-cache`, `build --watch`, `mdbook`.
 
+use crate::audit::lock::{changed_message, compare, Lock};
 use crate::book::build::evaluate_book_with;
 use crate::cli::Format;
 use crate::integrate::cache::Cache;
@@ -7,8 +8,10 @@ use crate::integrate::progress::Progress;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// `build BOOK --emit-cache PATH`: evaluates the book and writes the Quarto value cache (no built
-/// copy). Errors are reported like `build`'s; on any error nothing is written.
+/// `build BOOK --emit-cache PATH [--update-lock]`: evaluates the book and writes the Quarto value
+/// cache (no built copy). Errors are reported like `build`'s, and like `build` it refuses values
+/// that changed since the book's `mlsysim.lock` unless `--update-lock` accepts them; on any error
+/// nothing is written.
 pub fn emit_cache(
     book: &Path,
     cache: &Path,
@@ -16,10 +19,18 @@ pub fn emit_cache(
     templates: Option<&Path>,
     registry: Option<&Path>,
     format: Format,
+    update_lock: bool,
 ) -> i32 {
     let t = Instant::now();
     let Some((reg, tpl)) = crate::book::cmd::setup(book, templates, registry) else {
         return 1;
+    };
+    let lock = match Lock::load(book) {
+        Ok(l) => l,
+        Err(d) => {
+            eprintln!("{d}");
+            return 1;
+        }
     };
     let progress = Progress::for_command(format == Format::Json);
     let result = evaluate_book_with(&reg, &tpl, book, out, Some(&progress));
@@ -35,6 +46,31 @@ pub fn emit_cache(
             return 1;
         }
     };
+    let drift = lock.as_ref().map(|l| compare(l, &summary.records));
+    match &drift {
+        Some(d) if !update_lock && !d.changed.is_empty() => {
+            for x in d.diagnostics(book) {
+                eprintln!("{x}");
+            }
+            eprintln!(
+                "error: {}; the cache was not written",
+                changed_message(d.changed.len(), book)
+            );
+            return 1;
+        }
+        Some(d) if !update_lock => {
+            if let Some(n) = d.note() {
+                eprintln!("note: {n}");
+            }
+        }
+        _ => {}
+    }
+    if update_lock {
+        if let Err(e) = Lock::from_records(&summary.records).write(book) {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    }
     let c = Cache::new(book, &summary.expanded);
     if let Err(e) = c.write(cache) {
         eprintln!("error: {e}");
