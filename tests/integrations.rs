@@ -3,11 +3,10 @@
 //! and the progress line. pandoc and mdbook must be installed (`.ci/run` does it); under CI a
 //! missing tool fails the test, locally it is skipped with a note.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const BIN: &str = env!("CARGO_BIN_EXE_mlsysim-book");
@@ -558,193 +557,201 @@ fn mdbook_stops_on_directive_errors_with_their_location() {
 // ------------------------------------------------------------------------------------------------
 // build --watch
 
-/// Lines of a child's stdout and stderr, as they come.
-fn lines(child: &mut Child) -> Receiver<(bool, String)> {
-    let (tx, rx) = channel();
-    let out = child.stdout.take().unwrap();
-    let err = child.stderr.take().unwrap();
-    let t2 = tx.clone();
-    std::thread::spawn(move || {
-        for l in BufReader::new(out).lines().map_while(Result::ok) {
-            let _ = tx.send((false, l));
-        }
-    });
-    std::thread::spawn(move || {
-        for l in BufReader::new(err).lines().map_while(Result::ok) {
-            let _ = t2.send((true, l));
-        }
-    });
-    rx
-}
+#[cfg(feature = "watch")]
+mod watch {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+    use std::process::Child;
+    use std::sync::mpsc::{channel, Receiver};
+    use std::time::Duration;
 
-/// Waits for a line matching `pred`; returns every line seen until then.
-fn wait_line(rx: &Receiver<(bool, String)>, pred: impl Fn(bool, &str) -> bool) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut seen = Vec::new();
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        match rx.recv_timeout(left) {
-            Ok((err, l)) => {
-                let hit = pred(err, &l);
-                seen.push(l);
-                if hit {
-                    return seen;
+    /// Lines of a child's stdout and stderr, as they come.
+    fn lines(child: &mut Child) -> Receiver<(bool, String)> {
+        let (tx, rx) = channel();
+        let out = child.stdout.take().unwrap();
+        let err = child.stderr.take().unwrap();
+        let t2 = tx.clone();
+        std::thread::spawn(move || {
+            for l in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send((false, l));
+            }
+        });
+        std::thread::spawn(move || {
+            for l in BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = t2.send((true, l));
+            }
+        });
+        rx
+    }
+
+    /// Waits for a line matching `pred`; returns every line seen until then.
+    fn wait_line(rx: &Receiver<(bool, String)>, pred: impl Fn(bool, &str) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok((err, l)) => {
+                    let hit = pred(err, &l);
+                    seen.push(l);
+                    if hit {
+                        return seen;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("timed out waiting; saw:\n{}", seen.join("\n"));
+    }
+
+    /// Waits until `path` holds something for which `pred` is true; returns the time it took.
+    fn wait_file(path: &Path, pred: impl Fn(&str) -> bool) -> Duration {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(20) {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                if pred(&text) {
+                    return t.elapsed();
                 }
             }
-            Err(_) => break,
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        panic!("{} never reached the expected content", path.display());
+    }
+
+    struct Killed(Child);
+
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
         }
     }
-    panic!("timed out waiting; saw:\n{}", seen.join("\n"));
-}
 
-/// Waits until `path` holds something for which `pred` is true; returns the time it took.
-fn wait_file(path: &Path, pred: impl Fn(&str) -> bool) -> Duration {
-    let t = Instant::now();
-    while t.elapsed() < Duration::from_secs(20) {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if pred(&text) {
-                return t.elapsed();
-            }
+    #[test]
+    fn watch_rebuilds_what_changed_quickly_and_keeps_the_last_good_output() {
+        let dir = scratch("watch");
+        let book = dir.join("book");
+        let out = dir.join("out");
+        let templates = dir.join("templates");
+        copy_dir(
+            &Path::new(ROOT).join("tests/fixtures/books/constructs"),
+            &book,
+        );
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::copy(
+            Path::new(ROOT).join("templates/number.j2"),
+            templates.join("number.j2"),
+        )
+        .unwrap();
+        let mut child = Killed(
+            Command::new(BIN)
+                .args([
+                    "build",
+                    book.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                    "--templates",
+                    templates.to_str().unwrap(),
+                    "--watch",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let rx = lines(&mut child.0);
+        let first = wait_line(&rx, |_, l| l.starts_with("watching "));
+        assert!(first[0].starts_with("built "), "{first:?}");
+        let notes = book.join("notes.md");
+        let chapter_out = out.join("chapter.qmd");
+        let chapter_before = std::fs::metadata(&chapter_out).unwrap().modified().unwrap();
+        let original = std::fs::read_to_string(&notes).unwrap();
+
+        // An edit: only that file is evaluated and written again, fast.
+        let mut latencies = Vec::new();
+        for digits in ["1", "2", "0", "3"] {
+            let edited = original.replace(
+                "unit=\"GB/s\" digits=\"0\"",
+                &format!("unit=\"GB/s\" digits=\"{digits}\""),
+            );
+            let decimals: usize = digits.parse().unwrap();
+            let want = if decimals == 0 {
+                "The A100 has 2039".to_string()
+            } else {
+                format!("The A100 has 2039.{}", "0".repeat(decimals))
+            };
+            std::fs::write(&notes, &edited).unwrap();
+            latencies.push(wait_file(&out.join("notes.md"), |t| {
+                t.contains(&format!("{want} GB/s"))
+            }));
+            let l = wait_line(&rx, |_, l| l.starts_with("rebuilt "));
+            assert!(
+                l.last().unwrap().starts_with("rebuilt notes.md in "),
+                "{l:?}"
+            );
         }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    panic!("{} never reached the expected content", path.display());
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-#[test]
-#[cfg(feature = "watch")]
-fn watch_rebuilds_what_changed_quickly_and_keeps_the_last_good_output() {
-    let dir = scratch("watch");
-    let book = dir.join("book");
-    let out = dir.join("out");
-    let templates = dir.join("templates");
-    copy_dir(
-        &Path::new(ROOT).join("tests/fixtures/books/constructs"),
-        &book,
-    );
-    std::fs::create_dir_all(&templates).unwrap();
-    std::fs::copy(
-        Path::new(ROOT).join("templates/number.j2"),
-        templates.join("number.j2"),
-    )
-    .unwrap();
-    let mut child = Killed(
-        Command::new(BIN)
-            .args([
-                "build",
-                book.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--templates",
-                templates.to_str().unwrap(),
-                "--watch",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let rx = lines(&mut child.0);
-    let first = wait_line(&rx, |_, l| l.starts_with("watching "));
-    assert!(first[0].starts_with("built "), "{first:?}");
-    let notes = book.join("notes.md");
-    let chapter_out = out.join("chapter.qmd");
-    let chapter_before = std::fs::metadata(&chapter_out).unwrap().modified().unwrap();
-    let original = std::fs::read_to_string(&notes).unwrap();
-
-    // An edit: only that file is evaluated and written again, fast.
-    let mut latencies = Vec::new();
-    for digits in ["1", "2", "0", "3"] {
-        let edited = original.replace(
-            "unit=\"GB/s\" digits=\"0\"",
-            &format!("unit=\"GB/s\" digits=\"{digits}\""),
+        let chapter_after = std::fs::metadata(&chapter_out).unwrap().modified().unwrap();
+        assert_eq!(
+            chapter_before, chapter_after,
+            "an unchanged file is not rewritten"
         );
-        let decimals: usize = digits.parse().unwrap();
-        let want = if decimals == 0 {
-            "The A100 has 2039".to_string()
-        } else {
-            format!("The A100 has 2039.{}", "0".repeat(decimals))
-        };
-        std::fs::write(&notes, &edited).unwrap();
-        latencies.push(wait_file(&out.join("notes.md"), |t| {
-            t.contains(&format!("{want} GB/s"))
-        }));
-        let l = wait_line(&rx, |_, l| l.starts_with("rebuilt "));
+        latencies.sort();
+        let median = latencies[latencies.len() / 2];
+        eprintln!("watch: save-to-output latency {latencies:?} (median {median:?})");
         assert!(
-            l.last().unwrap().starts_with("rebuilt notes.md in "),
-            "{l:?}"
+            median < Duration::from_millis(if ci() { 2000 } else { 1000 }),
+            "{latencies:?}"
         );
+
+        // An error: shown with its location; the last good output stays.
+        let good = std::fs::read_to_string(out.join("notes.md")).unwrap();
+        std::fs::write(
+            &notes,
+            original.replace("hardware.A100.memory", "hardware.A101.memory"),
+        )
+        .unwrap();
+        let errs = wait_line(&rx, |err, l| {
+            err && l.starts_with("error: ") && l.contains("last good output")
+        });
+        let text = errs.join("\n");
+        assert!(text.contains("notes.md:3:"), "{text}");
+        assert!(text.contains("A101"), "{text}");
+        assert_eq!(std::fs::read_to_string(out.join("notes.md")).unwrap(), good);
+        // Fixed: rebuilt.
+        std::fs::write(&notes, &original).unwrap();
+        wait_file(&out.join("notes.md"), |t| {
+            t.contains("The A100 has 2039 GB/s")
+        });
+        wait_line(&rx, |_, l| l.starts_with("rebuilt "));
+
+        // A new file appears in the output, a deleted one disappears.
+        let extra = book.join("extra.md");
+        std::fs::write(
+            &extra,
+            "TDP <mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>.\n",
+        )
+        .unwrap();
+        wait_file(&out.join("extra.md"), |t| t.contains("TDP 700 W."));
+        wait_line(&rx, |_, l| l.starts_with("rebuilt "));
+        std::fs::remove_file(&extra).unwrap();
+        let t = Instant::now();
+        while out.join("extra.md").exists() {
+            assert!(
+                t.elapsed() < Duration::from_secs(20),
+                "extra.md was not removed"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        wait_line(&rx, |_, l| l.starts_with("rebuilt "));
+
+        // A template change rebuilds every source.
+        std::fs::write(templates.join("number.j2"), "⟨{{ text }}{{ markers }}⟩").unwrap();
+        wait_file(&chapter_out, |t| t.contains("draws ⟨700 W⟩"));
+        wait_file(&out.join("notes.md"), |t| t.contains("has ⟨2039 GB/s⟩"));
+        // The manifest follows every rebuild.
+        let manifest = std::fs::read_to_string(out.join("mlsysim-manifest.json")).unwrap();
+        assert!(manifest.contains("notes.md"));
+        assert!(!manifest.contains("extra.md"));
     }
-    let chapter_after = std::fs::metadata(&chapter_out).unwrap().modified().unwrap();
-    assert_eq!(
-        chapter_before, chapter_after,
-        "an unchanged file is not rewritten"
-    );
-    latencies.sort();
-    let median = latencies[latencies.len() / 2];
-    eprintln!("watch: save-to-output latency {latencies:?} (median {median:?})");
-    assert!(
-        median < Duration::from_millis(if ci() { 2000 } else { 1000 }),
-        "{latencies:?}"
-    );
-
-    // An error: shown with its location; the last good output stays.
-    let good = std::fs::read_to_string(out.join("notes.md")).unwrap();
-    std::fs::write(
-        &notes,
-        original.replace("hardware.A100.memory", "hardware.A101.memory"),
-    )
-    .unwrap();
-    let errs = wait_line(&rx, |err, l| {
-        err && l.starts_with("error: ") && l.contains("last good output")
-    });
-    let text = errs.join("\n");
-    assert!(text.contains("notes.md:3:"), "{text}");
-    assert!(text.contains("A101"), "{text}");
-    assert_eq!(std::fs::read_to_string(out.join("notes.md")).unwrap(), good);
-    // Fixed: rebuilt.
-    std::fs::write(&notes, &original).unwrap();
-    wait_file(&out.join("notes.md"), |t| {
-        t.contains("The A100 has 2039 GB/s")
-    });
-    wait_line(&rx, |_, l| l.starts_with("rebuilt "));
-
-    // A new file appears in the output, a deleted one disappears.
-    let extra = book.join("extra.md");
-    std::fs::write(
-        &extra,
-        "TDP <mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>.\n",
-    )
-    .unwrap();
-    wait_file(&out.join("extra.md"), |t| t.contains("TDP 700 W."));
-    wait_line(&rx, |_, l| l.starts_with("rebuilt "));
-    std::fs::remove_file(&extra).unwrap();
-    let t = Instant::now();
-    while out.join("extra.md").exists() {
-        assert!(
-            t.elapsed() < Duration::from_secs(20),
-            "extra.md was not removed"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    wait_line(&rx, |_, l| l.starts_with("rebuilt "));
-
-    // A template change rebuilds every source.
-    std::fs::write(templates.join("number.j2"), "⟨{{ text }}{{ markers }}⟩").unwrap();
-    wait_file(&chapter_out, |t| t.contains("draws ⟨700 W⟩"));
-    wait_file(&out.join("notes.md"), |t| t.contains("has ⟨2039 GB/s⟩"));
-    // The manifest follows every rebuild.
-    let manifest = std::fs::read_to_string(out.join("mlsysim-manifest.json")).unwrap();
-    assert!(manifest.contains("notes.md"));
-    assert!(!manifest.contains("extra.md"));
 }
 
 // ------------------------------------------------------------------------------------------------
