@@ -120,8 +120,8 @@ pub enum Command {
         /// `hardware.H100.memory.bandwidth`).
         #[arg(long, value_name = "PATH")]
         entry: Option<String>,
-        /// Exit 1 when any finding is a warning or an error.
-        #[arg(long)]
+        /// Exit 1 when any finding is a warning or an error (the full audit only).
+        #[arg(long, conflicts_with_all = ["value", "source", "entry"])]
         strict: bool,
         /// Sources verified more than this many months ago are findings [default: 18, or
         /// `max_age_months` in mlsysim.toml].
