@@ -204,7 +204,7 @@ pub fn spots_around(x: f64, y: f64, block: &TextBlock, gap: f64) -> Vec<Spot> {
             anchor: Anchor::Middle,
         },
     ];
-    for k in [2.0, 3.5, 5.0, 7.0, 10.0, 14.0] {
+    for k in [2.0, 3.5, 5.0, 7.0, 10.0, 14.0, 20.0, 28.0] {
         let g = gap * k;
         for i in 0..16 {
             let a = f64::from(i) * std::f64::consts::PI / 8.0;
@@ -460,6 +460,91 @@ impl Placer {
             self.shadows.push((owner.unwrap_or(usize::MAX), p, q));
         }
         self.block(b.inflate(PAD));
+    }
+}
+
+/// A label to place: its variants (tried all, the best kept), the point it labels and its owner
+/// (see [`Placer::shadow`]).
+#[derive(Clone, Debug)]
+pub struct Wanted {
+    /// Text blocks for the label, e.g. two lines or three narrower ones.
+    pub variants: Vec<TextBlock>,
+    /// The point labelled (a leader line is drawn from it to a distant label).
+    pub from: Point,
+    /// Owner of the point's shadow.
+    pub owner: usize,
+}
+
+/// Where a [`Wanted`] label went: the variant and the spot.
+pub type Placement = Option<(usize, Spot)>;
+
+/// Places several labels together. Greedy placement depends on the order, so a few orders are
+/// tried (as given, reversed, by x and by y) on copies of the placer and the one with the lowest
+/// total score is kept and committed. Deterministic.
+pub fn place_all(placer: &mut Placer, wanted: &[Wanted], gap: f64) -> Vec<Placement> {
+    let n = wanted.len();
+    let given: Vec<usize> = (0..n).collect();
+    let mut by_x = given.clone();
+    by_x.sort_by(|&a, &b| wanted[a].from.0.total_cmp(&wanted[b].from.0));
+    let mut by_y = given.clone();
+    by_y.sort_by(|&a, &b| wanted[a].from.1.total_cmp(&wanted[b].from.1));
+    let rev = |v: &[usize]| v.iter().rev().copied().collect::<Vec<_>>();
+    let mut orders: Vec<Vec<usize>> = Vec::new();
+    for o in [
+        given.clone(),
+        rev(&given),
+        rev(&by_x),
+        by_x.clone(),
+        by_y.clone(),
+        rev(&by_y),
+    ] {
+        if !orders.contains(&o) {
+            orders.push(o);
+        }
+    }
+    let run = |p: &mut Placer, order: &[usize]| -> (f64, Vec<Placement>) {
+        let mut out: Vec<Placement> = vec![None; n];
+        let mut total = 0.0;
+        for &i in order {
+            let w = &wanted[i];
+            let mut choice: Option<(f64, usize, Spot)> = None;
+            for (vi, block) in w.variants.iter().enumerate() {
+                let spots = spots_around(w.from.0, w.from.1, block, gap);
+                if let Some((score, s)) = p.best(block, &spots, Some(w.from), Some(w.owner)) {
+                    if choice.is_none_or(|(c, _, _)| score < c) {
+                        choice = Some((score, vi, s));
+                    }
+                }
+            }
+            match choice {
+                Some((score, vi, s)) => {
+                    p.commit(&w.variants[vi], s, Some(w.from), Some(w.owner));
+                    out[i] = Some((vi, s));
+                    total += score;
+                }
+                None => total += 2.0 * OVERLAPPING,
+            }
+        }
+        (total, out)
+    };
+    let mut best: Option<(f64, Vec<Placement>, Placer)> = None;
+    for order in &orders {
+        let mut p = placer.clone();
+        let (total, out) = run(&mut p, order);
+        if best.as_ref().is_none_or(|(t, _, _)| total < *t) {
+            let clean = total < CROSSING_COST as f64;
+            best = Some((total, out, p));
+            if clean {
+                break;
+            }
+        }
+    }
+    match best {
+        Some((_, out, p)) => {
+            *placer = p;
+            out
+        }
+        None => Vec::new(),
     }
 }
 

@@ -462,6 +462,21 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         c.close();
     }
 
+    // Ridge points, under the workload markers (a point on the ridge leaves the tips visible).
+    for (d, &(x, y)) in devs.iter().zip(&ridge_px) {
+        c.shape(
+            "polygon",
+            vec![
+                ("class", "ridge-point".into()),
+                ("data-hardware", d.hw.key.clone()),
+                ("points", diamond(x, y, st::DIAMOND_R)),
+                ("fill", if single { st::RIDGE } else { d.color }.into()),
+                ("stroke", st::BACKGROUND.into()),
+                ("stroke-width", "1".into()),
+            ],
+        );
+    }
+
     // Workload markers.
     let mut marker_px: Vec<Vec<(f64, f64)>> = Vec::new();
     for (wi, p) in placed.iter().enumerate() {
@@ -499,21 +514,6 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         }
         marker_px.push(pts);
         c.close();
-    }
-
-    // Ridge points, over the workload markers.
-    for (d, &(x, y)) in devs.iter().zip(&ridge_px) {
-        c.shape(
-            "polygon",
-            vec![
-                ("class", "ridge-point".into()),
-                ("data-hardware", d.hw.key.clone()),
-                ("points", diamond(x, y, st::DIAMOND_R)),
-                ("fill", if single { st::RIDGE } else { d.color }.into()),
-                ("stroke", st::BACKGROUND.into()),
-                ("stroke-width", "1".into()),
-            ],
-        );
     }
 
     c.open(vec![("class", "labels".into())]);
@@ -668,7 +668,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         let near = |block: &TextBlock, above: bool| {
             let h = block.height();
             let mut v = Vec::new();
-            for gap in [6.0, 10.0] {
+            for gap in [6.0, 10.0, 14.0] {
                 let top = if above { yc - h - gap } else { yc + gap };
                 v.extend([
                     Spot {
@@ -827,6 +827,8 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         show_unit: false,
         ..ridge_spec.clone()
     };
+    let mut wanted: Vec<layout::Wanted> = Vec::new();
+    let mut wanted_ids: Vec<String> = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
         let first = &placed[g[0]];
         let color = st::WORKLOADS[g[0] % st::WORKLOADS.len()];
@@ -902,20 +904,18 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             .iter()
             .flat_map(|&wi| marker_px[wi].iter().copied())
             .collect();
-        let (x, y) = top_of(&all);
-        let mut choice: Option<(f64, usize, Spot)> = None;
-        for (vi, block) in variants.iter().enumerate() {
-            let spots = spots_around(x, y, block, 10.0);
-            if let Some((score, s)) = placer.best(block, &spots, Some((x, y)), Some(gi)) {
-                if choice.is_none_or(|(c, _, _)| score < c) {
-                    choice = Some((score, vi, s));
-                }
-            }
-        }
-        if let Some((_, vi, s)) = choice {
-            let block = &variants[vi];
-            placer.commit(block, s, Some((x, y)), Some(gi));
-            let ids: Vec<&str> = g.iter().map(|&wi| placed[wi].label.as_str()).collect();
+        let ids: Vec<&str> = g.iter().map(|&wi| placed[wi].label.as_str()).collect();
+        wanted.push(layout::Wanted {
+            variants: variants.to_vec(),
+            from: top_of(&all),
+            owner: gi,
+        });
+        wanted_ids.push(ids.join(" "));
+    }
+    let placements = layout::place_all(&mut placer, &wanted, 10.0);
+    for ((w, ids), p) in wanted.iter().zip(&wanted_ids).zip(&placements) {
+        if let Some((vi, s)) = *p {
+            let block = &w.variants[vi];
             block.draw(
                 &mut c,
                 s.x,
@@ -923,10 +923,10 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                 s.anchor,
                 &vec![
                     ("class", "workload-label".into()),
-                    ("data-workload", ids.join(" ")),
+                    ("data-workload", ids.clone()),
                 ],
             );
-            leader(&mut c, (x, y), block, s, st::MUTED);
+            leader(&mut c, w.from, block, s, st::MUTED);
         }
     }
     c.close();

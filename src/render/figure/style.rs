@@ -72,6 +72,6 @@ pub const TRACK: &str = "#f1f3f4";
 /// Workload marker radius.
 pub const MARKER_R: f64 = 5.0;
 /// Ridge diamond half-diagonal.
-pub const DIAMOND_R: f64 = 6.0;
+pub const DIAMOND_R: f64 = 7.0;
 /// Roof line width.
 pub const ROOF_WIDTH: f64 = 2.5;
