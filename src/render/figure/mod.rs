@@ -150,42 +150,16 @@ pub fn figure_href(source_rel: &str, id: &str, ext: &str) -> String {
     format!("{}figures/{id}.{ext}", "../".repeat(depth))
 }
 
-/// The Markdown/Quarto image for a figure: caption, cross-reference label and alt text.
-pub fn markdown_image(req: &FigureRequest, href: &str) -> String {
-    let caption = req
-        .caption
-        .replace('\\', "\\\\")
+/// Escapes text for a Markdown image's caption (`[...]`).
+pub fn markdown_text_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
         .replace('[', "\\[")
-        .replace(']', "\\]");
-    let alt = req.alt.replace('\\', "\\\\").replace('"', "\\\"");
-    format!("![{caption}]({href}){{#{} fig-alt=\"{alt}\"}}", req.id)
+        .replace(']', "\\]")
 }
 
-/// Escapes text for LaTeX text mode.
-pub fn latex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\textbackslash{}"),
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The LaTeX (Beamer) figure for a PDF figure: `\includegraphics`, caption and label.
-pub fn latex_figure(req: &FigureRequest, href: &str) -> String {
-    format!(
-        "\\begin{{figure}}\n  \\centering\n  \\includegraphics[width=\\linewidth,height=0.75\\textheight,keepaspectratio]{{{href}}}\n  \\caption{{{}}}\n  \\label{{{}}}\n\\end{{figure}}",
-        latex_escape(&req.caption),
-        req.id
-    )
+/// Escapes text for a double-quoted Markdown/Pandoc attribute (`fig-alt="..."`).
+pub fn markdown_attr_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 #[cfg(test)]
@@ -203,25 +177,8 @@ mod tests {
     }
 
     #[test]
-    fn references() {
-        let req = parse_request(&[
-            ("figure".into(), "scorecard".into()),
-            ("id".into(), "fig-s".into()),
-            ("scenario".into(), "SmartDoorbell".into()),
-            ("caption".into(), "Power [budget] 100% & more".into()),
-            ("alt".into(), "Bars \"ratio\"".into()),
-        ])
-        .unwrap();
-        assert_eq!(
-            markdown_image(&req, "figures/fig-s.svg"),
-            "![Power \\[budget\\] 100% & more](figures/fig-s.svg){#fig-s fig-alt=\"Bars \\\"ratio\\\"\"}"
-        );
-        let tex = latex_figure(&req, "../figures/fig-s.pdf");
-        assert!(tex.contains("\\includegraphics[width=\\linewidth,height=0.75\\textheight,keepaspectratio]{../figures/fig-s.pdf}"), "{tex}");
-        assert!(
-            tex.contains("\\caption{Power [budget] 100\\% \\& more}"),
-            "{tex}"
-        );
-        assert!(tex.contains("\\label{fig-s}"), "{tex}");
+    fn escapes() {
+        assert_eq!(markdown_text_escape("a [b] \\c"), "a \\[b\\] \\\\c");
+        assert_eq!(markdown_attr_escape("say \"hi\""), "say \\\"hi\\\"");
     }
 }
