@@ -9,7 +9,7 @@ use std::path::PathBuf;
 ///
 /// Numbers come from a vetted registry (every value with a unit and a source) and six analytical
 /// solvers that match the Python package mlsysim 0.3.0. Exit status: 0 success, 1 errors in the
-/// book, the registry or the inputs, 2 usage errors.
+/// book, the registry or the inputs, 2 usage errors (and malformed plans), 3 a violated plan assert.
 #[derive(Parser, Debug)]
 #[command(name = "mlsysim-book", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
@@ -17,17 +17,28 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub registry: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format (`markdown` is for `audit` only).
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
 
     /// The command.
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Output formats.
+/// The values of `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable text.
+    Text,
+    /// JSON on stdout, for machines.
+    Json,
+    /// Markdown (`audit` only): the book's "where the numbers come from" page.
+    Markdown,
+}
+
+/// Output formats of the commands other than `audit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Human-readable text.
     Text,
@@ -63,9 +74,14 @@ pub enum Command {
         /// Template folder overriding the built-in templates by file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Accept every printed value as it is now: rewrite BOOK_DIR/mlsysim.lock. Without it, a
+        /// build fails when a printed value changed since the lock.
+        #[arg(long)]
+        update_lock: bool,
     },
-    /// Evaluate the book without writing anything: the CI gate. Fails on any directive error and on
-    /// any directive left unexpanded.
+    /// Evaluate the book without writing anything: the CI gate. Fails on any directive error, on
+    /// any directive left unexpanded, and on any printed value that changed since the book's
+    /// `mlsysim.lock` (listing old and new text with locations).
     Check {
         /// The book folder.
         #[arg(default_value = "book-snippets")]
@@ -94,6 +110,42 @@ pub enum Command {
         )]
         formats: Vec<crate::render::figure::convert::FigFormat>,
     },
+    /// Where every printed number comes from: its location, the printed text, its derivation and
+    /// every source behind it (kind, title, URL, verified date), then a summary and findings.
+    ///
+    /// Findings: `error` (a datasheet, paper or report source without URL), `warning` (estimate or
+    /// illustrative sources, sources verified more than --max-age-months ago, dead-looking URLs,
+    /// one quantity printed as different numbers), `info` (heuristic sources, values without a
+    /// registry source). Exit status: 0; 1 with --strict when a finding is a warning or an error,
+    /// or when the book has errors; 2 usage errors.
+    Audit {
+        /// The book folder.
+        #[arg(default_value = "book-snippets")]
+        book: PathBuf,
+        /// Only the value(s) at FILE:LINE or FILE:LINE:COLUMN, in full detail.
+        #[arg(long, value_name = "FILE:LINE", conflicts_with_all = ["source", "entry"])]
+        value: Option<crate::audit::select::ValueLoc>,
+        /// Only the values resting on this source: the impact of correcting it.
+        #[arg(long, value_name = "ID", conflicts_with = "entry")]
+        source: Option<String>,
+        /// Only the values resting on a registry entry or field (`hardware.H100`,
+        /// `hardware.H100.memory.bandwidth`).
+        #[arg(long, value_name = "PATH")]
+        entry: Option<String>,
+        /// Exit 1 when any finding is a warning or an error.
+        #[arg(long)]
+        strict: bool,
+        /// Sources verified more than this many months ago are findings [default: 18, or
+        /// `max_age_months` in mlsysim.toml].
+        #[arg(long, value_name = "MONTHS")]
+        max_age_months: Option<u32>,
+        /// The date source ages are measured to [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<crate::audit::Date>,
+        /// Template folder overriding the built-in templates by file name (`audit.md.j2`).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
     /// Show registry entries: a table per namespace, or one entry with every field and its source.
     ///
     /// Examples: `zoo hardware --sort compute.peak_flops`, `zoo hardware H100`, `zoo sources`.
@@ -110,13 +162,16 @@ pub enum Command {
         #[arg(long)]
         reverse: bool,
     },
-    /// Run a solver from the terminal: `eval roofline --model ResNet50 --hardware A100 --batch-size 1`.
+    /// Run a solver from the terminal: `eval roofline --model ResNet50 --hardware A100 --batch-size 1`,
+    /// or evaluate a plan: `eval plan.toml` (also .yaml/.yml, or a preset: CloudTitan, EdgeGuardian,
+    /// MobileNomad, TinyPioneer). A plan prints the feasibility / performance / macro scorecard and
+    /// exits 0 (asserts hold), 1 (evaluation error), 2 (malformed plan) or 3 (an assert is violated).
     ///
     /// Solvers: roofline, serving, distributed, economics, sustainability, reliability, scenario.
     /// Inputs are given as `--name value` (mlsysim's input names; `-` and `_` are interchangeable).
     /// `--explain` prints the lineage: formulas, registry values and their sources.
     Eval {
-        /// Solver name.
+        /// Solver name, or a plan file / preset name.
         solver: String,
         /// Print how the result was derived, with sources.
         #[arg(long)]
@@ -129,6 +184,14 @@ pub enum Command {
         )]
         inputs: Vec<String>,
     },
+    /// Print the JSON Schema of plan files (for editors and agents).
+    Schema,
+    /// Search a plan's design space: parallelism, placement or batch size.
+    Optimize {
+        /// The search.
+        #[command(subcommand)]
+        search: crate::optimize::cmd::OptimizeCommand,
+    },
 }
 
 fn parse_fig_format(s: &str) -> Result<crate::render::figure::convert::FigFormat, String> {
@@ -136,7 +199,7 @@ fn parse_fig_format(s: &str) -> Result<crate::render::figure::convert::FigFormat
         .ok_or_else(|| format!("unknown figure format `{s}`; formats: svg, pdf, png"))
 }
 
-/// `figures --format svg,pdf`: the global `--format` takes `text` or `json`, so after the
+/// `figures --format svg,pdf`: the global `--format` takes `text`, `json` or `markdown`, so after the
 /// `figures` subcommand a `--format` whose value lists figure formats is read as `--formats`.
 fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     let Some(sub) = args.iter().position(|a| a == "figures") else {
@@ -194,18 +257,57 @@ pub fn main() -> i32 {
 
 /// Runs parsed arguments; returns the exit status.
 pub fn run(cli: Cli) -> i32 {
+    if let Command::Audit {
+        book,
+        value,
+        source,
+        entry,
+        strict,
+        max_age_months,
+        as_of,
+        templates,
+    } = cli.command
+    {
+        let args = crate::audit::cmd::Args {
+            book,
+            value,
+            source,
+            entry,
+            strict,
+            max_age_months,
+            as_of,
+            templates,
+        };
+        let format = match cli.format {
+            FormatArg::Text => crate::audit::cmd::AuditFormat::Text,
+            FormatArg::Json => crate::audit::cmd::AuditFormat::Json,
+            FormatArg::Markdown => crate::audit::cmd::AuditFormat::Markdown,
+        };
+        return crate::audit::cmd::run(&args, cli.registry.as_deref(), format);
+    }
+    let format = match cli.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Markdown => {
+            eprintln!("error: `--format markdown` is only available for `audit`");
+            return 2;
+        }
+    };
     let result = match cli.command {
+        Command::Audit { .. } => unreachable!("handled above"),
         Command::Build {
             book,
             out,
             templates,
+            update_lock,
         } => {
             return crate::book::cmd::build(
                 &book,
                 &out,
                 templates.as_deref(),
                 cli.registry.as_deref(),
-                cli.format,
+                format,
+                update_lock,
             )
         }
         Command::Check { book, templates } => {
@@ -213,7 +315,7 @@ pub fn run(cli: Cli) -> i32 {
                 &book,
                 templates.as_deref(),
                 cli.registry.as_deref(),
-                cli.format,
+                format,
             )
         }
         Command::Figures { book, out, formats } => {
@@ -222,7 +324,7 @@ pub fn run(cli: Cli) -> i32 {
                 &out,
                 &formats,
                 cli.registry.as_deref(),
-                cli.format == Format::Json,
+                format == Format::Json,
             )
         }
         Command::Zoo {
@@ -237,7 +339,7 @@ pub fn run(cli: Cli) -> i32 {
                 key.as_deref(),
                 sort.as_deref(),
                 reverse,
-                cli.format,
+                format,
             ),
             None => return 1,
         },
@@ -246,6 +348,10 @@ pub fn run(cli: Cli) -> i32 {
             explain,
             inputs,
         } => {
+            if crate::plan::cmd::is_plan_arg(&solver) {
+                let dir = cli.registry.as_deref();
+                return crate::plan::cmd::eval(&solver, explain, &inputs, dir, format);
+            }
             let Some(reg) = registry_or_report(cli.registry.as_deref()) else {
                 return 1;
             };
@@ -257,10 +363,14 @@ pub fn run(cli: Cli) -> i32 {
                     &solver,
                     &inputs,
                     explain || late_explain,
-                    f.unwrap_or(cli.format),
+                    f.unwrap_or(format),
                 ),
                 Err(e) => Err(e),
             }
+        }
+        Command::Schema => return crate::plan::cmd::schema(),
+        Command::Optimize { search } => {
+            return crate::optimize::cmd::run(search, cli.registry.as_deref(), format)
         }
     };
     match result {

@@ -4,12 +4,15 @@
 #[macro_use]
 extern crate uom;
 
+pub mod audit;
 pub mod book;
 pub mod cli;
 pub mod diag;
 pub mod directive;
 pub mod eval;
 pub mod formulas;
+pub mod optimize;
+pub mod plan;
 pub mod registry;
 pub mod render;
 pub mod solvers;

@@ -59,10 +59,12 @@ pub fn evaluate_book(
             let name = shown(&f.rel);
             let mut out = FileEval::run_in(reg, templates, &name, &f.rel, &text, kind);
             out.rel = f.rel.clone();
+            let rel: std::sync::Arc<str> = std::sync::Arc::from(f.rel.as_str());
             for r in &mut out.records {
-                r.file = f.rel.clone();
+                r.file = rel.clone();
             }
-            if out.diags.is_empty() {
+            // The full scan for leftover tags runs only when a tag is there at all.
+            if out.diags.is_empty() && out.text.contains("<mlsysim") {
                 for (line, column) in find_unexpanded(&out.text, kind) {
                     out.diags.push(Diagnostic {
                         file: name.clone(),
@@ -178,9 +180,22 @@ pub fn build(
     book: &Path,
     out: &Path,
 ) -> Result<Summary, Diagnostics> {
+    build_gated(reg, templates, book, out, |_| Ok(()))
+}
+
+/// Builds `book` into `out` when `gate` accepts the evaluated book (the drift lock); nothing is
+/// written when it refuses.
+pub fn build_gated(
+    reg: &Registry,
+    templates: &Templates,
+    book: &Path,
+    out: &Path,
+    gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
+) -> Result<Summary, Diagnostics> {
     let fail = |m: String| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), m)]);
     check_replaceable(out, book).map_err(fail)?;
     let (summary, others) = evaluate_book(reg, templates, book, out)?;
+    gate(&summary)?;
     let mut files: Vec<(String, Vec<u8>)> = summary
         .outputs
         .iter()

@@ -3,6 +3,7 @@
 //! ```toml
 //! registry = "registry"    # the book's copy of the registry, relative to the book folder
 //! templates = "templates"  # template overrides
+//! max_age_months = 18      # audit: sources verified longer ago are findings
 //! ```
 
 use serde::Deserialize;
@@ -19,6 +20,8 @@ pub struct BookConfig {
     pub registry: Option<PathBuf>,
     /// Templates folder, relative to the book.
     pub templates: Option<PathBuf>,
+    /// `audit`: the age limit of `verified` dates, in months (default 18).
+    pub max_age_months: Option<u32>,
 }
 
 impl BookConfig {

@@ -68,6 +68,10 @@ pub fn discover(book: &Path, out: &Path) -> Result<Vec<BookFile>, String> {
             if e.file_type().is_dir() && e.depth() == 1 && SKIPPED.contains(&name.as_ref()) {
                 return false;
             }
+            // The drift lock belongs to the book's sources, not to its output.
+            if e.depth() == 1 && name == crate::audit::lock::FILE {
+                return false;
+            }
             match (&out_abs, e.path().canonicalize()) {
                 (Some(o), Ok(p)) => &p != o,
                 _ => true,

@@ -1,0 +1,460 @@
+//! Findings: what a reviewer should look at before the book ships, each with a severity.
+//!
+//! | code | severity | what |
+//! |---|---|---|
+//! | `missing-url` | error | a datasheet, literature or industry-report source without a URL |
+//! | `weak-source` | warning (estimate, illustrative) / info (heuristic) | printed values resting on such a source |
+//! | `stale-source` | warning | a source verified more than the age limit before the audit date |
+//! | `future-verified` | warning | a `verified` date after the audit date (or not a date) |
+//! | `dead-url` | warning | a URL that looks dead: not https, localhost or placeholder domains, malformed |
+//! | `disagreement` | warning | one quantity printed as different numbers in different places |
+//! | `unsourced` | info | printed values resting on no registry value (literals only) |
+//!
+//! Only sources behind printed values are examined: the audit is about the book.
+
+use super::text::{number, plain};
+use super::{Audit, Date, Options};
+use crate::book::evaluate::Record;
+use crate::directive::{scan, SourceKind as DocKind};
+use crate::registry::{Source, SourceKind};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails.
+    Info,
+    /// Fails `audit --strict`.
+    Warning,
+    /// Fails `audit --strict`; the number cannot be checked at all.
+    Error,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// Severity.
+    pub severity: Severity,
+    /// Stable code (`stale-source`).
+    pub code: &'static str,
+    /// What it is about: a source id, a derivation.
+    pub subject: String,
+    /// One sentence.
+    pub message: String,
+    /// The printed values concerned (indexes into the audit's records), in book order.
+    #[serde(skip)]
+    pub values: Vec<usize>,
+}
+
+/// Why a URL looks dead, if it does. No network access: only the text is examined.
+pub fn url_problem(url: &str) -> Option<String> {
+    if url.chars().any(char::is_whitespace) {
+        return Some("contains whitespace".into());
+    }
+    let lower = url.to_ascii_lowercase();
+    let rest = if let Some(r) = lower.strip_prefix("https://") {
+        r
+    } else if lower.starts_with("http://") {
+        return Some("uses http://, not https://".into());
+    } else {
+        return Some("is not an http(s) URL".into());
+    };
+    for p in [
+        "todo", "tbd", "fixme", "xxx", "...", "…", "<", ">", "{", "}", "\"", "`",
+    ] {
+        if lower.contains(p) {
+            return Some(format!("contains `{p}`, which looks like a placeholder"));
+        }
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    if host_port.starts_with('[') {
+        return Some("points to an IP address, not a domain".into());
+    }
+    let host = host_port.split(':').next().unwrap_or("");
+    if host.is_empty() {
+        return Some("has no host".into());
+    }
+    if host == "localhost" || host.ends_with(".localhost") {
+        return Some("points to localhost".into());
+    }
+    if host
+        .split('.')
+        .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some("points to an IP address, not a domain".into());
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 {
+        return Some(format!("host `{host}` has no domain"));
+    }
+    if labels.iter().any(|l| l.is_empty())
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    {
+        return Some(format!("host `{host}` is malformed"));
+    }
+    let tld = labels[labels.len() - 1];
+    let sld = labels[labels.len() - 2];
+    if ["example", "test", "invalid", "local", "localdomain"].contains(&tld)
+        || (sld == "example" && ["com", "org", "net"].contains(&tld))
+    {
+        return Some(format!("`{host}` is a placeholder domain"));
+    }
+    if tld.len() < 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Some(format!("host `{host}` has no valid top-level domain"));
+    }
+    None
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Source-level findings for one source used by `values`.
+fn source_findings(s: &Source, values: &[usize], opts: &Options, out: &mut Vec<Finding>) {
+    let mut push = |severity, code, message: String| {
+        out.push(Finding {
+            severity,
+            code,
+            subject: s.id.clone(),
+            message,
+            values: values.to_vec(),
+        })
+    };
+    let n = plural(values.len(), "printed value rests", "printed values rest");
+    match s.kind {
+        SourceKind::Estimate | SourceKind::Illustrative => push(
+            Severity::Warning,
+            "weak-source",
+            format!("{n} on {} source `{}`: {}", s.kind.name(), s.id, s.title),
+        ),
+        SourceKind::Heuristic => push(
+            Severity::Info,
+            "weak-source",
+            format!("{n} on heuristic source `{}`: {}", s.id, s.title),
+        ),
+        _ => {}
+    }
+    match Date::parse(&s.verified) {
+        Ok(d) if d > opts.as_of => push(
+            Severity::Warning,
+            "future-verified",
+            format!(
+                "source `{}` says it was verified on {d}, after the audit date {}",
+                s.id, opts.as_of
+            ),
+        ),
+        Ok(d) => {
+            if opts.as_of > d.add_months(opts.max_age_months) {
+                push(
+                    Severity::Warning,
+                    "stale-source",
+                    format!(
+                        "source `{}` was last verified on {d}, more than {} months before {}",
+                        s.id, opts.max_age_months, opts.as_of
+                    ),
+                );
+            }
+        }
+        Err(_) => push(
+            Severity::Warning,
+            "future-verified",
+            format!(
+                "source `{}` has no valid verified date (`{}`)",
+                s.id, s.verified
+            ),
+        ),
+    }
+    match s.url.as_deref().map(str::trim) {
+        None | Some("") if s.kind.needs_url() => push(
+            Severity::Error,
+            "missing-url",
+            format!(
+                "{} source `{}` has no URL: a reader cannot check it",
+                s.kind.name(),
+                s.id
+            ),
+        ),
+        None | Some("") => {}
+        Some(u) => {
+            if let Some(why) = url_problem(u) {
+                push(
+                    Severity::Warning,
+                    "dead-url",
+                    format!("the URL of source `{}` looks dead: `{u}` {why}", s.id),
+                );
+            }
+        }
+    }
+}
+
+/// The quantity a printed number stands for: same registry values, formulas, inputs, unit and
+/// value (to 12 significant digits); the expression text matters only without registry values.
+fn quantity_key(r: &Record) -> Option<String> {
+    let v = r.value?;
+    let mut paths: Vec<&str> = r.lineage.registry.iter().map(|x| &*x.path).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let mut formulas: Vec<&str> = r.lineage.formulas.iter().map(|f| &**f).collect();
+    formulas.sort_unstable();
+    let mut inputs: Vec<String> = r
+        .lineage
+        .inputs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    inputs.sort_unstable();
+    let expr = if paths.is_empty() {
+        r.lineage.derivation.split_whitespace().collect::<String>()
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{:.11e}|{}|{}|{}|{}|{}|{}",
+        v,
+        r.unit,
+        r.display_unit,
+        paths.join(","),
+        formulas.join(","),
+        inputs.join(","),
+        expr
+    ))
+}
+
+/// How a directive presents its number apart from precision: its `style` (`percent`, `scaled`...)
+/// and `round` (`floor`...) attributes. Printings that differ here differ on purpose.
+fn presentation(directive: &str) -> String {
+    let scanned = scan(directive, DocKind::Markdown);
+    let d = scanned.directives.first();
+    let get = |name| d.and_then(|d| d.get(name)).unwrap_or("");
+    format!("{}|{}", get("style"), get("round"))
+}
+
+/// One finding per quantity printed as different numbers (in the same unit, style and rounding).
+fn disagreements(records: &[Record], out: &mut Vec<Finding>) {
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        if let Some(k) = quantity_key(r) {
+            groups.entry(k).or_default().push(i);
+        }
+    }
+    let mut found: Vec<Finding> = Vec::new();
+    for members in groups.into_values().filter(|m| m.len() > 1) {
+        let numbers: Vec<Option<String>> = members
+            .iter()
+            .map(|i| number(&plain(&records[*i].printed)))
+            .collect();
+        if numbers.iter().all(|n| *n == numbers[0]) {
+            continue;
+        }
+        let mut by_presentation: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
+        for (i, n) in members.iter().zip(numbers) {
+            if let Some(n) = n {
+                by_presentation
+                    .entry(presentation(&records[*i].directive))
+                    .or_default()
+                    .push((*i, n));
+            }
+        }
+        for (_, vals) in by_presentation {
+            let mut variants: Vec<(String, usize)> = Vec::new();
+            for (_, n) in &vals {
+                match variants.iter_mut().find(|(v, _)| v == n) {
+                    Some(v) => v.1 += 1,
+                    None => variants.push((n.clone(), 1)),
+                }
+            }
+            if variants.len() < 2 {
+                continue;
+            }
+            let first = &records[vals[0].0];
+            let subject = vals
+                .iter()
+                .map(|(i, _)| records[*i].lineage.derivation.as_str())
+                .min_by_key(|d| (d.len(), *d))
+                .unwrap_or("")
+                .to_string();
+            let list: Vec<String> = variants
+                .iter()
+                .map(|(v, n)| format!("{v} ({})", plural(*n, "place", "places")))
+                .collect();
+            let unit = if first.display_unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", first.display_unit)
+            };
+            found.push(Finding {
+                severity: Severity::Warning,
+                code: "disagreement",
+                message: format!(
+                    "`{subject}` is printed as {}{unit}: one quantity, different numbers",
+                    join_and(&list)
+                ),
+                subject,
+                values: vals.iter().map(|(i, _)| *i).collect(),
+            });
+        }
+    }
+    found.sort_by(|a, b| a.values.cmp(&b.values));
+    out.extend(found);
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+impl Audit<'_> {
+    /// Every finding, most severe first, then by code and subject.
+    pub fn findings(&self, opts: &Options) -> Vec<Finding> {
+        let mut uses: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut unsourced = Vec::new();
+        for (i, r) in self.records.iter().enumerate() {
+            for s in &r.lineage.sources {
+                uses.entry(s).or_default().push(i);
+            }
+            if r.lineage.sources.is_empty() && r.value.is_some() {
+                unsourced.push(i);
+            }
+        }
+        let mut out = Vec::new();
+        for (id, values) in &uses {
+            if let Some(s) = self.reg.sources.get(*id) {
+                source_findings(s, values, opts, &mut out);
+            }
+        }
+        disagreements(self.records, &mut out);
+        if !unsourced.is_empty() {
+            out.push(Finding {
+                severity: Severity::Info,
+                code: "unsourced",
+                subject: String::new(),
+                message: format!(
+                    "{} on no registry value: only numbers written in the directive",
+                    plural(
+                        unsourced.len(),
+                        "printed value rests",
+                        "printed values rest"
+                    )
+                ),
+                values: unsourced,
+            });
+        }
+        // Stable sort: within a code, sources stay in id order and disagreements in book order.
+        out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(b.code)));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dead_looking_urls() {
+        assert_eq!(
+            url_problem("https://www.nvidia.com/en-us/data-center/h100/"),
+            None
+        );
+        assert_eq!(url_problem("https://arxiv.org/abs/2104.04473"), None);
+        assert_eq!(
+            url_problem("https://doi.org/10.1109/ISSCC.2014.6757323"),
+            None
+        );
+        for (u, why) in [
+            ("http://www.nvidia.com/x", "http://"),
+            ("ftp://x.org/a", "not an http(s) URL"),
+            ("https://localhost:8080/a", "localhost"),
+            ("https://127.0.0.1/a", "IP address"),
+            ("https://[::1]/a", "IP address"),
+            ("https://example.com/datasheet.pdf", "placeholder domain"),
+            ("https://docs.example/x", "placeholder domain"),
+            ("https://intranet/x", "no domain"),
+            ("https://www.nvidia.com/TODO", "placeholder"),
+            ("https://www.nvidia.com/a b", "whitespace"),
+            ("https:///path", "no host"),
+            ("https://www..com/", "malformed"),
+            ("https://www.nvidia.c0m/", "top-level domain"),
+        ] {
+            let p = url_problem(u).unwrap_or_default();
+            assert!(p.contains(why), "{u}: {p:?} should mention {why}");
+        }
+    }
+
+    #[test]
+    fn severities_order() {
+        assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Info);
+    }
+
+    fn source(kind: SourceKind, url: Option<&str>, verified: &str) -> Source {
+        Source {
+            id: "s".into(),
+            kind,
+            title: "T".into(),
+            url: url.map(str::to_string),
+            verified: verified.into(),
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn source_rules() {
+        let opts = Options {
+            as_of: Date::parse("2026-11-23").unwrap(),
+            max_age_months: 18,
+        };
+        let codes = |s: &Source| {
+            let mut v = Vec::new();
+            source_findings(s, &[0], &opts, &mut v);
+            v.iter()
+                .map(|f| format!("{}:{}", f.severity.name(), f.code))
+                .collect::<Vec<_>>()
+        };
+        let ok = "https://www.nvidia.com/a";
+        assert!(codes(&source(SourceKind::Datasheet, Some(ok), "2026-03-06")).is_empty());
+        assert_eq!(
+            codes(&source(SourceKind::Datasheet, None, "2026-03-06")),
+            ["error:missing-url"]
+        );
+        assert!(codes(&source(SourceKind::Convention, None, "2026-03-06")).is_empty());
+        assert_eq!(
+            codes(&source(SourceKind::Datasheet, Some(ok), "2025-05-22")),
+            ["warning:stale-source"]
+        );
+        assert!(codes(&source(SourceKind::Datasheet, Some(ok), "2025-05-23")).is_empty());
+        assert_eq!(
+            codes(&source(SourceKind::Literature, Some(ok), "2026-11-24")),
+            ["warning:future-verified"]
+        );
+        assert_eq!(
+            codes(&source(
+                SourceKind::Estimate,
+                Some("http://x.org/"),
+                "2026-01-01"
+            )),
+            ["warning:weak-source", "warning:dead-url"]
+        );
+        assert_eq!(
+            codes(&source(SourceKind::Heuristic, None, "2026-01-01")),
+            ["info:weak-source"]
+        );
+    }
+}
