@@ -11,7 +11,10 @@ use super::svg::{num, Anchor, Attrs, Canvas, TextStyle};
 use super::{fmt, spec, Drawn, DrawnValue, FigureError, FigureRequest};
 use crate::registry::{Registry, System};
 use crate::render::format::{FormatSpec, Style};
-use crate::solvers::{self, Lineage, Out, Param, Params, SolveOutput};
+use crate::solvers::roofline;
+use crate::solvers::scenario::{self, Profile, ScenarioOptions, Target};
+use crate::solvers::sustainability::Placement;
+use crate::solvers::Lineage;
 use crate::units::{parse_unit, Dim, Value};
 
 const WIDTH: f64 = 760.0;
@@ -77,21 +80,7 @@ struct Row {
     /// Text in the bar area when there is no ratio.
     note: String,
     status: String,
-}
-
-fn value(out: &SolveOutput, name: &str) -> Option<Value> {
-    match out.get(name) {
-        Some(Out::Value(v)) => Some(*v),
-        _ => None,
-    }
-}
-
-fn label(out: &SolveOutput, name: &str) -> String {
-    match out.get(name) {
-        Some(Out::Label(s)) => s.clone(),
-        Some(Out::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
-        _ => String::new(),
-    }
+    lineage: Lineage,
 }
 
 /// Demand and supply in one unit chosen from the supply.
@@ -127,21 +116,59 @@ fn stroke(color: &str, width: f64) -> Attrs {
 /// Draws a scenario scorecard.
 pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureError> {
     let key = req.scenario.as_deref().unwrap_or_default();
-    let scenario = reg
+    let sc = reg
         .scenario(key)
         .map_err(|e| FigureError::attr("scenario", e.to_string()))?;
-    let mut params = Params::new();
-    params.insert("scenario".into(), Param::Text(key.to_string()));
-    params.insert("batch_size".into(), Param::Number(req.batch_size as f64));
-    params.insert(
-        "precision".into(),
-        Param::Text(req.precision.key().to_string()),
-    );
-    let out = solvers::run(reg, "scenario", &params)
+    let (model, target) = scenario::resolve(reg, sc)
         .map_err(|e| FigureError::attr("scenario", format!("`{key}`: {e}")))?;
-    let lin: &Lineage = &out.lineage;
+    let fleet = match target {
+        Target::Fleet(f, _) => Some(f),
+        Target::Device(_) => None,
+    };
+    let place = Placement::resolve(reg, None, fleet)
+        .map_err(|e| FigureError::attr("scenario", format!("`{key}`: {e}")))?;
+    let opts = ScenarioOptions {
+        batch_size: req.batch_size,
+        precision: req.precision,
+        check_power_budget: false,
+    };
+    let res = scenario::evaluate(sc, model, target, &place, &reg.calibration, &opts)
+        .map_err(|e| FigureError::attr("scenario", format!("`{key}`: {e}")))?;
+
+    // What each row rests on (narrower than the whole evaluation's lineage).
+    let hw = target.hardware();
+    let inputs = |l: &mut Lineage| {
+        l.input("scenario", key);
+        l.input("batch_size", req.batch_size);
+        l.input("precision", req.precision.key());
+    };
+    let mut mem_lin = Lineage::new(scenario::SOLVER);
+    inputs(&mut mem_lin);
+    roofline::lower(model, req.precision, &mut mem_lin)
+        .map_err(|e| FigureError::attr("scenario", format!("`{key}`: {e}")))?;
+    mem_lin.read(hw.capacity());
+    let mut perf_lin = Lineage::new(scenario::SOLVER);
+    inputs(&mut perf_lin);
+    perf_lin.absorb(match &res.performance.profile {
+        Profile::Device(r) => &r.lineage,
+        Profile::Fleet(d) => &d.lineage,
+    });
+    perf_lin.read_opt(sc.sla_latency);
+    let mut power_lin = Lineage::new(scenario::SOLVER);
+    inputs(&mut power_lin);
+    power_lin.read_opt(hw.tdp);
+    power_lin.read_opt(sc.power_budget);
+    if let Some(f) = fleet {
+        power_lin.read(f.count);
+        power_lin.read(f.node.accelerators_per_node);
+    }
+    let mut macro_lin = res.macro_level.economics.lineage.clone();
+    inputs(&mut macro_lin);
+    let mut verdict_lin = mem_lin.clone();
+    verdict_lin.absorb(&perf_lin);
+
     let mut values: Vec<DrawnValue> = Vec::new();
-    let mut record = |name: &str, v: Option<Value>, printed: &str, unit: &str| {
+    let mut record = |name: &str, v: Option<Value>, printed: &str, unit: &str, lin: &Lineage| {
         values.push(DrawnValue {
             name: name.to_string(),
             value: v,
@@ -153,30 +180,30 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
 
     // Rows.
     let mut rows: Vec<Row> = Vec::new();
+    let f = &res.feasibility;
     let (w, cap) = (
-        value(&out, "weight_size")
-            .ok_or_else(|| FigureError::general("the scenario solver gave no weight_size"))?,
-        value(&out, "capacity")
-            .ok_or_else(|| FigureError::general("the scenario solver gave no capacity"))?,
+        Value::new(f.weight_size.value, Dim::INFORMATION),
+        Value::new(f.capacity.value, Dim::INFORMATION),
     );
     let (wt, ct, u) = pair(w, cap, &BYTE_UNITS)?;
-    record("weight_size", Some(w), &wt, u);
-    record("capacity", Some(cap), &ct, u);
+    record("weight_size", Some(w), &wt, u, &mem_lin);
+    record("capacity", Some(cap), &ct, u, &mem_lin);
     rows.push(Row {
         key: "memory",
         title: "Memory (L1 feasibility)".into(),
         detail: format!("weights {wt} of {ct}"),
         ratio: (cap.si > 0.0).then(|| w.si / cap.si),
         note: String::new(),
-        status: label(&out, "feasibility_status"),
+        status: f.status.label().to_string(),
+        lineage: mem_lin.clone(),
     });
-    let lat = value(&out, "latency")
-        .ok_or_else(|| FigureError::general("the scenario solver gave no latency"))?;
-    let (detail, ratio, note) = match value(&out, "sla_latency") {
+    let p = &res.performance;
+    let lat = Value::new(p.latency.value, Dim::TIME);
+    let (detail, ratio, note) = match p.sla_latency.map(|t| Value::new(t.value, Dim::TIME)) {
         Some(sla) if sla.si > 0.0 => {
             let (lt, stt, u) = pair(lat, sla, &TIME_UNITS)?;
-            record("latency", Some(lat), &lt, u);
-            record("sla_latency", Some(sla), &stt, u);
+            record("latency", Some(lat), &lt, u, &perf_lin);
+            record("sla_latency", Some(sla), &stt, u, &perf_lin);
             (
                 format!("{lt} against a {stt} SLA"),
                 Some(lat.si / sla.si),
@@ -186,7 +213,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         _ => {
             let u = pick_unit(lat.si, &TIME_UNITS);
             let lt = fmt(lat, &spec(Some(u), None))?;
-            record("latency", Some(lat), &lt, u);
+            record("latency", Some(lat), &lt, u, &perf_lin);
             (
                 format!("{lt}, no SLA"),
                 None,
@@ -200,25 +227,26 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         detail,
         ratio,
         note,
-        status: label(&out, "performance_status"),
+        status: p.status.label().to_string(),
+        lineage: perf_lin.clone(),
     });
-    let budget = value(&out, "power_budget");
-    let pratio = match out.get("power_ratio") {
-        Some(Out::Value(v)) => Some(v.si),
-        _ => None,
-    };
-    let (detail, note) = match (budget, pratio) {
-        (Some(b), Some(r)) => {
-            let power = Value::new(r * b.si, Dim::POWER);
+    let pw = &res.power;
+    let budget = pw.budget.map(|b| Value::new(b.value, Dim::POWER));
+    let (detail, note) = match (
+        budget,
+        pw.power.map(|x| Value::new(x.value, Dim::POWER)),
+        pw.ratio,
+    ) {
+        (Some(b), Some(power), Some(_)) => {
             let (pt, bt, u) = pair(power, b, &POWER_UNITS)?;
-            record("power", Some(power), &pt, u);
-            record("power_budget", Some(b), &bt, u);
+            record("power", Some(power), &pt, u, &power_lin);
+            record("power_budget", Some(b), &bt, u, &power_lin);
             (format!("{pt} against a {bt} budget"), String::new())
         }
-        (Some(b), None) => {
+        (Some(b), _, _) => {
             let u = pick_unit(b.si, &POWER_UNITS);
             let bt = fmt(b, &spec(Some(u), None))?;
-            record("power_budget", Some(b), &bt, u);
+            record("power_budget", Some(b), &bt, u, &power_lin);
             (
                 format!("budget {bt}, device power unknown"),
                 "no device power (TDP) to check".to_string(),
@@ -233,26 +261,24 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         key: "power",
         title: "Power (budget)".into(),
         detail,
-        ratio: pratio,
+        ratio: pw.ratio,
         note,
-        status: label(&out, "power_status"),
+        status: pw.status.label().to_string(),
+        lineage: power_lin.clone(),
     });
-    let carbon = value(&out, "carbon_kg");
-    let tco = value(&out, "tco_usd");
+    let econ = &res.macro_level.economics;
     let mut macro_note = Vec::new();
-    if let Some(cv) = carbon {
-        let u = pick_unit(cv.si, &MASS_UNITS);
-        let t = fmt(cv, &spec(Some(u), None))?;
-        record("carbon_kg", Some(cv), &t, u);
-        macro_note.push(format!("{t} CO₂e"));
-    }
-    if let Some(tv) = tco {
-        let t = fmt(tv, &spec(Some("$"), None))?;
-        record("tco_usd", Some(tv), &t, "$");
-        macro_note.push(format!("TCO {t}"));
-    }
-    let macro_status = label(&out, "macro_status");
-    record("macro_status", None, &macro_status, "label");
+    let cv = Value::new(econ.energy.carbon_footprint.value, Dim::MASS);
+    let u = pick_unit(cv.si, &MASS_UNITS);
+    let t = fmt(cv, &spec(Some(u), None))?;
+    record("carbon", Some(cv), &t, u, &macro_lin);
+    macro_note.push(format!("{t} CO₂e"));
+    let tv = Value::new(econ.tco.value, Dim::CURRENCY);
+    let t = fmt(tv, &spec(Some("$"), None))?;
+    record("tco", Some(tv), &t, "$", &macro_lin);
+    macro_note.push(format!("TCO {t}"));
+    let macro_status = res.macro_level.status.label().to_string();
+    record("macro_status", None, &macro_status, "label", &macro_lin);
 
     // Geometry.
     let title_style = TextStyle::new(st::AXIS_TITLE_SIZE, st::TEXT).bold();
@@ -283,8 +309,8 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     let name = req
         .title
         .clone()
-        .unwrap_or_else(|| format!("Scorecard: {}", scenario.name));
-    let system = match &scenario.system {
+        .unwrap_or_else(|| format!("Scorecard: {}", sc.name));
+    let system = match &sc.system {
         System::Hardware(k) => reg
             .hardware(k)
             .map(|h| h.name.clone())
@@ -295,9 +321,9 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             .unwrap_or_else(|_| k.clone()),
     };
     let model = reg
-        .model(&scenario.model)
+        .model(&sc.model)
         .map(|m| m.name.clone())
-        .unwrap_or_else(|_| scenario.model.clone());
+        .unwrap_or_else(|_| sc.model.clone());
     let subtitle = format!(
         "{model} on {system} · batch {} · {}",
         req.batch_size,
@@ -328,12 +354,13 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     );
 
     // Verdict (mlsysim's validate(): L1 and L2).
-    let valid = label(&out, "valid") == "yes";
+    let valid = res.valid;
     record(
         "valid",
         None,
         if valid { "valid" } else { "not valid" },
         "label",
+        &verdict_lin,
     );
     let verdict = if valid { "VALID" } else { "NOT VALID" };
     let vstyle = TextStyle::new(st::LABEL_SIZE, st::BACKGROUND)
@@ -534,6 +561,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                     Some(Value::number(r)),
                     &printed,
                     if r < 10.0 { "%" } else { "×" },
+                    &row.lineage,
                 );
                 let ls = TextStyle::new(st::LABEL_SIZE, st::TEXT).bold();
                 let lw = ls.width(&printed);
@@ -578,7 +606,13 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             }
         }
         badge(&mut c, WIDTH - MARGIN - BADGE_W, mid, &row.status, row.key);
-        record(&format!("{}_status", row.key), None, &row.status, "label");
+        record(
+            &format!("{}_status", row.key),
+            None,
+            &row.status,
+            "label",
+            &row.lineage,
+        );
     }
     // L3: a year of operation (no ratio: mlsysim sets no macro limit).
     let fy = rows_bottom + 72.0;
@@ -605,6 +639,6 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     Ok(Drawn {
         canvas: c,
         values,
-        warnings: out.warnings.clone(),
+        warnings: res.warnings.clone(),
     })
 }
