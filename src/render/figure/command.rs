@@ -40,6 +40,8 @@ pub struct Found {
     pub directive: Directive,
     /// The parsed request.
     pub request: FigureRequest,
+    /// Where its `id` is written (message empty).
+    pub at: Diagnostic,
 }
 
 /// A diagnostic for a figure error: at the attribute it names, else at the tag.
@@ -62,8 +64,12 @@ pub fn attr_pairs(d: &Directive) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every figure directive of a book, parsed; ids must be unique across the book.
-pub fn find_figures(book: &Path, out: &Path) -> Result<(usize, Vec<Found>), Diagnostics> {
+/// Every figure directive of a book that parses (ids unique across the book), the number of
+/// sources scanned, and the problems found: malformed tags, bad attributes, repeated ids.
+pub fn find_figures(
+    book: &Path,
+    out: &Path,
+) -> Result<(usize, Vec<Found>, Vec<Diagnostic>), Diagnostics> {
     let files = discover(book, out)
         .map_err(|e| Diagnostics(vec![Diagnostic::file(&book.display().to_string(), e)]))?;
     let mut diags = Vec::new();
@@ -99,15 +105,17 @@ pub fn find_figures(book: &Path, out: &Path) -> Result<(usize, Vec<Found>), Diag
             }
             match parse_request(&attr_pairs(&d)) {
                 Ok(request) => {
+                    let id_span = d
+                        .attr("id")
+                        .map_or(d.span.clone(), |a| a.value_span.clone());
+                    let at = Diagnostic::at(&shown, &text, id_span, "");
                     if let Some(first) = found.iter().find(|x| x.request.id == request.id) {
-                        let e = FigureError::attr(
-                            "id",
-                            format!(
-                                "figure id `{}` is already used at {}:{}:{}; ids name files and cross-references, so they must be unique in the book",
-                                request.id, first.file, first.directive.line, first.directive.column
-                            ),
+                        let mut dup = at;
+                        dup.message = format!(
+                            "figure id `{}` is already used at {}:{}:{}; ids name files and cross-references, so they must be unique in the book",
+                            request.id, first.at.file, first.at.line, first.at.column
                         );
-                        diags.push(figure_diagnostic(&shown, &text, &d, &e));
+                        diags.push(dup);
                         continue;
                     }
                     found.push(Found {
@@ -115,17 +123,14 @@ pub fn find_figures(book: &Path, out: &Path) -> Result<(usize, Vec<Found>), Diag
                         text: text.clone(),
                         directive: d,
                         request,
+                        at,
                     });
                 }
                 Err(e) => diags.push(figure_diagnostic(&shown, &text, &d, &e)),
             }
         }
     }
-    if diags.is_empty() {
-        Ok((sources, found))
-    } else {
-        Err(Diagnostics(diags).sorted())
-    }
+    Ok((sources, found, diags))
 }
 
 /// Draws every figure of `book` and writes it to `out/figures/<id>.<ext>` for each format (SVG
@@ -143,7 +148,7 @@ pub fn figures_command(
     };
     formats.sort();
     formats.dedup();
-    let (sources, found) = find_figures(book, out)?;
+    let (sources, found, mut diags) = find_figures(book, out)?;
     let drawn: Vec<Result<(Figure, Files), Diagnostic>> = found
         .par_iter()
         .map(|f| {
@@ -157,7 +162,6 @@ pub fn figures_command(
             Ok((fig, files))
         })
         .collect();
-    let mut diags = Vec::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut summary = Summary {
         sources,

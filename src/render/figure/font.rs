@@ -8,10 +8,16 @@ use ttf_parser::{Face, GlyphId, OutlineBuilder};
 static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 
+/// Characters whose advances are looked up once, when the face is loaded (Latin, Greek,
+/// punctuation, super- and subscripts, arrows and math operators).
+const TABLE: usize = 0x2300;
+
 /// One parsed face.
 pub struct Font {
     face: Face<'static>,
     scale_units: f64,
+    /// Advance widths of the first [`TABLE`] code points, in font units.
+    advances: Vec<u16>,
 }
 
 /// The regular or bold face.
@@ -20,9 +26,18 @@ pub fn font(bold: bool) -> &'static Font {
     let faces = FACES.get_or_init(|| {
         let load = |data: &'static [u8]| {
             let face = Face::parse(data, 0).expect("the embedded DejaVu Sans font parses");
+            let advances = (0..TABLE as u32)
+                .map(|u| {
+                    let g = char::from_u32(u)
+                        .and_then(|c| face.glyph_index(c))
+                        .unwrap_or(GlyphId(0));
+                    face.glyph_hor_advance(g).unwrap_or(0)
+                })
+                .collect();
             Font {
                 scale_units: f64::from(face.units_per_em()),
                 face,
+                advances,
             }
         };
         [load(REGULAR), load(BOLD)]
@@ -41,7 +56,13 @@ impl Font {
 
     /// Width of `text` at `size` px (sum of advances; no kerning, as in the outlines).
     pub fn width(&self, text: &str, size: f64) -> f64 {
-        let units: f64 = text.chars().map(|c| self.advance(self.glyph(c))).sum();
+        let units: f64 = text
+            .chars()
+            .map(|c| match self.advances.get(c as usize) {
+                Some(a) => f64::from(*a),
+                None => self.advance(self.glyph(c)),
+            })
+            .sum();
         units * size / self.scale_units
     }
 

@@ -84,64 +84,66 @@ impl BBox {
     }
 }
 
-/// A block of text lines drawn with one anchor.
+/// A block of text lines drawn with one anchor, measured once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TextBlock {
     /// Lines and their styles, top to bottom.
     pub lines: Vec<(String, TextStyle)>,
+    width: f64,
+    height: f64,
+    baselines: Vec<f64>,
 }
 
 impl TextBlock {
     /// A block of the given lines.
     pub fn new(lines: Vec<(String, TextStyle)>) -> TextBlock {
-        TextBlock { lines }
-    }
-
-    /// Width of the widest line.
-    pub fn width(&self) -> f64 {
-        self.lines
-            .iter()
-            .map(|(t, s)| s.width(t))
-            .fold(0.0, f64::max)
-    }
-
-    /// Baseline offsets from the block top, one per line.
-    fn baselines(&self) -> Vec<f64> {
+        let width = lines.iter().map(|(t, s)| s.width(t)).fold(0.0, f64::max);
+        let mut baselines = Vec::with_capacity(lines.len());
         let mut y = 0.0;
-        let mut out = Vec::with_capacity(self.lines.len());
-        for (i, (_, s)) in self.lines.iter().enumerate() {
+        for (i, (_, s)) in lines.iter().enumerate() {
             if i == 0 {
                 y = s.cap_height() + 1.0;
             } else {
                 y += s.size * LINE_HEIGHT;
             }
-            out.push(y);
+            baselines.push(y);
         }
-        out
+        let height = match (baselines.last(), lines.last()) {
+            (Some(b), Some((_, s))) => b + s.descent(),
+            _ => 0.0,
+        };
+        TextBlock {
+            lines,
+            width,
+            height,
+            baselines,
+        }
+    }
+
+    /// Width of the widest line.
+    pub fn width(&self) -> f64 {
+        self.width
     }
 
     /// Height from the block top to the lowest descender.
     pub fn height(&self) -> f64 {
-        match (self.baselines().last(), self.lines.last()) {
-            (Some(b), Some((_, s))) => b + s.descent(),
-            _ => 0.0,
-        }
+        self.height
     }
 
     /// The box of the block with its top at `top` and anchored at `x`.
     pub fn bbox(&self, x: f64, top: f64, anchor: Anchor) -> BBox {
-        let w = self.width();
+        let w = self.width;
         let left = match anchor {
             Anchor::Start => x,
             Anchor::Middle => x - w / 2.0,
             Anchor::End => x - w,
         };
-        BBox::new(left, top, left + w, top + self.height())
+        BBox::new(left, top, left + w, top + self.height)
     }
 
     /// Draws the block with its top at `top`, anchored at `x`; `attrs` go on every line.
     pub fn draw(&self, c: &mut Canvas, x: f64, top: f64, anchor: Anchor, attrs: &Attrs) {
-        for ((text, style), b) in self.lines.iter().zip(self.baselines()) {
+        for ((text, style), b) in self.lines.iter().zip(&self.baselines) {
             c.text(x, top + b, text, style.anchor(anchor), attrs.clone());
         }
     }
