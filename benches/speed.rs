@@ -119,7 +119,88 @@ fn main() {
         });
     }
     typed(&reg);
+    figures(&reg);
     book(&reg);
+}
+
+/// Figures: parse the directive's attributes and draw the SVG (the budget is 5 ms per figure);
+/// PDF and PNG conversion for comparison.
+fn figures(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::render::figure::{parse_request, render_svg};
+    let req = |pairs: &[(&str, &str)]| {
+        let attrs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        parse_request(&attrs).expect("figure request parses")
+    };
+    let common = [("id", "fig"), ("caption", "c"), ("alt", "a")];
+    let cases = [
+        (
+            "figure: roofline H100, 3 workloads",
+            req(&[
+                &common[..],
+                &[
+                    ("figure", "roofline"),
+                    ("hardware", "H100"),
+                    ("workloads", "ResNet50@1, Llama3_8B@1, Llama3_8B@64"),
+                ],
+            ]
+            .concat()),
+        ),
+        (
+            "figure: roofline 3 devices, 4 workloads",
+            req(&[
+                &common[..],
+                &[
+                    ("figure", "roofline"),
+                    ("hardware", "A100, H100, B200"),
+                    ("workloads", "ResNet50@1, ResNet50@256, Llama3_8B@1, Llama3_8B@64"),
+                ],
+            ]
+            .concat()),
+        ),
+        (
+            "figure: roofline H100 η=0.5, 8 workloads",
+            req(&[
+                &common[..],
+                &[
+                    ("figure", "roofline"),
+                    ("hardware", "H100"),
+                    ("efficiency", "0.5"),
+                    (
+                        "workloads",
+                        "ResNet50@1, ResNet50@8, ResNet50@32, ResNet50@256, Llama3_8B@1, Llama3_8B@16, GPT2@1, BERT_Base@8",
+                    ),
+                ],
+            ]
+            .concat()),
+        ),
+        (
+            "figure: scorecard SmartDoorbell",
+            req(&[
+                &common[..],
+                &[("figure", "scorecard"), ("scenario", "SmartDoorbell")],
+            ]
+            .concat()),
+        ),
+    ];
+    for (name, r) in &cases {
+        per_call(name, 200, || {
+            black_box(render_svg(reg, r).expect("figure draws"));
+        });
+    }
+    #[cfg(feature = "convert")]
+    {
+        use mlsysim_book::render::figure::convert::{encode, FigFormat};
+        let fig = render_svg(reg, &cases[0].1).expect("figure draws");
+        per_call("figure: roofline SVG → PDF", 20, || {
+            black_box(encode(&fig, FigFormat::Pdf).expect("pdf"));
+        });
+        per_call("figure: roofline SVG → PNG (2×)", 10, || {
+            black_box(encode(&fig, FigFormat::Png).expect("png"));
+        });
+    }
 }
 
 /// The solvers themselves, called with typed registry entries (no name lookups or parsing).

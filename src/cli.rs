@@ -98,6 +98,26 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
     },
+    /// Draw every figure of a book (`figure=` directives in `.md`, `.qmd` and `.tex` files) into
+    /// `DIR/figures/<id>.<ext>` without building the text: SVG for the web, PDF for slides, PNG
+    /// for previews. Nothing is written if any figure has an error.
+    Figures {
+        /// The book folder.
+        #[arg(default_value = "book-snippets")]
+        book: PathBuf,
+        /// Output folder; figures go to its `figures/` subfolder.
+        #[arg(long, default_value = "_build", value_name = "DIR")]
+        out: PathBuf,
+        /// Figure formats, comma-separated: svg, pdf, png (`--format svg,pdf,png` works too).
+        #[arg(
+            long = "formats",
+            value_name = "LIST",
+            value_delimiter = ',',
+            default_value = "svg",
+            value_parser = parse_fig_format
+        )]
+        formats: Vec<crate::render::figure::convert::FigFormat>,
+    },
     /// Where every printed number comes from: its location, the printed text, its derivation and
     /// every source behind it (kind, title, URL, verified date), then a summary and findings.
     ///
@@ -200,6 +220,41 @@ pub enum MdbookCmd {
     },
 }
 
+fn parse_fig_format(s: &str) -> Result<crate::render::figure::convert::FigFormat, String> {
+    crate::render::figure::convert::FigFormat::parse(s)
+        .ok_or_else(|| format!("unknown figure format `{s}`; formats: svg, pdf, png"))
+}
+
+/// `figures --format svg,pdf`: the global `--format` takes `text`, `json` or `markdown`, so after the
+/// `figures` subcommand a `--format` whose value lists figure formats is read as `--formats`.
+fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(sub) = args.iter().position(|a| a == "figures") else {
+        return args;
+    };
+    let is_list = |v: &str| {
+        !v.is_empty()
+            && v.split(',')
+                .all(|f| crate::render::figure::convert::FigFormat::parse(f).is_some())
+    };
+    let mut i = sub + 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy().to_string();
+        if a == "--format"
+            && args
+                .get(i + 1)
+                .is_some_and(|v| is_list(&v.to_string_lossy()))
+        {
+            args[i] = "--formats".into();
+        } else if let Some(v) = a.strip_prefix("--format=") {
+            if is_list(v) {
+                args[i] = format!("--formats={v}").into();
+            }
+        }
+        i += 1;
+    }
+    args
+}
+
 /// Loads the registry named by `--registry`, or the embedded one.
 pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, Diagnostics> {
     match dir {
@@ -222,7 +277,7 @@ pub fn registry_or_report(dir: Option<&std::path::Path>) -> Option<Registry> {
 
 /// Runs the command line and returns the exit status.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(route_figure_formats(std::env::args_os().collect()));
     run(cli)
 }
 
@@ -317,6 +372,15 @@ pub fn run(cli: Cli) -> i32 {
                 .as_ref()
                 .map(|MdbookCmd::Supports { renderer }| renderer.as_str());
             return crate::integrate::mdbook::command(renderer, cli.registry.as_deref());
+        }
+        Command::Figures { book, out, formats } => {
+            return crate::render::figure::command::run(
+                &book,
+                &out,
+                &formats,
+                cli.registry.as_deref(),
+                format == Format::Json,
+            )
         }
         Command::Zoo {
             namespace,

@@ -1,7 +1,7 @@
 //! `build` and `check`: evaluate every source of a book in parallel; write the built copy, its
 //! manifest and the other files only when there is no error at all.
 
-use super::evaluate::{Expansion, FileEval, FileOutput, Record};
+use super::evaluate::{Expansion, FigureOut, FileEval, FileOutput, Record};
 use super::files::{discover, BookFile, FileKind};
 use super::output::{check_replaceable, write_tree, MANIFEST};
 use super::templates::Templates;
@@ -30,6 +30,8 @@ pub struct Summary {
     pub outputs: Vec<(String, String)>,
     /// The evaluated directives of each source, sorted by path.
     pub expanded: Vec<Expanded>,
+    /// Figures drawn, by file and position (written to `figures/<id>.<ext>`).
+    pub figures: Vec<FigureOut>,
 }
 
 /// The manifest written with each build.
@@ -63,7 +65,7 @@ pub fn evaluate_text(
     text: &str,
     kind: SourceKind,
 ) -> FileOutput {
-    let mut out = FileEval::run(reg, templates, name, text, kind);
+    let mut out = FileEval::run_in(reg, templates, name, rel, text, kind);
     out.rel = rel.to_string();
     let rel_arc: std::sync::Arc<str> = std::sync::Arc::from(rel);
     for r in &mut out.records {
@@ -158,11 +160,16 @@ pub fn evaluate_book_with(
                     expansions: o.expansions,
                     footnotes: o.footnotes,
                 });
+                summary.figures.extend(o.figures);
                 summary.outputs.push((o.rel, o.text));
             }
             Err(d) => diags.push(d),
         }
     }
+    summary.figures.sort_by(|a, b| {
+        (&a.at.file, a.at.line, a.at.column).cmp(&(&b.at.file, b.at.line, b.at.column))
+    });
+    diags.extend(duplicate_figure_ids(&summary.figures));
     if !diags.is_empty() {
         return Err(Diagnostics(diags).sorted());
     }
@@ -175,6 +182,51 @@ pub fn evaluate_book_with(
         summary,
         others.into_iter().map(|f| (f.rel, f.path)).collect(),
     ))
+}
+
+/// Figure ids name files and cross-references, so each is used once per book.
+fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, f) in figures.iter().enumerate() {
+        if let Some(first) = figures[..i].iter().find(|g| g.figure.id == f.figure.id) {
+            let mut d = f.at.clone();
+            d.message = format!(
+                "figure id `{}` is already used at {}:{}:{}; ids name files and cross-references, so they must be unique in the book",
+                f.figure.id, first.at.file, first.at.line, first.at.column
+            );
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// The files of the figures: `figures/<id>.svg` for Markdown, `.pdf` for LaTeX.
+fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = figures
+        .par_iter()
+        .map(|f| {
+            let bytes =
+                crate::render::figure::convert::encode(&f.figure, f.format).map_err(|e| {
+                    let mut d = f.at.clone();
+                    d.message = e.to_string();
+                    d
+                })?;
+            Ok((format!("figures/{}.{}", f.figure.id, f.format.ext()), bytes))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(files)
+    } else {
+        Err(Diagnostics(diags).sorted())
+    }
 }
 
 /// The manifest JSON of a build.
@@ -232,6 +284,17 @@ pub fn build_gated_with(
         .iter()
         .map(|(r, t)| (r.clone(), t.as_bytes().to_vec()))
         .collect();
+    let figure_files = figure_files(&summary.figures)?;
+    if let Some((rel, _)) = others
+        .iter()
+        .find(|(rel, _)| figure_files.iter().any(|(f, _)| f == rel))
+    {
+        return Err(fail(format!(
+            "{}: the book has a file `{rel}` where a generated figure goes; rename the file or the figure id",
+            book.display()
+        )));
+    }
+    files.extend(figure_files);
     for (rel, path) in others {
         let bytes = std::fs::read(&path)
             .map_err(|e| fail(format!("{}: cannot read: {e}", path.display())))?;

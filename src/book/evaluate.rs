@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::directive::expr::{self, EvalError};
 use crate::directive::{scan, Context, Directive, SourceKind};
 use crate::registry::{closest, Registry};
+use crate::render::figure::{self, convert::FigFormat, Figure, FigureError};
 use crate::render::format::{display_value, format_value, FormatSpec, Target, FORMAT_ATTRS};
 use crate::solvers::{self, Out, Param, Params, SolveError, SolveOutput, SOLVERS};
 use crate::units::Value;
@@ -86,6 +87,17 @@ pub struct Expansion {
     pub text: String,
 }
 
+/// A figure drawn for a `figure=` directive, to be written to `figures/<id>.<ext>`.
+#[derive(Clone, Debug)]
+pub struct FigureOut {
+    /// The drawn figure.
+    pub figure: Figure,
+    /// SVG for Markdown sources, PDF for LaTeX ones.
+    pub format: FigFormat,
+    /// Where its `id` is written (message empty), for a duplicate-id error.
+    pub at: Diagnostic,
+}
+
 /// The result of evaluating one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileOutput {
@@ -97,6 +109,8 @@ pub struct FileOutput {
     pub records: Vec<Record>,
     /// Directives evaluated.
     pub directives: usize,
+    /// Figures drawn, in source order.
+    pub figures: Vec<FigureOut>,
     /// Problems.
     pub diags: Vec<Diagnostic>,
     /// Every directive that evaluated, in source order.
@@ -174,7 +188,8 @@ const EXTRA_FORMAT: [&str; 2] = ["expect", "cite"];
 pub struct FileEval<'a> {
     reg: &'a Registry,
     templates: &'a Templates,
-
+    /// Path relative to the book folder (figure links climb from it to `figures/`).
+    book_rel: &'a str,
     src: &'a str,
     kind: SourceKind,
     lets: BTreeMap<String, (Binding, u32)>,
@@ -182,6 +197,7 @@ pub struct FileEval<'a> {
     declared: BTreeMap<String, u32>,
     cited: Vec<String>,
     records: Vec<Record>,
+    figures: Vec<FigureOut>,
     /// Shared strings for records (paths, sources, formulas, inputs): one allocation each per file.
     interned: HashMap<String, Arc<str>>,
     /// Registry references by leaf id, built once per file.
@@ -195,7 +211,7 @@ pub struct FileEval<'a> {
 }
 
 impl<'a> FileEval<'a> {
-    /// Evaluates `src` (the text of `rel`).
+    /// Evaluates `src` (the text of `rel`, which is also its path in the book).
     pub fn run(
         reg: &'a Registry,
         templates: &'a Templates,
@@ -203,16 +219,30 @@ impl<'a> FileEval<'a> {
         src: &'a str,
         kind: SourceKind,
     ) -> FileOutput {
+        FileEval::run_in(reg, templates, rel, rel, src, kind)
+    }
+
+    /// Evaluates `src`, shown as `rel` in diagnostics, at `book_rel` in the book.
+    pub fn run_in(
+        reg: &'a Registry,
+        templates: &'a Templates,
+        rel: &'a str,
+        book_rel: &'a str,
+        src: &'a str,
+        kind: SourceKind,
+    ) -> FileOutput {
         let scanned = scan(src, kind);
         let mut ev = FileEval {
             reg,
             templates,
+            book_rel,
             src,
             kind,
             lets: BTreeMap::new(),
             declared: BTreeMap::new(),
             cited: Vec::new(),
             records: Vec::new(),
+            figures: Vec::new(),
             interned: HashMap::new(),
             refs: HashMap::new(),
             current: None,
@@ -287,6 +317,7 @@ impl<'a> FileEval<'a> {
             text,
             records: ev.records,
             directives: scanned.directives.len(),
+            figures: ev.figures,
             diags,
             expansions,
             footnotes,
@@ -326,10 +357,7 @@ impl<'a> FileEval<'a> {
             ["solve", "table"] | ["table"] => self.table(d),
             ["value"] => self.value(d),
             ["solve"] => self.solve(d),
-            ["figure"] => Err(problem(
-                d.attr("figure").expect("figure").value_span.clone(),
-                "figure directives are not supported by this version of mlsysim-book",
-            )),
+            ["figure"] => self.figure(d),
             _ => {
                 let second = d.attr(kinds[1]).expect("present");
                 Err(Problem {
@@ -790,6 +818,80 @@ impl<'a> FileEval<'a> {
             display_unit: unit.to_string(),
             lineage,
         });
+    }
+
+    /// A `figure=` directive: draws the figure and prints its reference (a Markdown image, or a
+    /// LaTeX figure including the PDF).
+    fn figure(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {
+        let at = |e: &FigureError| {
+            e.attr
+                .as_deref()
+                .and_then(|a| d.attr(a))
+                .map_or(d.span.start..(d.span.start + 8).min(d.span.end), |a| {
+                    a.value_span.clone()
+                })
+        };
+        if d.context == Context::Math {
+            return Err(problem(
+                d.attr("figure").expect("figure").value_span.clone(),
+                "a figure cannot be placed inside math",
+            ));
+        }
+        let req = figure::parse_request(&figure::command::attr_pairs(d))
+            .map_err(|e| problem(at(&e), e.to_string()))?;
+        let fig = figure::render_svg(self.reg, &req).map_err(|e| problem(at(&e), e.to_string()))?;
+        let (format, template, ctx) = match self.kind {
+            SourceKind::Markdown => (
+                FigFormat::Svg,
+                "figure.md.j2",
+                serde_json::json!({
+                    "id": req.id,
+                    "href": figure::figure_href(self.book_rel, &req.id, "svg"),
+                    "caption": figure::markdown_text_escape(&req.caption),
+                    "alt": figure::markdown_attr_escape(&req.alt),
+                }),
+            ),
+            SourceKind::Latex => (
+                FigFormat::Pdf,
+                "figure.tex.j2",
+                serde_json::json!({
+                    "id": req.id,
+                    "href": figure::figure_href(self.book_rel, &req.id, "pdf"),
+                    "caption": latex_escape(&req.caption),
+                    "alt": latex_escape(&req.alt),
+                }),
+            ),
+        };
+        let text = self
+            .templates
+            .render(template, ctx)
+            .map_err(|e| problem(d.span.clone(), e))?;
+        for v in &fig.values {
+            let lineage = Lineage {
+                derivation: format!("figure {}: {}", req.id, v.name),
+                formulas: v.lineage.formulas.iter().map(|f| f.to_string()).collect(),
+                inputs: v.lineage.inputs.clone(),
+                leaves: v.lineage.leaves.clone(),
+            };
+            self.record(
+                d,
+                "figure",
+                Some(v.name.clone()),
+                &v.printed,
+                v.value,
+                &v.display_unit,
+                &lineage,
+            );
+        }
+        let id_span = d
+            .attr("id")
+            .map_or(d.span.clone(), |a| a.value_span.clone());
+        self.figures.push(FigureOut {
+            figure: fig,
+            format,
+            at: Diagnostic::at(&self.file_arc, self.src, id_span, ""),
+        });
+        Ok((d.span.clone(), text))
     }
 
     fn value(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {

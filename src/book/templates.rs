@@ -10,8 +10,10 @@ mod embedded {
 }
 
 /// The names every template set must provide.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 9] = [
     "number.j2",
+    "figure.md.j2",
+    "figure.tex.j2",
     "table.md.j2",
     "table.tex.j2",
     "footnote-marker.md.j2",

@@ -1,6 +1,7 @@
 //! Rendering of directive results into book text.
 
 mod decimal;
+pub mod figure;
 pub mod format;
 
 pub use format::{

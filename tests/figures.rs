@@ -1,0 +1,757 @@
+//! Figures: every kind's SVG pinned by a snapshot; each SVG parsed as XML and its ridge points,
+//! ridge labels, workload points and scorecard bars checked against the solvers; PDF and PNG
+//! output; the `figures` command, `build` with figures, and figure errors at their locations.
+
+use mlsysim_book::directive::{scan, SourceKind};
+use mlsysim_book::formulas::performance::{ridge_point, Bottleneck};
+use mlsysim_book::registry::{load::embedded, Registry};
+use mlsysim_book::render::figure::{command::attr_pairs, parse_request, render_svg, Figure};
+use mlsysim_book::render::format::{format_number, format_value, FormatSpec, Style, Target};
+use mlsysim_book::solvers::roofline::{self, RooflineOptions};
+use mlsysim_book::solvers::{self, Out, Param, Params, Precision};
+use mlsysim_book::units::{parse_unit, Value};
+use roxmltree::{Document, Node};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn reg() -> &'static Registry {
+    static REG: OnceLock<Registry> = OnceLock::new();
+    REG.get_or_init(|| embedded().expect("registry loads"))
+}
+
+/// Draws the figure of one directive, written as in a book (`figure="roofline" id=...`).
+fn draw(attrs: &str) -> Figure {
+    let src = format!("<mlsysim {attrs}/>");
+    let scanned = scan(&src, SourceKind::Markdown);
+    assert!(scanned.errors.is_empty(), "{:?}", scanned.errors);
+    let req = parse_request(&attr_pairs(&scanned.directives[0])).expect("request parses");
+    render_svg(reg(), &req).expect("figure draws")
+}
+
+const H100: &str = r#"figure="roofline" id="fig-h100" hardware="H100" workloads="ResNet50@1, Llama3_8B@1, Llama3_8B@64" caption="c" alt="Roofline of the H100""#;
+const GENERATIONS: &str = r#"figure="roofline" id="fig-gen" hardware="A100, H100, B200" workloads="ResNet50@1, Llama3_8B@64" caption="c" alt="Three rooflines""#;
+const DERATED: &str = r#"figure="roofline" id="fig-eta" hardware="H100" efficiency="0.5" workloads="ResNet50@1, ResNet50@8, ResNet50@32, ResNet50@256" caption="c" alt="Derated roofline""#;
+const FP8: &str = r#"figure="roofline" id="fig-fp8" hardware="A100, H100" precision="fp8" workloads="Llama3_70B@1, Llama3_8B@128" caption="c" alt="FP8 rooflines""#;
+const DOORBELL: &str = r#"figure="scorecard" id="fig-bell" scenario="SmartDoorbell" caption="c" alt="Doorbell scorecard""#;
+const KWS: &str =
+    r#"figure="scorecard" id="fig-kws" scenario="KeywordSpotting" caption="c" alt="KWS scorecard""#;
+const CHATBOT: &str = r#"figure="scorecard" id="fig-chat" scenario="ChatbotServing" caption="c" alt="Chatbot scorecard""#;
+const FRONTIER: &str = r#"figure="scorecard" id="fig-frontier" scenario="FrontierTraining" caption="c" alt="Frontier scorecard""#;
+
+const ROOFLINES: [&str; 4] = [H100, GENERATIONS, DERATED, FP8];
+const SCORECARDS: [&str; 4] = [DOORBELL, KWS, CHATBOT, FRONTIER];
+
+#[test]
+fn each_figure_svg_is_pinned() {
+    for (name, attrs) in [
+        ("roofline_h100", H100),
+        ("roofline_generations", GENERATIONS),
+        ("roofline_derated", DERATED),
+        ("roofline_fp8_fallback", FP8),
+        ("scorecard_doorbell", DOORBELL),
+        ("scorecard_keyword_spotting", KWS),
+        ("scorecard_chatbot", CHATBOT),
+        ("scorecard_frontier", FRONTIER),
+    ] {
+        insta::assert_snapshot!(name, draw(attrs).svg);
+    }
+}
+
+#[test]
+fn figures_are_deterministic_well_formed_and_accessible() {
+    for attrs in ROOFLINES.iter().chain(&SCORECARDS) {
+        let a = draw(attrs);
+        let b = draw(attrs);
+        assert_eq!(a.svg, b.svg, "{attrs}");
+        let doc = Document::parse(&a.svg).expect("well-formed XML");
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert!(root.attribute("viewBox").is_some());
+        let desc = root
+            .children()
+            .find(|n| n.has_tag_name("desc"))
+            .and_then(|n| n.text());
+        let title = root
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|n| n.text());
+        assert!(desc.is_some_and(|d| d.ends_with("scorecard") || d.contains("ooflin")));
+        assert!(title.is_some_and(|t| !t.is_empty()));
+        // Every text lies inside the canvas (nothing clipped at the edges).
+        let (w, h) = a.size();
+        for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let x: f64 = t.attribute("x").unwrap().parse().unwrap();
+            let y: f64 = t.attribute("y").unwrap().parse().unwrap();
+            assert!(x >= 0.0 && x <= w && y >= 0.0 && y <= h, "{attrs}: {t:?}");
+        }
+        // The outlined copy (PDF/PNG input) has no text left and parses too.
+        let outlined = a.outlined_svg();
+        assert!(!outlined.contains("<text"));
+        Document::parse(&outlined).expect("outlined SVG is well-formed");
+    }
+}
+
+fn has_class(n: &Node, class: &str) -> bool {
+    n.attribute("class")
+        .is_some_and(|c| c.split(' ').any(|x| x == class))
+}
+
+fn elements<'a>(doc: &'a Document, tag: &str, class: &str) -> Vec<Node<'a, 'a>> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag) && has_class(n, class))
+        .collect()
+}
+
+fn num(n: &Node, attr: &str) -> f64 {
+    n.attribute(attr)
+        .unwrap_or_else(|| panic!("{n:?} has no {attr}"))
+        .parse()
+        .unwrap()
+}
+
+/// A log axis fitted from its labelled ticks: pixel = a + b · log10(value).
+struct LogAxis {
+    a: f64,
+    b: f64,
+}
+
+impl LogAxis {
+    fn from_ticks(doc: &Document, axis: &str, coord: &str) -> LogAxis {
+        let group = doc
+            .descendants()
+            .find(|n| n.has_tag_name("g") && n.attribute("class") == Some(axis))
+            .unwrap_or_else(|| panic!("no {axis} group"));
+        let ticks: Vec<(f64, f64)> = group
+            .descendants()
+            .filter(|n| n.has_tag_name("line") && has_class(n, "tick"))
+            .filter_map(|n| {
+                let v: f64 = n.attribute("data-value")?.replace(',', "").parse().ok()?;
+                Some((v.log10(), num(&n, coord)))
+            })
+            .collect();
+        assert!(ticks.len() >= 3, "{axis}: {ticks:?}");
+        let (first, last) = (ticks[0], ticks[ticks.len() - 1]);
+        let b = (last.1 - first.1) / (last.0 - first.0);
+        let a = first.1 - b * first.0;
+        for (lv, px) in &ticks {
+            assert!(
+                (a + b * lv - px).abs() < 0.02,
+                "{axis} ticks are not log-spaced"
+            );
+        }
+        LogAxis { a, b }
+    }
+
+    fn px(&self, v: f64) -> f64 {
+        self.a + self.b * v.log10()
+    }
+}
+
+fn attr_of<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!("{name}=\"");
+    let start = attrs.find(&key)? + key.len();
+    Some(&attrs[start..start + attrs[start..].find('"')?])
+}
+
+fn texts(nodes: &[Node]) -> String {
+    nodes
+        .iter()
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn bound_text(b: Bottleneck) -> &'static str {
+    match b {
+        Bottleneck::Memory => "memory-bound",
+        Bottleneck::Compute => "compute-bound",
+    }
+}
+
+#[test]
+fn roofline_positions_and_labels_match_the_solvers() {
+    for attrs in ROOFLINES {
+        let fig = draw(attrs);
+        let doc = Document::parse(&fig.svg).unwrap();
+        let precision =
+            attr_of(attrs, "precision").map_or(Precision::Fp16, |p| Precision::parse(p).unwrap());
+        let eta: f64 = attr_of(attrs, "efficiency").map_or(1.0, |e| e.parse().unwrap());
+        let x = LogAxis::from_ticks(&doc, "axis x", "x1");
+        let y = LogAxis::from_ticks(&doc, "axis y", "y1");
+        let plot = doc.descendants().find(|n| has_class(n, "plot")).unwrap();
+        let unit = parse_unit(plot.attribute("data-y-unit").unwrap())
+            .unwrap()
+            .factor;
+        let keys: Vec<&str> = attr_of(attrs, "hardware")
+            .unwrap()
+            .split(',')
+            .map(str::trim)
+            .collect();
+        let single = keys.len() == 1;
+
+        // Ridge points: position and label.
+        for key in &keys {
+            let hw = reg().hardware(key).unwrap();
+            let ridge = ridge_point(hw, Some(precision)).value * eta;
+            let mut lin = mlsysim_book::solvers::Lineage::default();
+            let (peak, _) = roofline::precision_peak(hw, precision, &mut lin);
+            let ceiling = peak.value * eta;
+            let diamond = elements(&doc, "polygon", "ridge-point")
+                .into_iter()
+                .find(|n| n.attribute("data-hardware") == Some(key))
+                .unwrap_or_else(|| panic!("{attrs}: no ridge point for {key}"));
+            let pts: Vec<f64> = diamond
+                .attribute("points")
+                .unwrap()
+                .split([' ', ','])
+                .map(|s| s.parse().unwrap())
+                .collect();
+            let (cx, cy) = (pts[0], pts[3]);
+            assert!((cx - x.px(ridge)).abs() < 0.05, "{attrs}: {key} ridge x");
+            assert!(
+                (cy - y.px(ceiling / unit)).abs() < 0.05,
+                "{attrs}: {key} ridge y"
+            );
+            let label = texts(
+                &elements(&doc, "text", "ridge-label")
+                    .into_iter()
+                    .filter(|n| n.attribute("data-hardware") == Some(key))
+                    .collect::<Vec<_>>(),
+            );
+            let spec = FormatSpec {
+                unit: single.then(|| "FLOP/byte".to_string()),
+                digits: Some(1),
+                ..FormatSpec::default()
+            };
+            let want = if single {
+                format_value(
+                    Value::new(ridge, mlsysim_book::units::Dim::ARITHMETIC_INTENSITY),
+                    &spec,
+                    Target::Text,
+                )
+                .unwrap()
+            } else {
+                format_number(ridge, &spec, Target::Text).unwrap()
+            };
+            assert!(
+                label.contains(&want),
+                "{attrs}: {key} ridge label `{label}` lacks {want}"
+            );
+        }
+        if attrs == H100 {
+            let label = texts(&elements(&doc, "text", "ridge-label"));
+            assert!(label.contains("295.2 FLOP/byte"), "{label}");
+        }
+
+        // Workloads: each point where the roofline solver puts it, with its bottleneck.
+        let mut checked = 0;
+        for g in doc
+            .descendants()
+            .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("workload"))
+        {
+            let id = g.attribute("data-workload").unwrap();
+            let (model, batch) = id.split_once('@').unwrap();
+            let model = reg().model(model).unwrap();
+            for c in g.children().filter(|n| has_class(n, "workload-point")) {
+                let hw = reg()
+                    .hardware(c.attribute("data-hardware").unwrap())
+                    .unwrap();
+                let opts = RooflineOptions {
+                    batch_size: batch.parse().unwrap(),
+                    precision,
+                    efficiency: Some(eta),
+                    ..RooflineOptions::default()
+                };
+                let r = roofline::solve(model, hw, &reg().calibration, &opts).unwrap();
+                let ai = r.arithmetic_intensity.value;
+                let perf = (ai * r.peak_bw_actual.value).min(r.peak_flops_actual.value);
+                assert!((num(&c, "cx") - x.px(ai)).abs() < 0.05, "{attrs}: {id} x");
+                assert!(
+                    (num(&c, "cy") - y.px(perf / unit)).abs() < 0.05,
+                    "{attrs}: {id} y"
+                );
+                assert_eq!(c.attribute("data-bound"), Some(bound_text(r.bottleneck)));
+                let label = texts(
+                    &elements(&doc, "text", "workload-label")
+                        .into_iter()
+                        .filter(|n| {
+                            n.attribute("data-workload")
+                                .is_some_and(|w| w.split(' ').any(|x| x == id))
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                let digits = FormatSpec {
+                    digits: Some(1),
+                    ..FormatSpec::default()
+                };
+                let want = format_number(ai, &digits, Target::Text).unwrap();
+                assert!(
+                    label.contains(&want),
+                    "{attrs}: {id} label `{label}` lacks {want}"
+                );
+                assert!(label.contains(bound_text(r.bottleneck)), "{attrs}: {label}");
+                checked += 1;
+            }
+        }
+        let workloads = attr_of(attrs, "workloads").unwrap().split(',').count();
+        assert_eq!(checked, workloads * keys.len(), "{attrs}");
+    }
+}
+
+fn scenario(key: &str) -> solvers::SolveOutput {
+    let mut p = Params::new();
+    p.insert("scenario".into(), Param::Text(key.into()));
+    solvers::run(reg(), "scenario", &p).unwrap()
+}
+
+fn out_si(o: &solvers::SolveOutput, name: &str) -> Option<f64> {
+    match o.get(name) {
+        Some(Out::Value(v)) => Some(v.si),
+        _ => None,
+    }
+}
+
+fn out_label(o: &solvers::SolveOutput, name: &str) -> String {
+    match o.get(name) {
+        Some(Out::Label(s)) => s.clone(),
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+#[test]
+fn scorecard_bars_and_statuses_match_the_scenario_solver() {
+    for attrs in SCORECARDS {
+        let key = attr_of(attrs, "scenario").unwrap();
+        let out = scenario(key);
+        let fig = draw(attrs);
+        let doc = Document::parse(&fig.svg).unwrap();
+        // The linear ratio axis from its 0% and 100% ticks.
+        let axis = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some("axis x"))
+            .unwrap();
+        let max: f64 = axis.attribute("data-max").unwrap().parse().unwrap();
+        let tick = |label: &str| {
+            axis.descendants()
+                .find(|n| has_class(n, "tick") && n.attribute("data-value") == Some(label))
+                .map(|n| num(&n, "x1"))
+                .unwrap_or_else(|| panic!("{attrs}: no {label} tick"))
+        };
+        let (x0, x100) = (tick("0%"), tick("100%"));
+        let limit = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some("limit"))
+            .unwrap();
+        assert!(
+            (num(&limit, "data-x") - x100).abs() < 0.01,
+            "{attrs}: limit line"
+        );
+        let weight = out_si(&out, "weight_size").unwrap();
+        let capacity = out_si(&out, "capacity").unwrap();
+        let latency = out_si(&out, "latency").unwrap();
+        let rows = [
+            (
+                "memory",
+                Some(weight / capacity),
+                out_label(&out, "feasibility_status"),
+            ),
+            (
+                "latency",
+                out_si(&out, "sla_latency").map(|s| latency / s),
+                out_label(&out, "performance_status"),
+            ),
+            (
+                "power",
+                out_si(&out, "power_ratio"),
+                out_label(&out, "power_status"),
+            ),
+        ];
+        for (row, ratio, status) in rows {
+            let g = doc
+                .descendants()
+                .find(|n| n.attribute("class") == Some(&format!("row {row}")))
+                .unwrap();
+            assert_eq!(g.attribute("data-status"), Some(status.as_str()), "{attrs}");
+            let shown = doc
+                .descendants()
+                .find(|n| has_class(n, "status") && n.attribute("data-row") == Some(row))
+                .and_then(|n| n.text());
+            assert_eq!(shown, Some(status.as_str()), "{attrs}: {row} status");
+            let bar = g.children().find(|n| has_class(n, "bar"));
+            let label = doc
+                .descendants()
+                .find(|n| has_class(n, "bar-label") && n.attribute("data-row") == Some(row));
+            match ratio {
+                Some(r) => {
+                    let bar = bar.unwrap_or_else(|| panic!("{attrs}: no {row} bar"));
+                    let end = num(&bar, "x") + num(&bar, "width");
+                    let want = x0 + r.min(max) * (x100 - x0);
+                    assert!(
+                        (end - want).abs() < 0.05,
+                        "{attrs}: {row} bar ends at {end}, not {want}"
+                    );
+                    let fill = bar.attribute("fill").unwrap();
+                    assert_eq!(fill == "#C62828", r > 1.0, "{attrs}: {row} colour");
+                    let style = if r < 10.0 {
+                        Style::Percent
+                    } else {
+                        Style::Multiple
+                    };
+                    let spec = FormatSpec {
+                        style,
+                        ..FormatSpec::default()
+                    };
+                    let want = format_number(r, &spec, Target::Text).unwrap();
+                    assert_eq!(
+                        label.and_then(|n| n.text()),
+                        Some(want.as_str()),
+                        "{attrs}: {row}"
+                    );
+                }
+                None => {
+                    assert!(
+                        bar.is_none() && label.is_none(),
+                        "{attrs}: {row} has no ratio"
+                    );
+                    let note = doc
+                        .descendants()
+                        .find(|n| has_class(n, "bar-note") && n.attribute("data-row") == Some(row))
+                        .and_then(|n| n.text())
+                        .unwrap();
+                    assert!(note.contains("nothing to check"), "{note}");
+                }
+            }
+        }
+    }
+    // The lighthouse example: memory 11.9%, latency 50.5%, power 400% (FAIL) but mlsysim says valid.
+    let svg = draw(DOORBELL).svg;
+    for s in [
+        ">11.9%<",
+        ">50.5%<",
+        ">400%<",
+        ">FAIL<",
+        ">VALID<",
+        "0.5 MB of 4.19 MB",
+    ] {
+        assert!(svg.contains(s), "doorbell lacks {s}");
+    }
+}
+
+#[test]
+fn drawn_values_carry_their_lineage() {
+    let fig = draw(H100);
+    let ridge = fig
+        .values
+        .iter()
+        .find(|v| v.name == "H100.ridge_point")
+        .unwrap();
+    assert_eq!(ridge.printed, "295.2 FLOP/byte");
+    let paths: Vec<String> = ridge
+        .lineage
+        .leaves
+        .iter()
+        .map(|l| reg().leaf(*l).path())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "hardware.H100.compute.peak_flops",
+            "hardware.H100.memory.bandwidth"
+        ]
+    );
+    let bell = draw(DOORBELL);
+    let mem = bell
+        .values
+        .iter()
+        .find(|v| v.name == "memory_ratio")
+        .unwrap();
+    assert_eq!(mem.printed, "11.9%");
+    let paths: Vec<String> = mem
+        .lineage
+        .leaves
+        .iter()
+        .map(|l| reg().leaf(*l).path())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p == "hardware.ESP32_S3.memory.capacity"),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.contains("price")), "{paths:?}");
+    // A precision the device does not list falls back to its dense peak, with a warning.
+    let fp8 = draw(FP8);
+    assert!(fp8
+        .warnings
+        .iter()
+        .any(|w| w.contains("fig-fp8") && w.contains("NVIDIA A100")));
+}
+
+#[cfg(feature = "convert")]
+#[test]
+fn pdf_and_png_are_converted_deterministically() {
+    use mlsysim_book::render::figure::convert::{encode, FigFormat};
+    for attrs in [H100, DOORBELL] {
+        let fig = draw(attrs);
+        let pdf = encode(&fig, FigFormat::Pdf).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(pdf, encode(&fig, FigFormat::Pdf).unwrap());
+        let png = encode(&fig, FigFormat::Png).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        let (w, h) = fig.size();
+        assert_eq!((f64::from(width), f64::from(height)), (w * 2.0, h * 2.0));
+        assert_eq!(png, encode(&fig, FigFormat::Png).unwrap());
+    }
+}
+
+// ---- the binary: `figures`, `build`, errors ----
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
+        .args(args)
+        .current_dir(ROOT)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8"),
+        String::from_utf8(out.stderr).expect("utf-8"),
+    )
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("figures-{name}"));
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).unwrap();
+    p
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[cfg(feature = "convert")]
+#[test]
+fn figures_command_writes_every_figure_of_the_book() {
+    let out = scratch("cmd");
+    let (code, stdout, stderr) = run(&[
+        "figures",
+        "book-snippets",
+        "--out",
+        s(&out),
+        "--format",
+        "svg,pdf,png",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("figures book-snippets → "), "{stdout}");
+    assert!(
+        stdout.contains(": 5 figures from 11 source files, 15 files (pdf, png, svg)"),
+        "{stdout}"
+    );
+    for id in [
+        "fig-hw-generations",
+        "fig-hw-resnet-roofline",
+        "fig-edge-doorbell",
+        "fig-slides-h100",
+        "fig-slides-doorbell",
+    ] {
+        let svg = std::fs::read_to_string(out.join(format!("figures/{id}.svg"))).unwrap();
+        Document::parse(&svg).unwrap();
+        assert!(std::fs::read(out.join(format!("figures/{id}.pdf")))
+            .unwrap()
+            .starts_with(b"%PDF-"));
+        assert!(std::fs::read(out.join(format!("figures/{id}.png")))
+            .unwrap()
+            .starts_with(b"\x89PNG"));
+    }
+    // Only figures are written: the text is not built.
+    assert!(!out.join("01-hardware-acceleration.qmd").exists());
+    // The same SVG as the build writes.
+    let built = scratch("cmd-build");
+    let (code, _, err) = run(&["build", "book-snippets", "--out", s(&built)]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read(built.join("figures/fig-hw-generations.svg")).unwrap(),
+        std::fs::read(out.join("figures/fig-hw-generations.svg")).unwrap()
+    );
+    assert!(built.join("figures/fig-slides-h100.pdf").is_file());
+    // JSON summary, and `--formats` (the flag `--format svg,...` is read as).
+    let (code, stdout, err) = run(&[
+        "--format",
+        "json",
+        "figures",
+        "book-snippets",
+        "--out",
+        s(&out),
+        "--formats",
+        "svg",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["figures"], 5);
+    assert_eq!(v["files"].as_array().unwrap().len(), 5);
+    let (code, _, err) = run(&[
+        "figures",
+        "book-snippets",
+        "--out",
+        s(&out),
+        "--format",
+        "gif",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}
+
+/// Writes a one-file book and returns its folder.
+fn book(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = scratch(name);
+    let book = dir.join("book");
+    for (rel, text) in files {
+        let p = book.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    book
+}
+
+#[test]
+fn figure_errors_are_located_and_nothing_is_written() {
+    let text = [
+        r#"<mlsysim figure="roofline" id="../evil" hardware="H100" caption="c" alt="a"/>"#,
+        r#"<mlsysim figure="roofline" id="bad-hw" hardware="H100, H1000" caption="c" alt="a"/>"#,
+        r#"<mlsysim figure="roofline" id="bad-model" hardware="H100" workloads="ResNet5@1" caption="c" alt="a"/>"#,
+        r#"<mlsysim figure="scorecard" id="bad-scenario" scenario="SmartDorbell" caption="c" alt="a"/>"#,
+        r#"<mlsysim figure="roofline" id="no-caption" hardware="H100" alt="a"/>"#,
+        r#"<mlsysim figure="scorecard" id="no-alt" scenario="SmartDoorbell" caption="c"/>"#,
+        r#"<mlsysim figure="pie" id="kind" caption="c" alt="a"/>"#,
+        r#"<mlsysim figure="roofline" id="same" hardware="H100" caption="c" alt="a"/>"#,
+        r#"<mlsysim figure="roofline" id="same" hardware="A100" caption="c" alt="a"/>"#,
+        r#"<mlsysim figure="roofline" id="extra" hardware="H100" scenario="X" caption="c" alt="a"/>"#,
+        "",
+    ]
+    .join("\n\n");
+    let b = book("errors", &[("ch.md", &text)]);
+    let f = s(&b);
+    let expected = [
+        (1, 32, "`id`: `../evil` is not a valid figure id"),
+        (
+            3,
+            50,
+            "`hardware`: unknown hardware key `H1000`; did you mean H100",
+        ),
+        (
+            5,
+            70,
+            "`workloads`: unknown models key `ResNet5`; did you mean ResNet50",
+        ),
+        (
+            7,
+            57,
+            "`scenario`: unknown scenarios key `SmartDorbell`; did you mean SmartDoorbell",
+        ),
+        (9, 1, "`caption`: is required"),
+        (11, 1, "`alt`: is required"),
+        (
+            13,
+            18,
+            "`figure`: unknown figure kind `pie`; kinds: roofline, scorecard",
+        ),
+        (17, 32, "figure id `same` is already used at "),
+        (
+            19,
+            65,
+            "`scenario`: unknown attribute `scenario` for a roofline figure",
+        ),
+    ];
+    for cmd in ["figures", "build"] {
+        let out = b.parent().unwrap().join(format!("out-{cmd}"));
+        let (code, stdout, err) = run(&[cmd, f, "--out", s(&out)]);
+        assert_eq!(code, 1, "{cmd}: {stdout}{err}");
+        assert!(
+            err.contains(&format!("{f}/ch.md:15:32; ids name files")),
+            "{err}"
+        );
+        assert!(
+            err.contains("failed with 9 error(s); nothing was written"),
+            "{err}"
+        );
+        for (line, col, msg) in expected {
+            let at = format!("{f}/ch.md:{line}:{col}: error: {msg}");
+            assert!(err.contains(&at), "{cmd}: missing `{at}` in\n{err}");
+        }
+        assert!(!out.exists(), "{cmd} wrote output despite errors");
+    }
+}
+
+#[test]
+fn build_writes_svg_for_markdown_and_pdf_for_latex() {
+    let b = book(
+        "build",
+        &[
+            (
+                "ch/one.qmd",
+                "# One\n\n<mlsysim figure=\"roofline\" id=\"fig-one\" hardware=\"H100\" caption=\"The [H100] roof\" alt=\"Alt text\"/>\n",
+            ),
+            (
+                "slides/deck.tex",
+                "\\begin{frame}\n<mlsysim figure=\"scorecard\" id=\"fig_two\" scenario=\"SmartDoorbell\" caption=\"Power 400% & more\" alt=\"a\"/>\n\\end{frame}\n",
+            ),
+        ],
+    );
+    let out = b.parent().unwrap().join("out");
+    let (code, _, err) = run(&["build", s(&b), "--out", s(&out)]);
+    if cfg!(feature = "convert") {
+        assert_eq!(code, 0, "{err}");
+    } else {
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("`convert` feature"), "{err}");
+        return;
+    }
+    let md = std::fs::read_to_string(out.join("ch/one.qmd")).unwrap();
+    assert!(
+        md.contains(
+            "![The \\[H100\\] roof](../figures/fig-one.svg){#fig-one fig-alt=\"Alt text\"}"
+        ),
+        "{md}"
+    );
+    let tex = std::fs::read_to_string(out.join("slides/deck.tex")).unwrap();
+    assert!(tex.contains("{../figures/fig_two.pdf}"), "{tex}");
+    assert!(tex.contains("\\caption{Power 400\\% \\& more}"), "{tex}");
+    assert!(tex.contains("\\label{fig_two}"), "{tex}");
+    assert!(out.join("figures/fig-one.svg").is_file());
+    assert!(std::fs::read(out.join("figures/fig_two.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF-"));
+    assert!(!out.join("figures/fig_two.svg").exists());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("mlsysim-manifest.json")).unwrap()).unwrap();
+    let figure_values: Vec<&serde_json::Value> = manifest["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["kind"] == "figure")
+        .collect();
+    assert!(figure_values
+        .iter()
+        .any(|v| v["cell"] == "H100.ridge_point" && v["printed"] == "295.2 FLOP/byte"));
+    assert!(figure_values
+        .iter()
+        .any(|v| v["cell"] == "power_ratio" && v["printed"] == "400%"));
+    // `check` evaluates figures too (without converting), and a figure inside math is an error.
+    let (code, _, err) = run(&["check", s(&b)]);
+    assert_eq!(code, 0, "{err}");
+    let m = book(
+        "math",
+        &[("m.md", "$x = <mlsysim figure=\"roofline\" id=\"f\" hardware=\"H100\" caption=\"c\" alt=\"a\"/>$\n")],
+    );
+    let (code, _, err) = run(&["check", s(&m)]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("a figure cannot be placed inside math"),
+        "{err}"
+    );
+}
