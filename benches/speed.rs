@@ -1,4 +1,5 @@
-//! Speed: registry load and solver calls, per call, on this machine. Run with `cargo bench`.
+//! Speed: registry load and solver calls, per call, on this machine; and `audit` on a generated
+//! 10,000-directive book (budget: 200 ms). Run with `cargo bench`.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -107,6 +108,7 @@ fn main() {
         ),
     ];
     parallelism_search(&reg);
+    audit_bench(&reg);
     for (name, solver, params) in &cases {
         if mlsysim_book::solvers::run(&reg, solver, params).is_err() {
             println!("{name:<40} (solver unavailable)");
@@ -350,4 +352,217 @@ fn parallelism_search(reg: &mlsysim_book::registry::Registry) {
     per_call("optimize parallelism: 405B / 16K H100", 50, || {
         black_box(run());
     });
+}
+
+/// CPU time of this process and its finished children, in ms: the threads' run time from
+/// `/proc/self/task/*/schedstat` (ns) plus the children's user and system time from
+/// `/proc/self/stat` (clock ticks of 10 ms).
+fn cpu_ms() -> f64 {
+    let threads: f64 = std::fs::read_dir("/proc/self/task")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+                .filter_map(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+                .sum::<f64>()
+                / 1e6
+        })
+        .unwrap_or(0.0);
+    let children: f64 = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let fields: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+            // After the command name: state is field 3, so cutime (16) and cstime (17) are at 13, 14.
+            Some(fields.get(13)?.parse::<f64>().ok()? + fields.get(14)?.parse::<f64>().ok()?)
+        })
+        .unwrap_or(0.0)
+        * 10.0;
+    threads + children
+}
+
+/// Chapters and directives per chapter of the generated book.
+const CHAPTERS: usize = 40;
+const PER_CHAPTER: usize = 250;
+
+/// Writes a book of `CHAPTERS` chapters of `PER_CHAPTER` directives each into `dir`: registry
+/// values and expressions, `let`-bound solver results and their members, inline solves, registry
+/// tables and sweep tables, over the devices for which the roofline solver runs.
+fn generate_book(reg: &mlsysim_book::registry::Registry, dir: &std::path::Path) -> usize {
+    use mlsysim_book::solvers::{run, Param, Params};
+    let roofline = |hw: &str, batch: &str| -> Params {
+        [
+            ("model", "ResNet50"),
+            ("hardware", hw),
+            ("batch_size", batch),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), Param::Text(v.to_string())))
+        .collect()
+    };
+    let devices: Vec<&str> = reg
+        .hardware
+        .keys()
+        .map(String::as_str)
+        .filter(|k| run(reg, "roofline", &roofline(k, "8")).is_ok())
+        .collect();
+    assert!(devices.len() >= 8, "devices: {devices:?}");
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let mut total = 0;
+    for c in 0..CHAPTERS {
+        let mut text = format!("# Chapter {c}\n\n");
+        let mut n = 0;
+        let hw = |i: usize| devices[(c * 7 + i) % devices.len()];
+        // 5 lets, each used below.
+        for b in 0..5 {
+            text.push_str(&format!(
+                "<mlsysim let=\"r{b}\" solve=\"roofline\" model=\"ResNet50\" hardware=\"{}\" batch_size=\"{}\"/>\n",
+                hw(b),
+                1 << (2 * b)
+            ));
+            n += 1;
+        }
+        text.push('\n');
+        let mut i = 0;
+        while n < PER_CHAPTER {
+            let h = hw(i);
+            match i % 25 {
+                // A registry table and a sweep table, alone in their paragraphs.
+                0 => text.push_str(&format!(
+                    "\n<mlsysim table=\"hardware\" rows=\"{}, {}, {}\" columns=\"compute.peak_flops:TFLOP/s, memory.bandwidth:GB/s, ridge_point:FLOP/byte\" sig=\"3\"/>\n\n",
+                    hw(i), hw(i + 1), hw(i + 2)
+                )),
+                12 => text.push_str(&format!(
+                    "\n<mlsysim table=\"sweep\" solve=\"roofline\" model=\"ResNet50\" hardware=\"{h}\" vary=\"batch_size=1,8,64\" columns=\"latency:ms, throughput:1/s, bottleneck\" sig=\"3\"/>\n\n"
+                )),
+                // Inline solves.
+                3 | 9 | 17 => text.push_str(&format!(
+                    "The latency is <mlsysim solve=\"roofline\" model=\"ResNet50\" hardware=\"{h}\" batch_size=\"{}\" show=\"latency\" unit=\"ms\" sig=\"3\"/>.\n",
+                    1 + i % 16
+                )),
+                // Members of the lets.
+                5 | 21 => text.push_str(&format!(
+                    "Batch {} runs at <mlsysim value=\"r{}.throughput\" unit=\"1/s\" sig=\"3\"/>.\n",
+                    i % 5,
+                    i % 5
+                )),
+                14 => text.push_str(&format!(
+                    "Its MFU is <mlsysim value=\"r{}.mfu\" style=\"percent\" digits=\"1\"/>.\n",
+                    i % 5
+                )),
+                // Expressions over registry values.
+                7 | 19 => text.push_str(&format!(
+                    "The ratio is <mlsysim value=\"hardware.{h}.compute.peak_flops / hardware.{}.compute.peak_flops\" style=\"multiple\" sig=\"2\"/>.\n",
+                    hw(i + 3)
+                )),
+                // Plain registry values.
+                k => {
+                    let (field, unit) = [
+                        ("compute.peak_flops", "TFLOP/s"),
+                        ("memory.bandwidth", "GB/s"),
+                        ("memory.capacity", "GiB"),
+                        ("ridge_point", "FLOP/byte"),
+                    ][k % 4];
+                    text.push_str(&format!(
+                        "The {field} of the {h} is <mlsysim value=\"hardware.{h}.{field}\" unit=\"{unit}\" sig=\"3\"/>.\n"
+                    ));
+                }
+            }
+            n += 1;
+            i += 1;
+        }
+        total += n;
+        std::fs::write(dir.join(format!("ch{c:02}.qmd")), text).unwrap();
+    }
+    total
+}
+
+/// `audit` on the generated book: in-process (evaluate, trace, summary, findings, JSON) and the
+/// whole command (`mlsysim-book audit DIR --format json`), best of 5.
+fn audit_bench(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::audit::{report, Audit, Date, Options};
+    use mlsysim_book::book::{build::evaluate_book, templates::Templates};
+    let dir = std::env::temp_dir().join(format!("mlsysim-bench-book-{}", std::process::id()));
+    let directives = generate_book(reg, &dir);
+    let templates = Templates::load(None).unwrap();
+    let opts = Options {
+        as_of: Date::parse("2026-11-23").unwrap(),
+        max_age_months: 18,
+    };
+    let (summary, _) =
+        evaluate_book(reg, &templates, &dir, &dir.join("_build")).expect("book evaluates");
+    assert_eq!(summary.directives, directives);
+    let values = summary.records.len();
+    // Wall time (best of 5) and CPU time (mean of 5): the machine is shared, so CPU time is the
+    // steadier figure.
+    let best = |f: &mut dyn FnMut()| {
+        let cpu0 = cpu_ms();
+        let wall = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .fold(f64::INFINITY, f64::min);
+        (wall, (cpu_ms() - cpu0) / 5.0)
+    };
+    let all: Vec<usize> = (0..values).collect();
+    let evaluate_ms = best(&mut || {
+        black_box(evaluate_book(reg, &templates, &dir, &dir.join("_build")).is_ok());
+    });
+    let view_ms = best(&mut || {
+        let a = Audit::new(reg, &summary.records);
+        black_box(a.view(&dir, &all, None, Some(&opts)).values.len());
+    });
+    let text_ms = best(&mut || {
+        let a = Audit::new(reg, &summary.records);
+        black_box(report::text_full(&a.view(&dir, &all, None, Some(&opts))).len());
+    });
+    let json_ms = best(&mut || {
+        let a = Audit::new(reg, &summary.records);
+        black_box(report::json(&a.view(&dir, &all, None, Some(&opts))).len());
+    });
+    let command = |format: &str| {
+        best(&mut || {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
+                .args([
+                    "audit",
+                    dir.to_str().unwrap(),
+                    "--as-of",
+                    "2026-11-23",
+                    "--format",
+                    format,
+                ])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            black_box(out.stdout.len());
+        })
+    };
+    let (text_cmd_ms, json_cmd_ms) = (command("text"), command("json"));
+    println!(
+        "audit: generated book of {CHAPTERS} chapters, {directives} directives, {values} printed values (best of 5)"
+    );
+    let line = |what: &str, (wall, cpu): (f64, f64)| {
+        println!("{what:<40} {wall:>10.1} ms wall {cpu:>10.1} ms CPU")
+    };
+    line("audit: evaluating the book (as check)", evaluate_ms);
+    line("audit: trace, summary, findings", view_ms);
+    line("audit: trace ... and text report", text_ms);
+    line("audit: trace ... and JSON report", json_ms);
+    line("audit: whole command, text", text_cmd_ms);
+    line("audit: whole command, JSON", json_cmd_ms);
+    println!(
+        "audit: whole command, text: {:.1} ms wall against the 200 ms budget: {}",
+        text_cmd_ms.0,
+        if text_cmd_ms.0 < 200.0 {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

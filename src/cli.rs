@@ -78,6 +78,14 @@ pub enum Command {
         /// build fails when a printed value changed since the lock.
         #[arg(long)]
         update_lock: bool,
+        /// Write the value cache read by the Quarto filter to PATH instead of a built copy
+        /// (the Quarto pre-render step: `mlsysim-book build . --emit-cache _mlsysim/values.json`).
+        #[arg(long, value_name = "PATH")]
+        emit_cache: Option<PathBuf>,
+        /// Build, then rebuild what changed whenever a source, template or registry file is
+        /// saved; errors are shown and the last good output is kept. Stop with Ctrl-C.
+        #[arg(long)]
+        watch: bool,
     },
     /// Evaluate the book without writing anything: the CI gate. Fails on any directive error, on
     /// any directive left unexpanded, and on any printed value that changed since the book's
@@ -132,8 +140,8 @@ pub enum Command {
         /// `hardware.H100.memory.bandwidth`).
         #[arg(long, value_name = "PATH")]
         entry: Option<String>,
-        /// Exit 1 when any finding is a warning or an error.
-        #[arg(long)]
+        /// Exit 1 when any finding is a warning or an error (the full audit only).
+        #[arg(long, conflicts_with_all = ["value", "source", "entry"])]
         strict: bool,
         /// Sources verified more than this many months ago are findings [default: 18, or
         /// `max_age_months` in mlsysim.toml].
@@ -191,6 +199,24 @@ pub enum Command {
         /// The search.
         #[command(subcommand)]
         search: crate::optimize::cmd::OptimizeCommand,
+    },
+    /// mdBook preprocessor: reads `[context, book]` JSON on stdin and prints the book with every
+    /// chapter's directives expanded. In book.toml: `[preprocessor.mlsysim]` with
+    /// `command = "mlsysim-book mdbook"`.
+    Mdbook {
+        /// mdBook's renderer check.
+        #[command(subcommand)]
+        cmd: Option<MdbookCmd>,
+    },
+}
+
+/// `mdbook` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum MdbookCmd {
+    /// Exit 0 if RENDERER is supported (every renderer is: they all read Markdown).
+    Supports {
+        /// The renderer's name (`html`, `markdown`, ...).
+        renderer: String,
     },
 }
 
@@ -314,7 +340,30 @@ pub fn run(cli: Cli) -> i32 {
             out,
             templates,
             update_lock,
+            emit_cache,
+            watch,
         } => {
+            if watch {
+                return crate::integrate::cmd::watch(
+                    book,
+                    out,
+                    templates,
+                    cli.registry,
+                    emit_cache,
+                    format,
+                );
+            }
+            if let Some(cache) = emit_cache {
+                return crate::integrate::cmd::emit_cache(
+                    &book,
+                    &cache,
+                    &out,
+                    templates.as_deref(),
+                    cli.registry.as_deref(),
+                    format,
+                    update_lock,
+                );
+            }
             return crate::book::cmd::build(
                 &book,
                 &out,
@@ -322,7 +371,7 @@ pub fn run(cli: Cli) -> i32 {
                 cli.registry.as_deref(),
                 format,
                 update_lock,
-            )
+            );
         }
         Command::Check { book, templates } => {
             return crate::book::cmd::check(
@@ -340,6 +389,12 @@ pub fn run(cli: Cli) -> i32 {
                 cli.registry.as_deref(),
                 format == Format::Json,
             )
+        }
+        Command::Mdbook { cmd } => {
+            let renderer = cmd
+                .as_ref()
+                .map(|MdbookCmd::Supports { renderer }| renderer.as_str());
+            return crate::integrate::mdbook::command(renderer, cli.registry.as_deref());
         }
         Command::Zoo {
             namespace,

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod directive;
 pub mod eval;
 pub mod formulas;
+pub mod integrate;
 pub mod optimize;
 pub mod plan;
 pub mod registry;

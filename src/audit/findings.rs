@@ -203,37 +203,76 @@ fn source_findings(s: &Source, values: &[usize], opts: &Options, out: &mut Vec<F
     }
 }
 
-/// The quantity a printed number stands for: same registry values, formulas, inputs, unit and
-/// value (to 12 significant digits); the expression text matters only without registry values.
-fn quantity_key(r: &Record) -> Option<String> {
-    let v = r.value?;
-    let mut paths: Vec<&str> = r.lineage.registry.iter().map(|x| &*x.path).collect();
-    paths.sort_unstable();
-    paths.dedup();
-    let mut formulas: Vec<&str> = r.lineage.formulas.iter().map(|f| &**f).collect();
-    formulas.sort_unstable();
-    let mut inputs: Vec<String> = r
-        .lineage
-        .inputs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    inputs.sort_unstable();
-    let expr = if paths.is_empty() {
-        r.lineage.derivation.split_whitespace().collect::<String>()
+/// A value to 12 significant digits, as (mantissa, exponent).
+fn value_key(v: f64) -> (i64, i32) {
+    if v == 0.0 || !v.is_finite() {
+        (0, 0)
     } else {
-        String::new()
-    };
-    Some(format!(
-        "{:.11e}|{}|{}|{}|{}|{}|{}",
-        v,
-        r.unit,
-        r.display_unit,
-        paths.join(","),
-        formulas.join(","),
-        inputs.join(","),
-        expr
-    ))
+        let e = v.abs().log10().floor() as i32;
+        ((v * 10f64.powi(11 - e)).round() as i64, e)
+    }
+}
+
+/// FNV-1a, 64 bits: a fast hash for grouping (equality is checked separately).
+struct Fnv(u64);
+
+impl Fnv {
+    fn bytes(&mut self, b: &[u8]) {
+        for x in b {
+            self.0 = (self.0 ^ u64::from(*x)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = (self.0 ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+/// The hash of the quantity a printed number stands for (see [`same_quantity`]).
+fn quantity_hash(r: &Record) -> Option<u64> {
+    let (m, e) = value_key(r.value?);
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    h.bytes(&m.to_le_bytes());
+    h.bytes(&e.to_le_bytes());
+    h.bytes(r.unit.as_bytes());
+    h.bytes(r.display_unit.as_bytes());
+    for x in &r.lineage.registry {
+        h.bytes(x.path.as_bytes());
+    }
+    for f in &r.lineage.formulas {
+        h.bytes(f.as_bytes());
+    }
+    for (k, v) in &r.lineage.inputs {
+        h.bytes(k.as_bytes());
+        h.bytes(v.as_bytes());
+    }
+    if r.lineage.registry.is_empty() {
+        for w in r.lineage.derivation.split_whitespace() {
+            h.0 = (h.0 ^ 0x20).wrapping_mul(0x0100_0000_01b3);
+            h.bytes(w.as_bytes());
+        }
+    }
+    Some(h.0)
+}
+
+/// Whether two printed values stand for the same quantity: the same value (to 12 significant
+/// digits), unit and display unit, resting on the same registry values through the same formulas
+/// and inputs; the expression text counts only when no registry value is involved.
+fn same_quantity(a: &Record, b: &Record) -> bool {
+    let (la, lb) = (&a.lineage, &b.lineage);
+    a.value.map(value_key) == b.value.map(value_key)
+        && a.unit == b.unit
+        && a.display_unit == b.display_unit
+        && la.registry.len() == lb.registry.len()
+        && la
+            .registry
+            .iter()
+            .zip(&lb.registry)
+            .all(|(x, y)| x.path == y.path)
+        && la.formulas == lb.formulas
+        && la.inputs == lb.inputs
+        && (!la.registry.is_empty()
+            || la
+                .derivation
+                .split_whitespace()
+                .eq(lb.derivation.split_whitespace()))
 }
 
 /// How a directive presents its number apart from precision: its `style` (`percent`, `scaled`...)
@@ -247,28 +286,59 @@ fn presentation(directive: &str) -> String {
 
 /// One finding per quantity printed as different numbers (in the same unit, style and rounding).
 fn disagreements(records: &[Record], out: &mut Vec<Finding>) {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, r) in records.iter().enumerate() {
-        if let Some(k) = quantity_key(r) {
-            groups.entry(k).or_default().push(i);
+        if let Some(h) = quantity_hash(r) {
+            by_hash.entry(h).or_default().push(i);
         }
     }
+    // Split each hash group into quantities (a collision would put two in one group).
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for members in by_hash.into_values().filter(|m| m.len() > 1) {
+        let mut classes: Vec<Vec<usize>> = Vec::new();
+        for i in members {
+            match classes
+                .iter_mut()
+                .find(|c| same_quantity(&records[c[0]], &records[i]))
+            {
+                Some(c) => c.push(i),
+                None => classes.push(vec![i]),
+            }
+        }
+        groups.extend(classes);
+    }
     let mut found: Vec<Finding> = Vec::new();
-    for members in groups.into_values().filter(|m| m.len() > 1) {
+    for members in groups.into_iter().filter(|m| m.len() > 1) {
+        let first_printed = &records[members[0]].printed;
+        if members
+            .iter()
+            .all(|i| &records[*i].printed == first_printed)
+        {
+            continue;
+        }
+        // The number each distinct printed text shows (a quantity is mostly printed alike).
+        let mut seen: HashMap<&str, Option<String>> = HashMap::new();
         let numbers: Vec<Option<String>> = members
             .iter()
-            .map(|i| number(&plain(&records[*i].printed)))
+            .map(|i| {
+                let p = records[*i].printed.as_str();
+                seen.entry(p).or_insert_with(|| number(&plain(p))).clone()
+            })
             .collect();
         if numbers.iter().all(|n| *n == numbers[0]) {
             continue;
         }
+        // Directives of one quantity repeat too: read each one's presentation once.
+        let mut presentations: HashMap<&str, String> = HashMap::new();
         let mut by_presentation: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
         for (i, n) in members.iter().zip(numbers) {
             if let Some(n) = n {
-                by_presentation
-                    .entry(presentation(&records[*i].directive))
-                    .or_default()
-                    .push((*i, n));
+                let d: &str = &records[*i].directive;
+                let key = presentations
+                    .entry(d)
+                    .or_insert_with(|| presentation(d))
+                    .clone();
+                by_presentation.entry(key).or_default().push((*i, n));
             }
         }
         for (_, vals) in by_presentation {
@@ -325,19 +395,20 @@ fn join_and(items: &[String]) -> String {
 impl Audit<'_> {
     /// Every finding, most severe first, then by code and subject.
     pub fn findings(&self, opts: &Options) -> Vec<Finding> {
-        let mut uses: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut uses: Vec<Vec<usize>> = vec![Vec::new(); self.sources.len()];
         let mut unsourced = Vec::new();
-        for (i, r) in self.records.iter().enumerate() {
-            for s in &r.lineage.sources {
-                uses.entry(s).or_default().push(i);
+        for i in 0..self.records.len() {
+            let ids = self.source_indexes(i);
+            for s in ids {
+                uses[*s as usize].push(i);
             }
-            if r.lineage.sources.is_empty() && r.value.is_some() {
+            if ids.is_empty() && self.records[i].value.is_some() {
                 unsourced.push(i);
             }
         }
         let mut out = Vec::new();
-        for (id, values) in &uses {
-            if let Some(s) = self.reg.sources.get(*id) {
+        for (s, values) in self.sources.iter().zip(&uses) {
+            if !values.is_empty() {
                 source_findings(s, values, opts, &mut out);
             }
         }
@@ -402,6 +473,72 @@ mod tests {
     #[test]
     fn severities_order() {
         assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Info);
+    }
+
+    fn printed(directive: &str, text: &str, value: f64, paths: &[&str]) -> Record {
+        use crate::book::evaluate::{RecordLineage, RegistryRef};
+        Record {
+            file: "a.qmd".into(),
+            line: 1,
+            column: 1,
+            kind: "value",
+            directive: directive.into(),
+            cell: None,
+            printed: text.into(),
+            value: Some(value),
+            unit: "byte^-1·FLOP".into(),
+            display_unit: "FLOP/byte".into(),
+            lineage: RecordLineage {
+                derivation: "hardware.H100.ridge_point".into(),
+                registry: paths
+                    .iter()
+                    .map(|p| RegistryRef {
+                        path: (*p).into(),
+                        source: "s".into(),
+                    })
+                    .collect(),
+                ..RecordLineage::default()
+            }
+            .into(),
+        }
+    }
+
+    #[test]
+    fn one_quantity_printed_as_different_numbers() {
+        let ridge = [
+            "hardware.H100.compute.peak_flops",
+            "hardware.H100.memory.bandwidth",
+        ];
+        let v = 295.223_880_597_014_9;
+        let d = |digits: &str| {
+            format!("<mlsysim value=\"hardware.H100.ridge_point\" digits=\"{digits}\"/>")
+        };
+        let records = vec![
+            printed(&d("0"), "295 FLOP/byte", v, &ridge),
+            printed(&d("1"), "295.2\\,\\mathrm{FLOP/byte}", v, &ridge),
+            printed(&d("1"), "295.2 FLOP/byte[^mlsysim-s]", v, &ridge),
+            // Rounded down on purpose: a different presentation, not a disagreement.
+            printed(
+                "<mlsysim value=\"hardware.H100.ridge_point\" digits=\"0\" round=\"floor\"/>",
+                "295 FLOP/byte",
+                v,
+                &ridge,
+            ),
+            // Another quantity with the same printed text.
+            printed(&d("1"), "295.2 FLOP/byte", v * 1.5, &ridge),
+        ];
+        let mut out = Vec::new();
+        disagreements(&records, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].values, [0, 1, 2]);
+        assert_eq!(
+            out[0].message,
+            "`hardware.H100.ridge_point` is printed as 295 (1 place) and 295.2 (2 places) FLOP/byte: one quantity, different numbers"
+        );
+        // Printed alike everywhere: nothing to report.
+        let mut out = Vec::new();
+        disagreements(&records[1..3], &mut out);
+        assert!(out.is_empty());
     }
 
     fn source(kind: SourceKind, url: Option<&str>, verified: &str) -> Source {

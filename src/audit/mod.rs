@@ -21,6 +21,7 @@ pub mod text;
 use crate::book::evaluate::Record;
 use crate::registry::{Leaf, LeafId, Registry, Source, SourceKind};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 pub use date::Date;
 pub use findings::{Finding, Severity};
@@ -38,17 +39,27 @@ pub struct Options {
     pub max_age_months: u32,
 }
 
-/// The printed values of a book with the registry they rest on, indexed for questions.
+/// The printed values of a book with the registry they rest on, indexed once for every question.
 pub struct Audit<'a> {
     /// The registry.
     pub reg: &'a Registry,
     /// Every printed value, sorted by file and position.
     pub records: &'a [Record],
     leaves: HashMap<String, LeafId>,
+    /// The registry's sources, in id order.
+    sources: Vec<&'a Source>,
+    /// Indexes into `sources` of the sources behind each record (record `i` owns
+    /// `source_ids[source_at[i]..source_at[i + 1]]`).
+    source_ids: Vec<u32>,
+    source_at: Vec<usize>,
+    /// Per record, bit `k` is set when a source of kind `SourceKind::ALL[k]` is behind it.
+    kind_bits: Vec<u8>,
+    /// Every registry path the records rest on, sorted (computed on first use).
+    all_paths: OnceLock<Vec<&'a str>>,
 }
 
 impl<'a> Audit<'a> {
-    /// Indexes the registry leaves by path.
+    /// Indexes the registry leaves by path and the sources behind every record.
     pub fn new(reg: &'a Registry, records: &'a [Record]) -> Audit<'a> {
         let leaves = reg
             .leaves
@@ -56,10 +67,36 @@ impl<'a> Audit<'a> {
             .enumerate()
             .map(|(i, l)| (l.path(), i as LeafId))
             .collect();
+        let sources: Vec<&Source> = reg.sources.values().collect();
+        let index: HashMap<&str, u32> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i as u32))
+            .collect();
+        let mut source_ids = Vec::with_capacity(records.len() * 4);
+        let mut source_at = Vec::with_capacity(records.len() + 1);
+        let mut kind_bits = Vec::with_capacity(records.len());
+        source_at.push(0);
+        for r in records {
+            let mut bits = 0u8;
+            for id in &r.lineage.sources {
+                if let Some(&i) = index.get(&**id) {
+                    source_ids.push(i);
+                    bits |= 1 << kind_index(sources[i as usize].kind);
+                }
+            }
+            source_at.push(source_ids.len());
+            kind_bits.push(bits);
+        }
         Audit {
             reg,
             records,
             leaves,
+            sources,
+            source_ids,
+            source_at,
+            kind_bits,
+            all_paths: OnceLock::new(),
         }
     }
 
@@ -68,19 +105,41 @@ impl<'a> Audit<'a> {
         self.leaves.get(path).map(|id| self.reg.leaf(*id))
     }
 
-    /// The sources behind a printed value, in id order.
-    pub fn sources<'r>(&'r self, r: &'r Record) -> impl Iterator<Item = &'a Source> + 'r {
-        r.lineage
-            .sources
+    /// The sources behind record `i`, in id order.
+    pub fn sources_of(&self, i: usize) -> impl Iterator<Item = &'a Source> + '_ {
+        self.source_ids[self.source_at[i]..self.source_at[i + 1]]
             .iter()
-            .filter_map(|id| self.reg.sources.get(&**id))
+            .map(|s| self.sources[*s as usize])
     }
 
-    /// The kinds of source behind a printed value, without duplicates, in [`SourceKind::ALL`] order.
-    pub fn kinds(&self, r: &Record) -> Vec<SourceKind> {
-        let mut k: Vec<SourceKind> = self.sources(r).map(|s| s.kind).collect();
-        k.sort();
-        k.dedup();
-        k
+    /// Indexes (into the registry's sources in id order) of the sources behind record `i`.
+    fn source_indexes(&self, i: usize) -> &[u32] {
+        &self.source_ids[self.source_at[i]..self.source_at[i + 1]]
+    }
+
+    /// The kinds of source behind record `i`, in [`SourceKind::ALL`] order.
+    pub fn kinds_of(&self, i: usize) -> impl Iterator<Item = SourceKind> {
+        let bits = self.kind_bits[i];
+        SourceKind::ALL
+            .into_iter()
+            .enumerate()
+            .filter(move |(k, _)| bits & (1 << k) != 0)
+            .map(|(_, kind)| kind)
+    }
+}
+
+fn kind_index(k: SourceKind) -> usize {
+    SourceKind::ALL
+        .iter()
+        .position(|x| *x == k)
+        .expect("every kind is in ALL")
+}
+
+/// The registry entry of a leaf path: `hardware.H100.memory.bandwidth` → `hardware.H100`,
+/// `constants.default_seq_len` → itself.
+pub fn entry_of(path: &str) -> &str {
+    match path.match_indices('.').nth(1) {
+        Some((i, _)) => &path[..i],
+        None => path,
     }
 }

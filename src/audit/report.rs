@@ -2,16 +2,18 @@
 //! sources, summary and findings, written as text (terminal), JSON (machines) or Markdown (the
 //! book's "where the numbers come from" appendix, through the `audit.md.j2` template).
 
-use super::findings::Finding;
 use super::summary::Summary;
 use super::text::plain;
-use super::{Audit, Options};
+use super::{entry_of, Audit, Options};
 use crate::book::evaluate::Record;
 use crate::book::templates::Templates;
 use crate::units::parse_unit;
 use crate::zoo::{leaf_text, plain_number};
+use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 use std::path::Path;
 
 /// The question a partial audit answers.
@@ -25,11 +27,11 @@ pub struct Query {
 
 /// One printed value with its derivation.
 #[derive(Clone, Debug, Serialize)]
-pub struct ValueView {
+pub struct ValueView<'a> {
     /// `path:line:column`, the path as the book folder was given.
     pub at: String,
     /// File relative to the book.
-    pub file: String,
+    pub file: &'a str,
     /// Line.
     pub line: u32,
     /// Column.
@@ -37,77 +39,77 @@ pub struct ValueView {
     /// `value`, `solve` or `table`.
     pub kind: &'static str,
     /// Table cell.
-    pub cell: Option<String>,
+    pub cell: Option<&'a str>,
     /// The directive as written.
-    pub directive: String,
+    pub directive: &'a str,
     /// The printed text, exactly.
-    pub printed: String,
+    pub printed: &'a str,
     /// The printed text as a reader sees it (no citation markers, LaTeX rendered as text).
-    pub reads: String,
+    pub reads: Cow<'a, str>,
     /// Value in base units (none for labels).
     pub value: Option<f64>,
     /// Base unit.
-    pub unit: String,
+    pub unit: &'a str,
     /// Display unit.
-    pub display_unit: String,
+    pub display_unit: &'a str,
     /// The expression or `solver.output`.
-    pub derivation: String,
+    pub derivation: &'a str,
     /// Formulas applied.
-    pub formulas: Vec<String>,
-    /// Inputs that are not registry values, as `name = value`.
-    pub inputs: Vec<String>,
+    pub formulas: &'a [std::sync::Arc<str>],
+    /// Inputs that are not registry values (JSON: an object, in input order).
+    #[serde(serialize_with = "pairs_as_map")]
+    pub inputs: &'a [(std::sync::Arc<str>, std::sync::Arc<str>)],
     /// Registry entries used (`hardware.H100`), in order of first use.
-    pub entries: Vec<String>,
+    pub entries: Vec<&'a str>,
     /// Registry values used (paths; details under the view's `registry`).
-    pub registry: Vec<String>,
+    pub registry: Vec<&'a str>,
     /// Source ids (details under the view's `sources`).
-    pub sources: Vec<String>,
+    pub sources: &'a [std::sync::Arc<str>],
     /// Kinds of the sources, without duplicates.
     pub provenance: Vec<&'static str>,
+    /// Each source id with its kind (for the text report).
+    #[serde(skip)]
+    pub sourced: Vec<(&'a str, &'static str)>,
+}
+
+fn pairs_as_map<S: serde::Serializer>(
+    pairs: &&[(std::sync::Arc<str>, std::sync::Arc<str>)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// One registry value.
 #[derive(Clone, Debug, Serialize)]
-pub struct LeafView {
+pub struct LeafView<'a> {
     /// As written in the registry (`3.35 TB/s`).
     pub text: String,
     /// Source id.
-    pub source: String,
+    pub source: &'a str,
     /// Where it is written (`registry/hardware/cloud/H100.toml:14`).
     pub at: String,
 }
 
 /// One source.
 #[derive(Clone, Debug, Serialize)]
-pub struct SourceView {
+pub struct SourceView<'a> {
     /// Id.
-    pub id: String,
+    pub id: &'a str,
     /// Kind.
     pub kind: &'static str,
     /// Title or citation.
-    pub title: String,
+    pub title: &'a str,
     /// URL.
-    pub url: Option<String>,
+    pub url: Option<&'a str>,
     /// Date last verified.
-    pub verified: String,
+    pub verified: &'a str,
     /// Notes.
-    pub notes: Option<String>,
+    pub notes: Option<&'a str>,
     /// Selected values resting on it.
     pub values: usize,
 }
 
-/// A printed value named by a finding.
-#[derive(Clone, Debug, Serialize)]
-pub struct Place {
-    /// `path:line:column`.
-    pub at: String,
-    /// Table cell.
-    pub cell: Option<String>,
-    /// What a reader sees.
-    pub reads: String,
-}
-
-/// A finding with its places.
+/// A finding with the values it concerns.
 #[derive(Clone, Debug, Serialize)]
 pub struct FindingView {
     /// `error`, `warning` or `info`.
@@ -118,13 +120,13 @@ pub struct FindingView {
     pub subject: String,
     /// One sentence.
     pub message: String,
-    /// The printed values concerned.
-    pub values: Vec<Place>,
+    /// The printed values concerned, as indexes into the view's `values`.
+    pub values: Vec<usize>,
 }
 
 /// Everything a report shows.
 #[derive(Clone, Debug, Serialize)]
-pub struct View {
+pub struct View<'a> {
     /// `mlsysim-book`.
     pub tool: &'static str,
     /// Tool version.
@@ -141,11 +143,11 @@ pub struct View {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_months: Option<u32>,
     /// The selected printed values, in book order.
-    pub values: Vec<ValueView>,
+    pub values: Vec<ValueView<'a>>,
     /// The registry values behind them, by path.
-    pub registry: BTreeMap<String, LeafView>,
-    /// The sources behind them, by id.
-    pub sources: Vec<SourceView>,
+    pub registry: BTreeMap<&'a str, LeafView<'a>>,
+    /// The sources behind them, in id order.
+    pub sources: Vec<SourceView<'a>>,
     /// Counts over the book (full audit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
@@ -154,139 +156,134 @@ pub struct View {
     pub findings: Option<Vec<FindingView>>,
 }
 
-fn at(book: &Path, r: &Record) -> String {
-    format!("{}:{}:{}", book.join(&*r.file).display(), r.line, r.column)
-}
-
-impl Audit<'_> {
-    fn value_view(&self, book: &Path, r: &Record) -> ValueView {
-        let mut entries: Vec<String> = Vec::new();
+impl<'a> Audit<'a> {
+    fn value_view(&self, prefix: &str, i: usize) -> ValueView<'a> {
+        let r: &'a Record = &self.records[i];
+        let mut entries: Vec<&'a str> = Vec::new();
         for x in &r.lineage.registry {
-            if let Some(l) = self.leaf(&x.path) {
-                let e = format!("{}.{}", l.namespace, l.key);
-                if !entries.contains(&e) {
-                    entries.push(e);
-                }
+            let e = entry_of(&x.path);
+            if !entries.contains(&e) {
+                entries.push(e);
             }
         }
         ValueView {
-            at: at(book, r),
-            file: r.file.to_string(),
+            at: format!("{prefix}{}:{}:{}", r.file, r.line, r.column),
+            file: &r.file,
             line: r.line,
             column: r.column,
             kind: r.kind,
-            cell: r.cell.clone(),
-            directive: r.directive.to_string(),
-            printed: r.printed.clone(),
+            cell: r.cell.as_deref(),
+            directive: &r.directive,
+            printed: &r.printed,
             reads: plain(&r.printed),
             value: r.value,
-            unit: r.unit.to_string(),
-            display_unit: r.display_unit.clone(),
-            derivation: r.lineage.derivation.clone(),
-            formulas: r.lineage.formulas.iter().map(|f| f.to_string()).collect(),
-            inputs: r
-                .lineage
-                .inputs
-                .iter()
-                .map(|(k, v)| format!("{k} = {v}"))
-                .collect(),
+            unit: &r.unit,
+            display_unit: &r.display_unit,
+            derivation: &r.lineage.derivation,
+            formulas: &r.lineage.formulas,
+            inputs: &r.lineage.inputs,
             entries,
-            registry: r
-                .lineage
-                .registry
-                .iter()
-                .map(|x| x.path.to_string())
+            registry: r.lineage.registry.iter().map(|x| &*x.path).collect(),
+            sources: &r.lineage.sources,
+            provenance: self.kinds_of(i).map(|k| k.name()).collect(),
+            sourced: self
+                .sources_of(i)
+                .map(|s| (s.id.as_str(), s.kind.name()))
                 .collect(),
-            sources: r.lineage.sources.iter().map(|x| x.to_string()).collect(),
-            provenance: self.kinds(r).into_iter().map(|k| k.name()).collect(),
         }
     }
 
-    /// The view of the values at `selected` (indexes into the records); with `full`, the summary
-    /// and the findings too.
+    /// The view of the values at `selected` (indexes into the records, in book order); with
+    /// `full`, the summary and the findings too.
     pub fn view(
         &self,
         book: &Path,
         selected: &[usize],
         query: Option<Query>,
         full: Option<&Options>,
-    ) -> View {
-        let mut registry = BTreeMap::new();
-        let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
-        for i in selected {
-            let r = &self.records[*i];
-            for x in &r.lineage.registry {
-                if let Some(l) = self.leaf(&x.path) {
-                    registry
-                        .entry(x.path.to_string())
-                        .or_insert_with(|| LeafView {
-                            text: leaf_text(l),
-                            source: l.source.clone(),
-                            at: format!("{}:{}", l.file, l.line),
-                        });
-                }
-            }
-            for s in &r.lineage.sources {
-                *uses.entry(s).or_default() += 1;
-            }
-        }
-        let sources = uses
-            .iter()
-            .filter_map(|(id, n)| {
-                let s = self.reg.sources.get(*id)?;
-                Some(SourceView {
-                    id: s.id.clone(),
-                    kind: s.kind.name(),
-                    title: s.title.clone(),
-                    url: s.url.clone(),
-                    verified: s.verified.clone(),
-                    notes: s.notes.clone(),
-                    values: *n,
-                })
+    ) -> View<'a> {
+        let shown = book.display().to_string();
+        let prefix = if shown.is_empty() || shown.ends_with('/') {
+            shown.clone()
+        } else {
+            format!("{shown}/")
+        };
+        let registry = self
+            .paths_used(selected)
+            .into_iter()
+            .filter_map(|p| {
+                let l = self.leaf(p)?;
+                Some((
+                    p,
+                    LeafView {
+                        text: leaf_text(l),
+                        source: &l.source,
+                        at: format!("{}:{}", l.file, l.line),
+                    },
+                ))
             })
             .collect();
-        let findings = full.map(|o| {
-            self.findings(o)
-                .iter()
-                .map(|f| self.finding_view(book, f))
-                .collect()
-        });
+        let mut uses = vec![0usize; self.sources.len()];
+        for i in selected {
+            for s in self.source_indexes(*i) {
+                uses[*s as usize] += 1;
+            }
+        }
+        let sources = self
+            .sources
+            .iter()
+            .zip(uses)
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| SourceView {
+                id: &s.id,
+                kind: s.kind.name(),
+                title: &s.title,
+                url: s.url.as_deref(),
+                verified: &s.verified,
+                notes: s.notes.as_deref(),
+                values: n,
+            })
+            .collect();
+        // The values on one side, findings and summary on the other (each a pass over all records).
+        let (values, (findings, summary)) = rayon::join(
+            || {
+                selected
+                    .par_iter()
+                    .map(|i| self.value_view(&prefix, *i))
+                    .collect()
+            },
+            || {
+                rayon::join(
+                    || {
+                        full.map(|o| {
+                            self.findings(o)
+                                .into_iter()
+                                .map(|f| FindingView {
+                                    severity: f.severity.name(),
+                                    code: f.code,
+                                    subject: f.subject,
+                                    message: f.message,
+                                    values: f.values,
+                                })
+                                .collect()
+                        })
+                    },
+                    || full.map(|_| self.summary()),
+                )
+            },
+        );
         View {
             tool: "mlsysim-book",
             version: env!("CARGO_PKG_VERSION"),
-            book: book.display().to_string(),
+            book: shown,
             query,
             as_of: full.map(|o| o.as_of.to_string()),
             max_age_months: full.map(|o| o.max_age_months),
-            values: selected
-                .iter()
-                .map(|i| self.value_view(book, &self.records[*i]))
-                .collect(),
+            values,
             registry,
             sources,
-            summary: full.map(|_| self.summary()),
+            summary,
             findings,
-        }
-    }
-
-    fn finding_view(&self, book: &Path, f: &Finding) -> FindingView {
-        FindingView {
-            severity: f.severity.name(),
-            code: f.code,
-            subject: f.subject.clone(),
-            message: f.message.clone(),
-            values: f
-                .values
-                .iter()
-                .map(|i| {
-                    let r = &self.records[*i];
-                    Place {
-                        at: at(book, r),
-                        cell: r.cell.clone(),
-                        reads: plain(&r.printed),
-                    }
-                })
-                .collect(),
         }
     }
 }
@@ -306,7 +303,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 fn quantity(v: &ValueView) -> Option<String> {
     let x = v.value?;
     if !v.display_unit.is_empty() {
-        if let Ok(u) = parse_unit(&v.display_unit) {
+        if let Ok(u) = parse_unit(v.display_unit) {
             if u.dim.to_string() == v.unit {
                 return Some(format!("{} {}", plain_number(x / u.factor), v.display_unit));
             }
@@ -319,88 +316,105 @@ fn quantity(v: &ValueView) -> Option<String> {
     })
 }
 
-fn kinds_by_id(view: &View) -> BTreeMap<&str, &str> {
-    view.sources
+fn inputs(v: &ValueView) -> String {
+    v.inputs
         .iter()
-        .map(|s| (s.id.as_str(), s.kind))
-        .collect()
+        .map(|(k, x)| format!("{k} = {x}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn kinds_by_id<'v>(view: &'v View) -> BTreeMap<&'v str, &'static str> {
+    view.sources.iter().map(|s| (s.id, s.kind)).collect()
 }
 
 /// One value in a few lines: position, what a reader sees, derivation, inputs, registry, sources.
-fn compact(out: &mut String, v: &ValueView, kinds: &BTreeMap<&str, &str>) {
-    out.push_str(&format!("  {}:{}  {}", v.line, v.column, v.reads));
-    if let Some(c) = &v.cell {
-        out.push_str(&format!("  [{c}]"));
+fn compact(out: &mut String, v: &ValueView) {
+    let _ = write!(out, "  {}:{}  {}", v.line, v.column, v.reads);
+    if let Some(c) = v.cell {
+        let _ = write!(out, "  [{c}]");
     }
-    out.push('\n');
-    out.push_str(&format!("      = {}", v.derivation));
+    let _ = write!(out, "\n      = {}", v.derivation);
     if !v.formulas.is_empty() {
-        out.push_str(&format!("  via {}", v.formulas.join(", ")));
+        let _ = write!(out, "  via {}", v.formulas.join(", "));
     }
     out.push('\n');
     if !v.inputs.is_empty() {
-        out.push_str(&format!("      inputs: {}\n", v.inputs.join(", ")));
+        let _ = writeln!(out, "      inputs: {}", inputs(v));
     }
     if !v.registry.is_empty() && (v.registry.len() != 1 || v.registry[0] != v.derivation) {
-        out.push_str(&format!("      registry: {}\n", v.registry.join(", ")));
+        let _ = writeln!(out, "      registry: {}", v.registry.join(", "));
     }
-    let sources: Vec<String> = v
-        .sources
-        .iter()
-        .map(|s| format!("{s} ({})", kinds.get(s.as_str()).unwrap_or(&"unknown")))
-        .collect();
-    out.push_str(&format!(
-        "      sources: {}\n",
-        if sources.is_empty() {
-            "none".to_string()
-        } else {
-            sources.join(", ")
+    out.push_str("      sources: ");
+    if v.sourced.is_empty() {
+        out.push_str("none");
+    }
+    for (i, (id, kind)) in v.sourced.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
         }
-    ));
+        out.push_str(id);
+        out.push_str(" (");
+        out.push_str(kind);
+        out.push(')');
+    }
+    out.push('\n');
 }
 
-/// The values grouped by file.
-fn listing(out: &mut String, view: &View) {
-    let kinds = kinds_by_id(view);
+/// The ranges of `values` that share a file.
+fn by_file(values: &[ValueView]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
     let mut i = 0;
-    while i < view.values.len() {
-        let file = &view.values[i].file;
-        let n = view.values[i..]
-            .iter()
-            .take_while(|v| &v.file == file)
-            .count();
-        out.push_str(&format!(
-            "\n{} ({})\n",
-            Path::new(&view.book).join(file).display(),
-            count(n, "value", "values")
-        ));
-        for v in &view.values[i..i + n] {
-            compact(out, v, &kinds);
-        }
+    while i < values.len() {
+        let file = values[i].file;
+        let n = values[i..].iter().take_while(|v| v.file == file).count();
+        out.push(i..i + n);
         i += n;
+    }
+    out
+}
+
+/// The values grouped by file (files rendered in parallel).
+fn listing(out: &mut String, view: &View) {
+    let parts: Vec<String> = by_file(&view.values)
+        .into_par_iter()
+        .map(|r| {
+            let values = &view.values[r];
+            let mut s = String::with_capacity(values.len() * 300);
+            let _ = writeln!(
+                s,
+                "\n{} ({})",
+                Path::new(&view.book).join(values[0].file).display(),
+                count(values.len(), "value", "values")
+            );
+            for v in values {
+                compact(&mut s, v);
+            }
+            s
+        })
+        .collect();
+    out.reserve(parts.iter().map(String::len).sum());
+    for p in parts {
+        out.push_str(&p);
     }
 }
 
 fn source_block(out: &mut String, s: &SourceView, indent: &str, uses: bool) {
-    out.push_str(&format!(
-        "{indent}{}: {}, verified {}",
-        s.id, s.kind, s.verified
-    ));
+    let _ = write!(out, "{indent}{}: {}, verified {}", s.id, s.kind, s.verified);
     if uses {
-        out.push_str(&format!(", behind {}", count(s.values, "value", "values")));
+        let _ = write!(out, ", behind {}", count(s.values, "value", "values"));
     }
-    out.push('\n');
-    out.push_str(&format!("{indent}  {}\n", s.title));
-    if let Some(u) = &s.url {
-        out.push_str(&format!("{indent}  {u}\n"));
+    let _ = writeln!(out, "\n{indent}  {}", s.title);
+    if let Some(u) = s.url {
+        let _ = writeln!(out, "{indent}  {u}");
     }
-    if let Some(n) = &s.notes {
-        out.push_str(&format!("{indent}  notes: {n}\n"));
+    if let Some(n) = s.notes {
+        let _ = writeln!(out, "{indent}  notes: {n}");
     }
 }
 
 fn sources_section(out: &mut String, view: &View) {
-    out.push_str(&format!("\nSources ({})\n", view.sources.len()));
+    let _ = writeln!(out, "\nSources ({})", view.sources.len());
     for s in &view.sources {
         source_block(out, s, "  ", true);
     }
@@ -415,57 +429,65 @@ fn summary_section(out: &mut String, s: &Summary) {
         "  Printed values by kind of source (a value counts under every kind behind it):\n",
     );
     for k in &s.by_kind {
-        out.push_str(&format!("    {:<16} {:>5}\n", k.kind, k.values));
+        let _ = writeln!(out, "    {:<16} {:>5}", k.kind, k.values);
     }
     if s.unsourced > 0 {
-        out.push_str(&format!("    {:<16} {:>5}\n", "no source", s.unsourced));
+        let _ = writeln!(out, "    {:<16} {:>5}", "no source", s.unsourced);
     }
     out.push_str("  Sources by use (printed values resting on each):\n");
     for u in &s.sources {
-        out.push_str(&format!("    {:>5}  {} ({})\n", u.values, u.id, u.kind));
+        let _ = writeln!(out, "    {:>5}  {} ({})", u.values, u.id, u.kind);
     }
     out.push_str("  Registry entries the book never uses:\n");
     if s.unused_entries.is_empty() {
         out.push_str("    none\n");
     }
     for u in &s.unused_entries {
-        out.push_str(&format!(
-            "    {} ({} of {}): {}\n",
+        let _ = writeln!(
+            out,
+            "    {} ({} of {}): {}",
             u.namespace,
             u.keys.len(),
             u.total,
             u.keys.join(", ")
-        ));
+        );
     }
-    out.push_str(&format!(
-        "  Registry sources the book never uses: {}\n",
+    let _ = writeln!(
+        out,
+        "  Registry sources the book never uses: {}",
         s.unused_sources.len()
-    ));
+    );
 }
 
-fn findings_section(out: &mut String, findings: &[FindingView]) {
+fn findings_section(out: &mut String, view: &View, findings: &[FindingView]) {
     let n = |sev: &str| findings.iter().filter(|f| f.severity == sev).count();
-    out.push_str(&format!(
-        "\nFindings: {}, {}, {} (`--strict` fails on errors and warnings)\n",
+    let _ = writeln!(
+        out,
+        "\nFindings: {}, {}, {} (`--strict` fails on errors and warnings)",
         count(n("error"), "error", "errors"),
         count(n("warning"), "warning", "warnings"),
         count(n("info"), "info", "info")
-    ));
+    );
     for f in findings {
-        out.push_str(&format!("  {}[{}] {}\n", f.severity, f.code, f.message));
-        for p in f.values.iter().take(PLACES) {
-            out.push_str(&format!(
-                "      {}{}: {}\n",
-                p.at,
-                p.cell.as_ref().map_or(String::new(), |c| format!(" [{c}]")),
-                p.reads
-            ));
+        let _ = writeln!(out, "  {}[{}] {}", f.severity, f.code, f.message);
+        for v in f
+            .values
+            .iter()
+            .take(PLACES)
+            .filter_map(|i| view.values.get(*i))
+        {
+            let _ = write!(out, "      {}", v.at);
+            if let Some(c) = v.cell {
+                let _ = write!(out, " [{c}]");
+            }
+            let _ = writeln!(out, ": {}", v.reads);
         }
         if f.values.len() > PLACES {
-            out.push_str(&format!(
-                "      … and {} more (`--format json` lists all)\n",
+            let _ = writeln!(
+                out,
+                "      … and {} more (`--format json` lists all)",
                 f.values.len() - PLACES
-            ));
+            );
         }
     }
 }
@@ -473,18 +495,21 @@ fn findings_section(out: &mut String, findings: &[FindingView]) {
 /// The full audit as text.
 pub fn text_full(view: &View) -> String {
     let summary = view.summary.as_ref();
-    let mut out = format!(
-        "Audit of {}: {} in {} rest on {}.\n",
+    let mut out = String::with_capacity(view.values.len() * 200);
+    let _ = writeln!(
+        out,
+        "Audit of {}: {} in {} rest on {}.",
         view.book,
         count(view.values.len(), "printed value", "printed values"),
         count(summary.map_or(0, |s| s.files), "file", "files"),
         count(view.sources.len(), "source", "sources"),
     );
     if let (Some(d), Some(m)) = (&view.as_of, view.max_age_months) {
-        out.push_str(&format!(
-            "Source ages as of {d}; the limit is {}.\n",
+        let _ = writeln!(
+            out,
+            "Source ages as of {d}; the limit is {}.",
             count(m as usize, "month", "months")
-        ));
+        );
     }
     listing(&mut out, view);
     sources_section(&mut out, view);
@@ -492,32 +517,34 @@ pub fn text_full(view: &View) -> String {
         summary_section(&mut out, s);
     }
     if let Some(f) = &view.findings {
-        findings_section(&mut out, f);
+        findings_section(&mut out, view, f);
     }
     out
 }
 
 /// Every detail of one value.
 fn detailed(out: &mut String, v: &ValueView, view: &View) {
-    out.push_str(&format!("{}  {}\n", v.at, v.kind));
-    let mut row = |k: &str, val: &str| out.push_str(&format!("  {k:<11} {val}\n"));
-    row("printed:", &v.printed);
+    let _ = writeln!(out, "{}  {}", v.at, v.kind);
+    let mut row = |k: &str, val: &str| {
+        let _ = writeln!(out, "  {k:<11} {val}");
+    };
+    row("printed:", v.printed);
     if v.reads != v.printed {
         row("reads:", &v.reads);
     }
-    if let Some(c) = &v.cell {
+    if let Some(c) = v.cell {
         row("cell:", c);
     }
-    row("directive:", &v.directive);
+    row("directive:", v.directive);
     if let Some(q) = quantity(v) {
         row("value:", &q);
     }
-    row("derivation:", &v.derivation);
+    row("derivation:", v.derivation);
     if !v.formulas.is_empty() {
         row("formulas:", &v.formulas.join(", "));
     }
     if !v.inputs.is_empty() {
-        row("inputs:", &v.inputs.join(", "));
+        row("inputs:", &inputs(v));
     }
     if v.registry.is_empty() {
         row("registry:", "none");
@@ -526,9 +553,11 @@ fn detailed(out: &mut String, v: &ValueView, view: &View) {
         for p in &v.registry {
             match view.registry.get(p) {
                 Some(l) => {
-                    out.push_str(&format!("    {p} = {}  ({}; {})\n", l.text, l.source, l.at))
+                    let _ = writeln!(out, "    {p} = {}  ({}; {})", l.text, l.source, l.at);
                 }
-                None => out.push_str(&format!("    {p}\n")),
+                None => {
+                    let _ = writeln!(out, "    {p}");
+                }
             }
         }
     }
@@ -536,8 +565,8 @@ fn detailed(out: &mut String, v: &ValueView, view: &View) {
         out.push_str("  sources:    none\n");
     } else {
         out.push_str("  sources:\n");
-        for id in &v.sources {
-            if let Some(s) = view.sources.iter().find(|s| &s.id == id) {
+        for id in v.sources {
+            if let Some(s) = view.sources.iter().find(|s| *s.id == **id) {
                 source_block(out, s, "    ", false);
             }
         }
@@ -587,25 +616,20 @@ fn md_code(s: &str) -> String {
 pub fn markdown(view: &View, templates: &Templates) -> Result<String, String> {
     let kinds = kinds_by_id(view);
     let mut files: Vec<serde_json::Value> = Vec::new();
-    let mut i = 0;
-    while i < view.values.len() {
-        let file = &view.values[i].file;
-        let n = view.values[i..]
-            .iter()
-            .take_while(|v| &v.file == file)
-            .count();
-        let rows: Vec<serde_json::Value> = view.values[i..i + n]
+    for range in by_file(&view.values) {
+        let file = view.values[range.start].file;
+        let rows: Vec<serde_json::Value> = view.values[range]
             .iter()
             .map(|v| {
-                let mut how = format!("`{}`", md_code(&v.derivation));
+                let mut how = format!("`{}`", md_code(v.derivation));
                 let mut about: Vec<String> = v
                     .entries
                     .iter()
-                    .filter(|e| !v.derivation.contains(e.as_str()) && !e.starts_with("constants."))
+                    .filter(|e| !v.derivation.contains(*e) && !e.starts_with("constants."))
                     .map(|e| format!("`{}`", md_code(e)))
                     .collect();
                 if !v.formulas.is_empty() {
-                    about.extend(v.inputs.iter().map(|i| md(i)));
+                    about.extend(v.inputs.iter().map(|(k, x)| md(&format!("{k} = {x}"))));
                 }
                 if !about.is_empty() {
                     how.push_str(&format!(" ({})", about.join(", ")));
@@ -613,11 +637,11 @@ pub fn markdown(view: &View, templates: &Templates) -> Result<String, String> {
                 let sources: Vec<String> = v
                     .sources
                     .iter()
-                    .map(|s| format!("{} ({})", md(s), kinds.get(s.as_str()).unwrap_or(&"")))
+                    .map(|s| format!("{} ({})", md(s), kinds.get(&**s).unwrap_or(&"")))
                     .collect();
                 serde_json::json!({
                     "line": v.line,
-                    "cell": v.cell.as_deref().map(md),
+                    "cell": v.cell.map(md),
                     "reads": md(&v.reads),
                     "how": how,
                     "sources": sources,
@@ -625,19 +649,18 @@ pub fn markdown(view: &View, templates: &Templates) -> Result<String, String> {
             })
             .collect();
         files.push(serde_json::json!({ "file": md(file), "values": rows }));
-        i += n;
     }
     let sources: Vec<serde_json::Value> = view
         .sources
         .iter()
         .map(|s| {
             serde_json::json!({
-                "id": md(&s.id),
+                "id": md(s.id),
                 "kind": s.kind,
-                "title": md(&s.title),
+                "title": md(s.title),
                 "url": s.url,
                 "verified": s.verified,
-                "notes": s.notes.as_deref().map(md),
+                "notes": s.notes.map(md),
                 "values": s.values,
             })
         })
@@ -653,7 +676,7 @@ pub fn markdown(view: &View, templates: &Templates) -> Result<String, String> {
         }
         v
     });
-    let used: BTreeSet<&str> = view.values.iter().map(|v| v.file.as_str()).collect();
+    let used: BTreeSet<&str> = view.values.iter().map(|v| v.file).collect();
     templates.render(
         "audit.md.j2",
         serde_json::json!({

@@ -2,9 +2,10 @@
 //! entries and sources the book never uses.
 
 use super::Audit;
+use crate::book::evaluate::Record;
 use crate::registry::SourceKind;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashSet};
 
 /// How many printed values rest on one source.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -57,50 +58,73 @@ pub struct Summary {
     pub unused_entries: Vec<Unused>,
 }
 
-impl Audit<'_> {
+impl<'a> Audit<'a> {
+    /// The registry paths the records at `selected` rest on, each once, sorted.
+    pub(crate) fn paths_used(&self, selected: &[usize]) -> Vec<&'a str> {
+        let collect = |selected: &mut dyn Iterator<Item = usize>| {
+            let mut set: HashSet<&'a str> = HashSet::new();
+            for i in selected {
+                let rec: &'a Record = &self.records[i];
+                set.extend(rec.lineage.registry.iter().map(|r| &*r.path));
+            }
+            let mut v: Vec<&'a str> = set.into_iter().collect();
+            v.sort_unstable();
+            v
+        };
+        if selected.len() == self.records.len() {
+            // Every record (indexes are distinct): computed once for the view and the summary.
+            return self
+                .all_paths
+                .get_or_init(|| collect(&mut (0..self.records.len())))
+                .clone();
+        }
+        collect(&mut selected.iter().copied())
+    }
+
     /// The summary of every printed value.
     pub fn summary(&self) -> Summary {
-        let mut by_kind: BTreeMap<SourceKind, usize> = BTreeMap::new();
-        let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut used_entries: BTreeSet<(&str, &str)> = BTreeSet::new();
-        let mut files: BTreeSet<&str> = BTreeSet::new();
+        let n = self.records.len();
+        let mut by_kind = [0usize; SourceKind::ALL.len()];
+        let mut uses = vec![0usize; self.sources.len()];
         let mut unsourced = 0;
-        for r in self.records {
-            files.insert(&r.file);
-            for k in self.kinds(r) {
-                *by_kind.entry(k).or_default() += 1;
+        let mut files = 0;
+        for i in 0..n {
+            if i == 0 || self.records[i].file != self.records[i - 1].file {
+                files += 1;
             }
-            if r.lineage.sources.is_empty() {
+            for k in self.kinds_of(i) {
+                by_kind[super::kind_index(k)] += 1;
+            }
+            let ids = self.source_indexes(i);
+            if ids.is_empty() {
                 unsourced += 1;
             }
-            for s in &r.lineage.sources {
-                *uses.entry(s).or_default() += 1;
-            }
-            for reg in &r.lineage.registry {
-                if let Some(l) = self.leaf(&reg.path) {
-                    used_entries.insert((l.namespace, l.key.as_str()));
-                }
+            for s in ids {
+                uses[*s as usize] += 1;
             }
         }
+        let all: Vec<usize> = (0..n).collect();
+        let used_entries: BTreeSet<&str> = self
+            .paths_used(&all)
+            .into_iter()
+            .map(super::entry_of)
+            .collect();
         let mut sources: Vec<SourceUse> = uses
             .iter()
-            .map(|(id, n)| SourceUse {
-                id: id.to_string(),
-                kind: self
-                    .reg
-                    .sources
-                    .get(*id)
-                    .map_or("unknown", |s| s.kind.name()),
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| SourceUse {
+                id: self.sources[i].id.clone(),
+                kind: self.sources[i].kind.name(),
                 values: *n,
             })
             .collect();
         sources.sort_by(|a, b| b.values.cmp(&a.values).then_with(|| a.id.cmp(&b.id)));
-        let unused_sources = self
-            .reg
-            .sources
-            .keys()
-            .filter(|id| !uses.contains_key(id.as_str()))
-            .cloned()
+        let unused_sources = uses
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n == 0)
+            .map(|(i, _)| self.sources[i].id.clone())
             .collect();
         let unused_entries = crate::registry::schema::NAMESPACES
             .iter()
@@ -108,7 +132,7 @@ impl Audit<'_> {
                 let entries = self.reg.entries.get(ns.name)?;
                 let keys: Vec<String> = entries
                     .keys()
-                    .filter(|k| !used_entries.contains(&(ns.name, k.as_str())))
+                    .filter(|k| !used_entries.contains(format!("{}.{k}", ns.name).as_str()))
                     .cloned()
                     .collect();
                 (!keys.is_empty()).then_some(Unused {
@@ -119,10 +143,12 @@ impl Audit<'_> {
             })
             .collect();
         Summary {
-            values: self.records.len(),
-            files: files.len(),
-            by_kind: by_kind
-                .into_iter()
+            values: n,
+            files,
+            by_kind: SourceKind::ALL
+                .iter()
+                .zip(by_kind)
+                .filter(|(_, n)| *n > 0)
                 .map(|(k, n)| KindCount {
                     kind: k.name(),
                     values: n,

@@ -2,17 +2,22 @@
 //! `\mathrm{…}`, `\%`, `\times 10^{23}`) turned into plain characters; and the number a printed
 //! text shows, for comparing two printings of one quantity.
 
+use std::borrow::Cow;
+
 /// The printed text without citation markers (`[^mlsysim-…]`, `\footnote{…}`) and with LaTeX
 /// markup rendered as plain text: `295.2\,\mathrm{FLOP/byte}` → `295.2 FLOP/byte`.
-pub fn plain(printed: &str) -> String {
+pub fn plain(printed: &str) -> Cow<'_, str> {
+    if !printed.contains(['\\', '{', '}']) && !printed.contains("[^mlsysim-") {
+        return Cow::Borrowed(printed);
+    }
     let no_markers = strip_markdown_markers(printed);
     if !no_markers.contains(['\\', '{', '}']) {
-        return no_markers;
+        return Cow::Owned(no_markers);
     }
     let chars: Vec<char> = no_markers.chars().collect();
     let mut out = String::with_capacity(no_markers.len());
     latex(&chars, &mut out);
-    out
+    Cow::Owned(out)
 }
 
 /// Removes `[^mlsysim-…]` footnote markers.

@@ -1,12 +1,13 @@
 //! `build` and `check`: evaluate every source of a book in parallel; write the built copy, its
 //! manifest and the other files only when there is no error at all.
 
-use super::evaluate::{FigureOut, FileEval, FileOutput, Record};
-use super::files::{discover, FileKind};
+use super::evaluate::{Expansion, FigureOut, FileEval, FileOutput, Record};
+use super::files::{discover, BookFile, FileKind};
 use super::output::{check_replaceable, write_tree, MANIFEST};
 use super::templates::Templates;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::directive::{find_unexpanded, SourceKind};
+use crate::integrate::progress::Progress;
 use crate::registry::Registry;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,6 +28,8 @@ pub struct Summary {
     pub records: Vec<Record>,
     /// The built sources (relative path, text), sorted by path.
     pub outputs: Vec<(String, String)>,
+    /// The evaluated directives of each source, sorted by path.
+    pub expanded: Vec<Expanded>,
     /// Figures drawn, by file and position (written to `figures/<id>.<ext>`).
     pub figures: Vec<FigureOut>,
 }
@@ -39,6 +42,70 @@ struct Manifest<'a> {
     values: &'a [Record],
 }
 
+/// The directives of one evaluated source file, for toolchains that expand them themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Expanded {
+    /// Path relative to the book folder.
+    pub rel: String,
+    /// Whether the file is Markdown/Quarto (not LaTeX).
+    pub markdown: bool,
+    /// Every evaluated directive, in source order.
+    pub expansions: Vec<Expansion>,
+    /// The footnote definitions the file cites (empty when none).
+    pub footnotes: String,
+}
+
+/// Evaluates one text: `name` is how diagnostics show the file, `rel` how records name it. A
+/// `<mlsysim` tag left in the output is an error (renderers would drop it silently).
+pub fn evaluate_text(
+    reg: &Registry,
+    templates: &Templates,
+    name: &str,
+    rel: &str,
+    text: &str,
+    kind: SourceKind,
+) -> FileOutput {
+    let mut out = FileEval::run_in(reg, templates, name, rel, text, kind);
+    out.rel = rel.to_string();
+    let rel_arc: std::sync::Arc<str> = std::sync::Arc::from(rel);
+    for r in &mut out.records {
+        r.file = rel_arc.clone();
+    }
+    // The full scan for leftover tags runs only when a tag is there at all.
+    if out.diags.is_empty() && out.text.contains("<mlsysim") {
+        for (line, column) in find_unexpanded(&out.text, kind) {
+            out.diags.push(Diagnostic {
+                file: name.to_string(),
+                line,
+                column,
+                message: "a `<mlsysim` tag is left unexpanded in the output (renderers would drop it silently)".into(),
+                source_line: out.text.lines().nth(line as usize - 1).unwrap_or("").to_string(),
+                width: 8,
+                help: None,
+            });
+        }
+    }
+    out
+}
+
+/// Reads and evaluates one source file of `book`. Diagnostics carry paths as `book/rel`.
+pub fn evaluate_file(
+    reg: &Registry,
+    templates: &Templates,
+    book: &Path,
+    f: &BookFile,
+) -> Result<FileOutput, Diagnostic> {
+    let name = book.join(&f.rel).display().to_string();
+    let text = std::fs::read_to_string(&f.path)
+        .map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}")))?;
+    let kind = if f.kind == FileKind::Latex {
+        SourceKind::Latex
+    } else {
+        SourceKind::Markdown
+    };
+    Ok(evaluate_text(reg, templates, &name, &f.rel, &text, kind))
+}
+
 /// Evaluates every source file of `book`. Diagnostics carry paths as `book/rel`.
 pub fn evaluate_book(
     reg: &Registry,
@@ -46,38 +113,32 @@ pub fn evaluate_book(
     book: &Path,
     out: &Path,
 ) -> Result<(Summary, Vec<(String, std::path::PathBuf)>), Diagnostics> {
+    evaluate_book_with(reg, templates, book, out, None)
+}
+
+/// [`evaluate_book`], counting evaluated files on `progress`.
+pub fn evaluate_book_with(
+    reg: &Registry,
+    templates: &Templates,
+    book: &Path,
+    out: &Path,
+    progress: Option<&Progress>,
+) -> Result<(Summary, Vec<(String, std::path::PathBuf)>), Diagnostics> {
     let files = discover(book, out)
         .map_err(|e| Diagnostics(vec![Diagnostic::file(&book.display().to_string(), e)]))?;
-    let shown = |rel: &str| book.join(rel).display().to_string();
     let (sources, others): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.kind != FileKind::Other);
+    if let Some(p) = progress {
+        p.phase("evaluating", sources.len());
+    }
     let results: Vec<Result<FileOutput, Diagnostic>> = sources
         .par_iter()
         .map(|f| {
-            let text = std::fs::read_to_string(&f.path).map_err(|e| Diagnostic::file(&shown(&f.rel), format!("cannot read: {e}")))?;
-            let kind = if f.kind == FileKind::Latex { SourceKind::Latex } else { SourceKind::Markdown };
-            let name = shown(&f.rel);
-            let mut out = FileEval::run_in(reg, templates, &name, &f.rel, &text, kind);
-            out.rel = f.rel.clone();
-            let rel: std::sync::Arc<str> = std::sync::Arc::from(f.rel.as_str());
-            for r in &mut out.records {
-                r.file = rel.clone();
+            let r = evaluate_file(reg, templates, book, f);
+            if let Some(p) = progress {
+                p.tick();
             }
-            // The full scan for leftover tags runs only when a tag is there at all.
-            if out.diags.is_empty() && out.text.contains("<mlsysim") {
-                for (line, column) in find_unexpanded(&out.text, kind) {
-                    out.diags.push(Diagnostic {
-                        file: name.clone(),
-                        line,
-                        column,
-                        message: "a `<mlsysim` tag is left unexpanded in the output (renderers would drop it silently)".into(),
-                        source_line: out.text.lines().nth(line as usize - 1).unwrap_or("").to_string(),
-                        width: 8,
-                        help: None,
-                    });
-                }
-            }
-            Ok(out)
+            r
         })
         .collect();
     let mut diags = Vec::new();
@@ -86,7 +147,7 @@ pub fn evaluate_book(
         copied: others.len(),
         ..Summary::default()
     };
-    for r in results {
+    for (r, f) in results.into_iter().zip(&sources) {
         match r {
             Ok(o) => {
                 diags.extend(o.diags);
@@ -94,6 +155,12 @@ pub fn evaluate_book(
                 summary.values += o.records.len();
                 summary.records.extend(o.records);
                 summary.figures.extend(o.figures);
+                summary.expanded.push(Expanded {
+                    rel: o.rel.clone(),
+                    markdown: f.kind == FileKind::Markdown,
+                    expansions: o.expansions,
+                    footnotes: o.footnotes,
+                });
                 summary.outputs.push((o.rel, o.text));
             }
             Err(d) => diags.push(d),
@@ -107,6 +174,7 @@ pub fn evaluate_book(
         return Err(Diagnostics(diags).sorted());
     }
     summary.outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    summary.expanded.sort_by(|a, b| a.rel.cmp(&b.rel));
     summary
         .records
         .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
@@ -117,7 +185,7 @@ pub fn evaluate_book(
 }
 
 /// Figure ids name files and cross-references, so each is used once per book.
-fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
+pub fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, f) in figures.iter().enumerate() {
         if let Some(first) = figures[..i].iter().find(|g| g.figure.id == f.figure.id) {
@@ -133,7 +201,7 @@ fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
 }
 
 /// The files of the figures: `figures/<id>.svg` for Markdown, `.pdf` for LaTeX.
-fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+pub fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = figures
         .par_iter()
         .map(|f| {
@@ -192,10 +260,25 @@ pub fn build_gated(
     out: &Path,
     gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
 ) -> Result<Summary, Diagnostics> {
+    build_gated_with(reg, templates, book, out, None, gate)
+}
+
+/// [`build_gated`], counting evaluated files on `progress`.
+pub fn build_gated_with(
+    reg: &Registry,
+    templates: &Templates,
+    book: &Path,
+    out: &Path,
+    progress: Option<&Progress>,
+    gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
+) -> Result<Summary, Diagnostics> {
     let fail = |m: String| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), m)]);
     check_replaceable(out, book).map_err(fail)?;
-    let (summary, others) = evaluate_book(reg, templates, book, out)?;
+    let (summary, others) = evaluate_book_with(reg, templates, book, out, progress)?;
     gate(&summary)?;
+    if let Some(p) = progress {
+        p.phase("writing", 0);
+    }
     let mut files: Vec<(String, Vec<u8>)> = summary
         .outputs
         .iter()

@@ -2,7 +2,7 @@
 //! summary line (or every error and a count). Both compare the printed values with the book's drift
 //! lock (`mlsysim.lock`) when it has one.
 
-use super::build::{build_gated, evaluate_book};
+use super::build::{build_gated_with, evaluate_book};
 use super::config::BookConfig;
 use super::templates::Templates;
 use crate::audit::lock::{changed_message, compare, Drift, Lock};
@@ -11,7 +11,8 @@ use crate::diag::Diagnostics;
 use std::path::Path;
 use std::time::Instant;
 
-fn setup(
+/// Book settings, registry and templates for `book`; problems are printed to stderr.
+pub(crate) fn setup(
     book: &Path,
     templates: Option<&Path>,
     registry: Option<&Path>,
@@ -78,7 +79,10 @@ pub fn build(
         drift = d;
         refused
     };
-    match build_gated(&reg, &tpl, book, out, gate) {
+    let progress = crate::integrate::progress::Progress::for_command(format == Format::Json);
+    let result = build_gated_with(&reg, &tpl, book, out, Some(&progress), gate);
+    progress.finish();
+    match result {
         Ok(s) => {
             let mut lock_json = serde_json::Value::Null;
             let mut lock_line = None;

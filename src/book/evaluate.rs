@@ -80,6 +80,24 @@ pub struct FigureOut {
     pub at: Diagnostic,
 }
 
+/// One evaluated directive and the text that replaced it (what toolchains that expand directives
+/// themselves, such as the Quarto filter, look up).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expansion {
+    /// 1-based line of the directive.
+    pub line: u32,
+    /// 1-based column of the directive.
+    pub column: u32,
+    /// Text or math.
+    pub context: Context,
+    /// `value`, `solve`, `let` or `table`.
+    pub kind: &'static str,
+    /// The directive as written.
+    pub directive: Arc<str>,
+    /// What replaced it (empty for `let`; a table keeps the blank lines spliced around it).
+    pub text: String,
+}
+
 /// The result of evaluating one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileOutput {
@@ -95,6 +113,10 @@ pub struct FileOutput {
     pub figures: Vec<FigureOut>,
     /// Problems.
     pub diags: Vec<Diagnostic>,
+    /// Every directive that evaluated, in source order.
+    pub expansions: Vec<Expansion>,
+    /// The footnote definitions appended to `text` (empty when nothing is cited).
+    pub footnotes: String,
 }
 
 /// Everything a `let` can bind.
@@ -242,9 +264,24 @@ impl<'a> FileEval<'a> {
             .iter()
             .map(|e| (e.span.clone(), e.replacement.to_string()))
             .collect();
+        let mut expansions = Vec::with_capacity(scanned.directives.len());
         for d in &scanned.directives {
             match ev.directive(d) {
-                Ok((span, text)) => splices.push((span, text)),
+                Ok((span, text)) => {
+                    let directive = match &ev.current {
+                        Some((start, t)) if *start == d.span.start => t.clone(),
+                        _ => Arc::from(&src[d.span.clone()]),
+                    };
+                    expansions.push(Expansion {
+                        line: d.line,
+                        column: d.column,
+                        context: d.context,
+                        kind: expansion_kind(d),
+                        directive,
+                        text: text.clone(),
+                    });
+                    splices.push((span, text));
+                }
                 Err(p) => {
                     let mut diag = Diagnostic::at(rel, src, p.span, p.message);
                     diag.help = p.help;
@@ -261,6 +298,7 @@ impl<'a> FileEval<'a> {
             at = r.end;
         }
         text.push_str(&src[at..]);
+        let mut footnotes = String::new();
         if kind == SourceKind::Markdown && !ev.cited.is_empty() {
             match ev.footnotes() {
                 Ok(f) => {
@@ -269,6 +307,7 @@ impl<'a> FileEval<'a> {
                     }
                     text.push_str(&f);
                     text.push('\n');
+                    footnotes = f;
                 }
                 Err(e) => diags.push(Diagnostic::file(rel, e)),
             }
@@ -280,6 +319,8 @@ impl<'a> FileEval<'a> {
             directives: scanned.directives.len(),
             figures: ev.figures,
             diags,
+            expansions,
+            footnotes,
         }
     }
 
@@ -1211,6 +1252,14 @@ impl<'a> FileEval<'a> {
         }
         Ok((headers, align, rows))
     }
+}
+
+/// The kind an evaluated directive is known by: `table` (also a sweep), `let`, `value` or `solve`.
+fn expansion_kind(d: &Directive) -> &'static str {
+    ["table", "let", "value", "solve", "figure"]
+        .into_iter()
+        .find(|k| d.attr(k).is_some())
+        .unwrap_or("value")
 }
 
 /// Headers, alignments and rows of a table.

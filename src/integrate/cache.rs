@@ -1,0 +1,239 @@
+//! The value cache for Quarto: `mlsysim-book build BOOK --emit-cache PATH` writes every evaluated
+//! directive of the book's Markdown/Quarto sources with its rendered Markdown, and the Lua filter
+//! (`integrations/quarto/_extensions/mlsysim/mlsysim.lua`) only looks them up while Quarto renders.
+//!
+//! Pandoc hands the filter a directive as the raw text of a `RawInline` (prose, tables, captions,
+//! footnotes) or inside the text of a `Math` element, with the author's line breaks and tabs. Keys
+//! are therefore the directive as written with every run of whitespace collapsed to one space
+//! ([`normalize_key`]); the filter normalizes the same way. Format (version 1):
+//!
+//! ```json
+//! { "tool": "mlsysim-book", "version": "0.1.0", "cache": 1, "root": "/abs/book",
+//!   "files": { "ch1.qmd": {
+//!       "footnotes": "[^mlsysim-x]: ...",
+//!       "directives": { "<mlsysim value=\"...\"/>":
+//!           { "kind": "value", "line": 3, "column": 9, "text": "3.35 TB/s", "math": "3.35\\,\\mathrm{TB/s}" } } } } }
+//! ```
+//!
+//! `text` is the Markdown for a directive in prose (a pipe table for `table`, empty for `let`),
+//! `math` the LaTeX for one inside math; each is present only when the file uses that context.
+
+use crate::book::build::Expanded;
+use crate::directive::Context;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The cache format version, bumped on incompatible changes (the filter checks it).
+pub const FORMAT: u32 = 1;
+
+/// The default cache path, relative to the book folder (the Quarto project).
+pub const DEFAULT_PATH: &str = "_mlsysim/values.json";
+
+/// A directive as a cache key: whitespace runs become one space, ends trimmed.
+pub fn normalize_key(directive: &str) -> String {
+    directive.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One directive of one file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Entry {
+    /// `value`, `solve`, `let` or `table`.
+    pub kind: &'static str,
+    /// 1-based line of its first occurrence.
+    pub line: u32,
+    /// 1-based column of its first occurrence.
+    pub column: u32,
+    /// Markdown for a text context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// LaTeX for a math context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub math: Option<String>,
+}
+
+/// The directives of one file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FileEntries {
+    /// Footnote definitions for the source markers the file's values carry.
+    pub footnotes: String,
+    /// Entries by normalized directive.
+    pub directives: BTreeMap<String, Entry>,
+}
+
+/// The whole cache.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cache {
+    /// Always `mlsysim-book`.
+    pub tool: &'static str,
+    /// The version of mlsysim-book that wrote it.
+    pub version: &'static str,
+    /// [`FORMAT`].
+    pub cache: u32,
+    /// The book folder, absolute, so the filter can find a file's entries from its path.
+    pub root: String,
+    /// Entries by file, relative to the book folder with `/` separators.
+    pub files: BTreeMap<String, FileEntries>,
+}
+
+impl Cache {
+    /// The cache of an evaluated book (Markdown/Quarto sources only; LaTeX is not rendered by
+    /// pandoc). Files without directives are left out.
+    pub fn new(book: &Path, expanded: &[Expanded]) -> Cache {
+        let root = book
+            .canonicalize()
+            .unwrap_or_else(|_| book.to_path_buf())
+            .display()
+            .to_string();
+        let mut files = BTreeMap::new();
+        for e in expanded.iter().filter(|e| e.markdown) {
+            if e.expansions.is_empty() {
+                continue;
+            }
+            let mut entries = FileEntries {
+                footnotes: e.footnotes.trim().to_string(),
+                directives: BTreeMap::new(),
+            };
+            for x in &e.expansions {
+                let entry = entries
+                    .directives
+                    .entry(normalize_key(&x.directive))
+                    .or_insert_with(|| Entry {
+                        kind: x.kind,
+                        line: x.line,
+                        column: x.column,
+                        ..Entry::default()
+                    });
+                let slot = match x.context {
+                    Context::Text => &mut entry.text,
+                    Context::Math => &mut entry.math,
+                };
+                if slot.is_none() {
+                    *slot = Some(x.text.trim_matches('\n').to_string());
+                }
+            }
+            files.insert(e.rel.clone(), entries);
+        }
+        Cache {
+            tool: "mlsysim-book",
+            version: env!("CARGO_PKG_VERSION"),
+            cache: FORMAT,
+            root,
+            files,
+        }
+    }
+
+    /// Pretty JSON with sorted keys and a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("cache serializes");
+        s.push('\n');
+        s
+    }
+
+    /// Writes the cache to `path` (parents created; replaced in one rename, so a reader never
+    /// sees half a file). Skips the write when the file already holds the same bytes.
+    pub fn write(&self, path: &Path) -> Result<(), String> {
+        let json = self.to_json();
+        if std::fs::read(path).is_ok_and(|b| b == json.as_bytes()) {
+            return Ok(());
+        }
+        write_atomic(path, json.as_bytes())
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().to_string());
+    let tmp = path.with_file_name(format!(".{name}.mlsysim-tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: {e}", path.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::book::evaluate::Expansion;
+    use std::sync::Arc;
+
+    fn exp(d: &str, ctx: Context, kind: &'static str, text: &str, line: u32) -> Expansion {
+        Expansion {
+            line,
+            column: 1,
+            context: ctx,
+            kind,
+            directive: Arc::from(d),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn keys_collapse_whitespace_as_pandoc_shows_it() {
+        assert_eq!(
+            normalize_key("<mlsysim value=\"a\"\n\t   unit=\"b\"/>"),
+            "<mlsysim value=\"a\" unit=\"b\"/>"
+        );
+        assert_eq!(
+            normalize_key("  <mlsysim  x=\"1\"/> "),
+            "<mlsysim x=\"1\"/>"
+        );
+    }
+
+    #[test]
+    fn entries_keep_both_contexts_and_the_first_location() {
+        let d = "<mlsysim value=\"hardware.H100.tdp\"\n unit=\"W\"/>";
+        let expanded = vec![
+            Expanded {
+                rel: "a.qmd".into(),
+                markdown: true,
+                expansions: vec![
+                    exp(d, Context::Text, "value", "700 W", 3),
+                    exp(d, Context::Math, "value", "700\\,\\mathrm{W}", 5),
+                    exp(d, Context::Text, "value", "700 W", 9),
+                    exp(
+                        "<mlsysim table=\"x\"/>",
+                        Context::Text,
+                        "table",
+                        "\n| a |\n",
+                        7,
+                    ),
+                ],
+                footnotes: "[^m]: Source.\n".into(),
+            },
+            Expanded {
+                rel: "b.tex".into(),
+                markdown: false,
+                expansions: vec![exp(d, Context::Text, "value", "700 W", 1)],
+                footnotes: String::new(),
+            },
+            Expanded {
+                rel: "c.md".into(),
+                markdown: true,
+                expansions: vec![],
+                footnotes: String::new(),
+            },
+        ];
+        let c = Cache::new(Path::new("."), &expanded);
+        assert_eq!(c.files.keys().collect::<Vec<_>>(), ["a.qmd"]);
+        let f = &c.files["a.qmd"];
+        assert_eq!(f.footnotes, "[^m]: Source.");
+        let e = &f.directives["<mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>"];
+        assert_eq!((e.line, e.kind), (3, "value"));
+        assert_eq!(e.text.as_deref(), Some("700 W"));
+        assert_eq!(e.math.as_deref(), Some("700\\,\\mathrm{W}"));
+        assert_eq!(
+            f.directives["<mlsysim table=\"x\"/>"].text.as_deref(),
+            Some("| a |")
+        );
+        let json = c.to_json();
+        assert!(json.contains("\"cache\": 1"), "{json}");
+        assert!(!json.contains("\"math\": null"), "{json}");
+    }
+}

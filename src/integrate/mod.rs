@@ -1,0 +1,9 @@
+//! Fitting the toolchains books already use: the Quarto value cache (read by the Lua filter in
+//! `integrations/quarto/`), the mdBook preprocessor, `build --watch`, and the progress line.
+
+pub mod cache;
+pub mod cmd;
+pub mod mdbook;
+pub mod progress;
+#[cfg(feature = "watch")]
+pub mod watch;
