@@ -154,13 +154,13 @@ pub fn evaluate_book_with(
                 summary.directives += o.directives;
                 summary.values += o.records.len();
                 summary.records.extend(o.records);
-                summary.figures.extend(o.figures);
                 summary.expanded.push(Expanded {
                     rel: o.rel.clone(),
                     markdown: f.kind == FileKind::Markdown,
                     expansions: o.expansions,
                     footnotes: o.footnotes,
                 });
+                summary.figures.extend(o.figures);
                 summary.outputs.push((o.rel, o.text));
             }
             Err(d) => diags.push(d),

@@ -69,17 +69,6 @@ pub struct Record {
     pub lineage: Arc<RecordLineage>,
 }
 
-/// A figure drawn for a `figure=` directive, to be written to `figures/<id>.<ext>`.
-#[derive(Clone, Debug)]
-pub struct FigureOut {
-    /// The drawn figure.
-    pub figure: Figure,
-    /// SVG for Markdown sources, PDF for LaTeX ones.
-    pub format: FigFormat,
-    /// Where its `id` is written (message empty), for a duplicate-id error.
-    pub at: Diagnostic,
-}
-
 /// One evaluated directive and the text that replaced it (what toolchains that expand directives
 /// themselves, such as the Quarto filter, look up).
 #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +85,17 @@ pub struct Expansion {
     pub directive: Arc<str>,
     /// What replaced it (empty for `let`; a table keeps the blank lines spliced around it).
     pub text: String,
+}
+
+/// A figure drawn for a `figure=` directive, to be written to `figures/<id>.<ext>`.
+#[derive(Clone, Debug)]
+pub struct FigureOut {
+    /// The drawn figure.
+    pub figure: Figure,
+    /// SVG for Markdown sources, PDF for LaTeX ones.
+    pub format: FigFormat,
+    /// Where its `id` is written (message empty), for a duplicate-id error.
+    pub at: Diagnostic,
 }
 
 /// The result of evaluating one file.
