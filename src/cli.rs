@@ -228,7 +228,21 @@ fn parse_fig_format(s: &str) -> Result<crate::render::figure::convert::FigFormat
 /// `figures --format svg,pdf`: the global `--format` takes `text`, `json` or `markdown`, so after the
 /// `figures` subcommand a `--format` whose value lists figure formats is read as `--formats`.
 fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let Some(sub) = args.iter().position(|a| a == "figures") else {
+    // The subcommand is the first argument that is neither a global option nor its value.
+    let mut sub = None;
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy();
+        if a == "--registry" || a == "--format" {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            sub = Some(i);
+            break;
+        }
+    }
+    let Some(sub) = sub.filter(|&i| args[i] == "figures") else {
         return args;
     };
     let is_list = |v: &str| {
@@ -437,5 +451,45 @@ pub fn run(cli: Cli) -> i32 {
             eprintln!("error: {msg}");
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_figure_formats;
+
+    fn route(args: &[&str]) -> Vec<String> {
+        route_figure_formats(args.iter().map(|a| a.into()).collect())
+            .into_iter()
+            .map(|a| a.to_string_lossy().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn figure_formats_are_routed_only_after_the_figures_subcommand() {
+        assert_eq!(
+            route(&["m", "--format", "json", "figures", "b", "--format", "svg,pdf"]),
+            [
+                "m",
+                "--format",
+                "json",
+                "figures",
+                "b",
+                "--formats",
+                "svg,pdf"
+            ]
+        );
+        assert_eq!(
+            route(&["m", "figures", "--format=png"]),
+            ["m", "figures", "--formats=png"]
+        );
+        assert_eq!(
+            route(&["m", "figures", "--format", "json"]),
+            ["m", "figures", "--format", "json"]
+        );
+        assert_eq!(
+            route(&["m", "build", "figures", "--format", "svg"]),
+            ["m", "build", "figures", "--format", "svg"]
+        );
     }
 }

@@ -550,7 +550,8 @@ fn figures_command_writes_every_figure_of_the_book() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with("figures book-snippets → "), "{stdout}");
     assert!(
-        stdout.contains(": 5 figures from 11 source files, 15 files (pdf, png, svg)"),
+        stdout.contains(": 5 figures from ")
+            && stdout.contains(" source files, 15 files (pdf, png, svg)"),
         "{stdout}"
     );
     for id in [
@@ -754,4 +755,54 @@ fn build_writes_svg_for_markdown_and_pdf_for_latex() {
         err.contains("a figure cannot be placed inside math"),
         "{err}"
     );
+}
+
+/// `build --watch` writes figures with the text and redraws a figure when its directive changes.
+#[cfg(feature = "watch")]
+#[test]
+fn watch_redraws_changed_figures() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let wait_for = |path: &Path, pred: &dyn Fn(&str) -> bool| {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(20) {
+            if std::fs::read_to_string(path).is_ok_and(|s| pred(&s)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("{} never reached the expected content", path.display());
+    };
+    let b = book(
+        "watch",
+        &[(
+            "a.md",
+            "# A\n\n<mlsysim figure=\"roofline\" id=\"fig-a\" hardware=\"H100\" caption=\"c\" alt=\"a\"/>\n",
+        )],
+    );
+    let out = b.parent().unwrap().join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
+        .args(["build", s(&b), "--out", s(&out), "--watch"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary runs");
+    let _guard = Killed(child);
+    let svg = out.join("figures/fig-a.svg");
+    wait_for(&svg, &|s| {
+        s.contains("NVIDIA H100") && s.ends_with("</svg>\n")
+    });
+    let src = b.join("a.md");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(&src, text.replace("H100", "B200")).unwrap();
+    wait_for(&svg, &|s| {
+        s.contains("NVIDIA B200") && s.ends_with("</svg>\n")
+    });
 }

@@ -185,7 +185,7 @@ pub fn evaluate_book_with(
 }
 
 /// Figure ids name files and cross-references, so each is used once per book.
-fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
+pub fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, f) in figures.iter().enumerate() {
         if let Some(first) = figures[..i].iter().find(|g| g.figure.id == f.figure.id) {
@@ -201,7 +201,7 @@ fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
 }
 
 /// The files of the figures: `figures/<id>.svg` for Markdown, `.pdf` for LaTeX.
-fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+pub fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = figures
         .par_iter()
         .map(|f| {

@@ -10,8 +10,11 @@
 //! reports file opens on Linux, and the mini debouncer drops the event kind, so a rebuild's own
 //! reads of the sources would trigger the next rebuild. Access events are ignored here.
 
-use crate::book::build::{evaluate_file, manifest_json, Expanded};
+use crate::book::build::{
+    duplicate_figure_ids, evaluate_file, figure_files, manifest_json, Expanded,
+};
 use crate::book::config::BookConfig;
+use crate::book::evaluate::FigureOut;
 use crate::book::evaluate::FileOutput;
 use crate::book::files::{discover, BookFile, FileKind};
 use crate::book::output::{check_replaceable, write_tree, MANIFEST};
@@ -225,10 +228,16 @@ impl Session {
             })
             .collect();
         for (rel, markdown, out) in results {
-            let same = self
-                .sources
-                .get(&rel)
-                .is_some_and(|(old, _)| old.diags.is_empty() && old.text == out.text);
+            let same = self.sources.get(&rel).is_some_and(|(old, _)| {
+                old.diags.is_empty()
+                    && old.text == out.text
+                    && old.figures.len() == out.figures.len()
+                    && old
+                        .figures
+                        .iter()
+                        .zip(&out.figures)
+                        .all(|(a, b)| a.figure.svg == b.figure.svg && a.format == b.format)
+            });
             if !same {
                 self.dirty.insert(rel.clone());
             }
@@ -241,12 +250,27 @@ impl Session {
     }
 
     fn diagnostics(&self) -> Diagnostics {
-        let d: Vec<Diagnostic> = self
+        let mut d: Vec<Diagnostic> = self
             .sources
             .values()
             .flat_map(|(o, _)| o.diags.iter().cloned())
             .collect();
+        d.extend(duplicate_figure_ids(&self.figures(None)));
         Diagnostics(d).sorted()
+    }
+
+    /// The figures of every source (or of the sources in `only`), by file and position.
+    fn figures(&self, only: Option<&BTreeSet<String>>) -> Vec<FigureOut> {
+        let mut f: Vec<FigureOut> = self
+            .sources
+            .iter()
+            .filter(|(rel, _)| only.is_none_or(|o| o.contains(*rel)))
+            .flat_map(|(_, (o, _))| o.figures.iter().cloned())
+            .collect();
+        f.sort_by(|a, b| {
+            (&a.at.file, a.at.line, a.at.column).cmp(&(&b.at.file, b.at.line, b.at.column))
+        });
+        f
     }
 
     fn cache(&self) -> Cache {
@@ -293,6 +317,7 @@ impl Session {
                     .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
                 files.push((rel.clone(), bytes));
             }
+            files.extend(figure_files(&self.figures(None)).map_err(|d| d.to_string())?);
             files.push((MANIFEST.to_string(), self.manifest().into_bytes()));
             files.sort_by(|a, b| a.0.cmp(&b.0));
             write_tree(out, &files)?;
@@ -311,6 +336,16 @@ impl Session {
                 write_atomic(&target, &bytes)?;
             } else if target.is_file() {
                 std::fs::remove_file(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+            }
+        }
+        // The figures of the sources evaluated again.
+        for (rel, bytes) in figure_files(&self.figures(Some(&dirty))).map_err(|d| d.to_string())? {
+            let target = out.join(&rel);
+            if std::fs::read(&target).map_or(true, |b| b != bytes) {
+                if let Some(dir) = target.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                }
+                write_atomic(&target, &bytes)?;
             }
         }
         let manifest = self.manifest();
