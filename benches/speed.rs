@@ -107,6 +107,7 @@ fn main() {
             p(&[("fleet", "Frontier_8K"), ("job_duration_hours", "720")]),
         ),
     ];
+    parallelism_search(&reg);
     audit_bench(&reg);
     for (name, solver, params) in &cases {
         if mlsysim_book::solvers::run(&reg, solver, params).is_err() {
@@ -117,9 +118,160 @@ fn main() {
             black_box(mlsysim_book::solvers::run(&reg, solver, params).ok());
         });
     }
+    typed(&reg);
+    book(&reg);
 }
-#[allow(dead_code)]
-fn parse_only() {}
+
+/// The solvers themselves, called with typed registry entries (no name lookups or parsing).
+fn typed(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::solvers::{distributed, roofline, serving};
+    let cal = &reg.calibration;
+    let (resnet, a100) = (
+        reg.model("ResNet50").unwrap(),
+        reg.hardware("A100").unwrap(),
+    );
+    let opts = roofline::RooflineOptions::default();
+    per_call("typed roofline::solve ResNet50/A100/b1", 200_000, || {
+        black_box(roofline::solve(resnet, a100, cal, &opts).ok());
+    });
+    let (llama8, h100) = (
+        reg.model("Llama3_8B").unwrap(),
+        reg.hardware("H100").unwrap(),
+    );
+    let mut sopts = serving::ServingOptions::new(2048);
+    sopts.batch_size = 8;
+    per_call("typed serving::solve Llama3_8B/H100/b8", 200_000, || {
+        let sys = serving::ServingSystem {
+            hardware: h100,
+            decode: None,
+        };
+        black_box(serving::solve(llama8, sys, None, cal, &sopts).ok());
+    });
+    let (llama70, fleet) = (
+        reg.model("Llama3_70B").unwrap(),
+        reg.fleet("Training_1K").unwrap(),
+    );
+    let accel = reg.hardware(&fleet.node.accelerator).unwrap();
+    let dopts = distributed::DistributedOptions {
+        batch_size: 1024,
+        tp_size: 8,
+        pp_size: 4,
+        microbatch_count: 16,
+        ..distributed::DistributedOptions::default()
+    };
+    per_call("typed distributed::solve 70B tp8 pp4 m16", 200_000, || {
+        black_box(
+            distributed::solve(
+                llama70,
+                distributed::FleetSpec::Registry(fleet),
+                accel,
+                cal,
+                &dopts,
+            )
+            .ok(),
+        );
+    });
+}
+
+/// One generated chapter: 250 directives mixing values, solves, lets and tables.
+fn chapter(i: usize) -> String {
+    let hw = ["H100", "A100", "B200", "T4", "MI300X"];
+    let models = ["ResNet50", "Llama3_8B", "Llama3_70B", "GPT2", "BERT_Base"];
+    let mut s = format!("---\ntitle: \"Chapter {i}\"\n---\n\n# Chapter {i}\n\n");
+    for j in 0..250 {
+        let h = hw[(i + j) % hw.len()];
+        let m = models[(i * 7 + j) % models.len()];
+        let line = match j % 10 {
+            0 => format!("<mlsysim let=\"s{j}\" solve=\"serving\" model=\"Llama3_8B\" hardware=\"{h}\" seq_len=\"{}\" batch_size=\"1\"/>", 512 * (1 + j % 4)),
+            1 => format!("TTFT is <mlsysim value=\"s{}.ttft\" unit=\"ms\" digits=\"1\"/>.", j - 1),
+            2 => format!("The ridge of the {h} is <mlsysim value=\"hardware.{h}.compute.peak_flops / hardware.{h}.memory.bandwidth\" unit=\"FLOP/byte\" digits=\"1\"/>."),
+            3 => format!("{m} on {h} takes <mlsysim solve=\"roofline\" model=\"{m}\" hardware=\"{h}\" batch_size=\"{}\" show=\"latency\" unit=\"ms\"/>.", 1 + j % 64),
+            4 => format!("\n<mlsysim table=\"hardware\" rows=\"H100, A100, {h}\" columns=\"compute.peak_flops:TFLOP/s, memory.bandwidth:TB/s, tdp:W\"/>\n"),
+            5 => format!("Carbon in Quebec: <mlsysim value=\"hardware.{h}.tdp * 24 h * grids.Quebec.carbon_intensity\" unit=\"g\" digits=\"1\" cite=\"true\"/>."),
+            6 => format!("MFU is <mlsysim solve=\"roofline\" model=\"{m}\" hardware=\"{h}\" batch_size=\"32\" show=\"mfu\" style=\"percent\" digits=\"1\"/>."),
+            7 => format!("Math: $B = <mlsysim value=\"hardware.{h}.memory.bandwidth\" unit=\"GB/s\" group=\"true\"/>$."),
+            8 => "A fleet MTBF: <mlsysim solve=\"reliability\" fleet=\"Frontier_8K\" job_duration_hours=\"720\" show=\"fleet_mtbf\" unit=\"h\" digits=\"2\"/>.".to_string(),
+            _ => format!("\n<mlsysim table=\"sweep\" solve=\"roofline\" model=\"{m}\" hardware=\"{h}\" vary=\"batch_size=1,8,32\" columns=\"latency:ms, bottleneck\"/>\n"),
+        };
+        s.push_str(&line);
+        s.push_str("\n\n");
+    }
+    s
+}
+
+/// Builds a generated book of 40 chapters × 250 directives (10,000 directives).
+fn book(reg: &mlsysim_book::registry::Registry) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-book");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench book dir");
+    for i in 0..40 {
+        std::fs::write(dir.join(format!("ch{i:02}.qmd")), chapter(i)).expect("write chapter");
+    }
+    let templates = mlsysim_book::book::templates::Templates::load(None).expect("templates");
+    let out = dir.with_file_name("bench-book-out");
+    let mut values = 0;
+    per_call("book: check 40 × 250 directives", 5, || {
+        let (s, _) = mlsysim_book::book::build::evaluate_book(reg, &templates, &dir, &out)
+            .expect("bench book evaluates");
+        values = s.values;
+    });
+    per_call("book: build 40 × 250 directives (writes)", 5, || {
+        black_box(
+            mlsysim_book::book::build::build(reg, &templates, &dir, &out)
+                .expect("bench book builds"),
+        );
+    });
+    println!(
+        "(bench book: {} values printed; {} to build it with the binary)",
+        values,
+        dir.display()
+    );
+}
+
+/// The full parallelism space of Llama-3 405B on the 16,384-H100 Meta cluster (batch 2,048 ×
+/// 8,192 tokens, bf16, η 0.42, overlap on, recomputation searched): must take under 100 ms.
+fn parallelism_search(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::optimize::parallelism::{search, Objective};
+    use mlsysim_book::solvers::distributed::{DistributedOptions, FleetSpec};
+    use mlsysim_book::solvers::Precision;
+    let model = reg.model("Llama3_405B").expect("model");
+    let fleet = reg.fleet("Meta_Llama3_16K_H100").expect("fleet");
+    let acc = reg.hardware(&fleet.node.accelerator).expect("accelerator");
+    let base = DistributedOptions {
+        batch_size: 2048,
+        seq_len: Some(8192),
+        precision: Precision::Bf16,
+        efficiency: Some(0.42),
+        overlap_comm: true,
+        ..DistributedOptions::default()
+    };
+    let run = || {
+        search(
+            model,
+            FleetSpec::Registry(fleet),
+            acc,
+            &reg.calibration,
+            &base,
+            None,
+            Objective::StepTime,
+        )
+        .expect("search runs")
+    };
+    let s = run();
+    let best = s.best().expect("a feasible configuration");
+    println!(
+        "optimize parallelism: 405B on 16,384 H100 — {} configurations, {} feasible, best TP{} PP{} DP{} M{}",
+        s.searched(),
+        s.ranked.len(),
+        best.config.tp,
+        best.config.pp,
+        best.config.dp,
+        best.config.microbatch_count
+    );
+    per_call("optimize parallelism: 405B / 16K H100", 50, || {
+        black_box(run());
+    });
+}
 
 /// CPU time of this process and its finished children, in ms: the threads' run time from
 /// `/proc/self/task/*/schedstat` (ns) plus the children's user and system time from

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 ///
 /// Numbers come from a vetted registry (every value with a unit and a source) and six analytical
 /// solvers that match the Python package mlsysim 0.3.0. Exit status: 0 success, 1 errors in the
-/// book, the registry or the inputs, 2 usage errors.
+/// book, the registry or the inputs, 2 usage errors (and malformed plans), 3 a violated plan assert.
 #[derive(Parser, Debug)]
 #[command(name = "mlsysim-book", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
@@ -142,13 +142,16 @@ pub enum Command {
         #[arg(long)]
         reverse: bool,
     },
-    /// Run a solver from the terminal: `eval roofline --model ResNet50 --hardware A100 --batch-size 1`.
+    /// Run a solver from the terminal: `eval roofline --model ResNet50 --hardware A100 --batch-size 1`,
+    /// or evaluate a plan: `eval plan.toml` (also .yaml/.yml, or a preset: CloudTitan, EdgeGuardian,
+    /// MobileNomad, TinyPioneer). A plan prints the feasibility / performance / macro scorecard and
+    /// exits 0 (asserts hold), 1 (evaluation error), 2 (malformed plan) or 3 (an assert is violated).
     ///
     /// Solvers: roofline, serving, distributed, economics, sustainability, reliability, scenario.
     /// Inputs are given as `--name value` (mlsysim's input names; `-` and `_` are interchangeable).
     /// `--explain` prints the lineage: formulas, registry values and their sources.
     Eval {
-        /// Solver name.
+        /// Solver name, or a plan file / preset name.
         solver: String,
         /// Print how the result was derived, with sources.
         #[arg(long)]
@@ -160,6 +163,14 @@ pub enum Command {
             value_name = "--INPUT VALUE"
         )]
         inputs: Vec<String>,
+    },
+    /// Print the JSON Schema of plan files (for editors and agents).
+    Schema,
+    /// Search a plan's design space: parallelism, placement or batch size.
+    Optimize {
+        /// The search.
+        #[command(subcommand)]
+        search: crate::optimize::cmd::OptimizeCommand,
     },
 }
 
@@ -273,6 +284,10 @@ pub fn run(cli: Cli) -> i32 {
             explain,
             inputs,
         } => {
+            if crate::plan::cmd::is_plan_arg(&solver) {
+                let dir = cli.registry.as_deref();
+                return crate::plan::cmd::eval(&solver, explain, &inputs, dir, format);
+            }
             let Some(reg) = registry_or_report(cli.registry.as_deref()) else {
                 return 1;
             };
@@ -288,6 +303,10 @@ pub fn run(cli: Cli) -> i32 {
                 ),
                 Err(e) => Err(e),
             }
+        }
+        Command::Schema => return crate::plan::cmd::schema(),
+        Command::Optimize { search } => {
+            return crate::optimize::cmd::run(search, cli.registry.as_deref(), format)
         }
     };
     match result {

@@ -161,10 +161,29 @@ pub fn parse_inputs(args: &[String]) -> Result<Params, String> {
     Ok(params)
 }
 
+/// A readable unit for text output: times, sizes and energies scale with their magnitude.
+fn text_unit(v: Value) -> &'static str {
+    let a = v.si.abs();
+    match v.dim {
+        d if d == Dim::TIME => match a {
+            x if x < 1.0 => "ms",
+            x if x < 3600.0 => "s",
+            x if x < 10.0 * 86400.0 => "h",
+            _ => "d",
+        },
+        d if d == Dim::INFORMATION && a >= 1e12 => "TB",
+        d if d == Dim::INFORMATION && a < 1e6 && a > 0.0 => "KB",
+        d if d == Dim::ENERGY && a >= 3.6e9 => "MWh",
+        d if d == Dim::ENERGY && a >= 3.6e6 => "kWh",
+        d if d == Dim::MASS && a >= 1e4 => "t",
+        d => display_unit(d),
+    }
+}
+
 fn show(o: &Out) -> String {
     match o {
         Out::Value(v) => {
-            let u = display_unit(v.dim);
+            let u = text_unit(*v);
             if u.is_empty() && !v.dim.is_none() {
                 format!("{} {}", plain_number(v.si), v.dim)
             } else {

@@ -11,6 +11,8 @@ pub mod diag;
 pub mod directive;
 pub mod eval;
 pub mod formulas;
+pub mod optimize;
+pub mod plan;
 pub mod registry;
 pub mod render;
 pub mod solvers;

@@ -319,7 +319,7 @@ fn disagreements(records: &[Record], out: &mut Vec<Finding>) {
         let mut by_presentation: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
         for (i, n) in members.iter().zip(numbers) {
             if let Some(n) = n {
-                let d = records[*i].directive.as_str();
+                let d: &str = &records[*i].directive;
                 let key = presentations
                     .entry(d)
                     .or_insert_with(|| presentation(d))
@@ -479,12 +479,13 @@ mod tests {
                 registry: paths
                     .iter()
                     .map(|p| RegistryRef {
-                        path: p.to_string(),
+                        path: (*p).into(),
                         source: "s".into(),
                     })
                     .collect(),
                 ..RecordLineage::default()
-            },
+            }
+            .into(),
         }
     }
 

@@ -101,10 +101,10 @@ impl Lock {
             entries: records
                 .iter()
                 .map(|r| Entry {
-                    file: r.file.clone(),
+                    file: r.file.to_string(),
                     line: r.line,
                     column: r.column,
-                    directive: r.directive.clone(),
+                    directive: r.directive.to_string(),
                     cell: r.cell.clone(),
                     printed: r.printed.clone(),
                 })
@@ -358,7 +358,7 @@ pub fn compare(lock: &Lock, records: &[Record]) -> Drift {
     let mut current: HashMap<Identity, Vec<usize>> = HashMap::new();
     let mut order: Vec<Identity> = Vec::new();
     for (i, r) in records.iter().enumerate() {
-        let id = (r.file.as_str(), r.directive.as_str(), r.cell.as_deref());
+        let id = (&*r.file, &*r.directive, r.cell.as_deref());
         let list = current.entry(id).or_default();
         if list.is_empty() {
             order.push(id);
@@ -384,7 +384,7 @@ pub fn compare(lock: &Lock, records: &[Record]) -> Drift {
                 Some(e) => changed.push((
                     i,
                     Change {
-                        file: r.file.clone(),
+                        file: r.file.to_string(),
                         line: r.line,
                         column: r.column,
                         cell: r.cell.clone(),
@@ -420,7 +420,7 @@ mod tests {
             value: Some(1.0),
             unit: "1".into(),
             display_unit: String::new(),
-            lineage: RecordLineage::default(),
+            lineage: RecordLineage::default().into(),
         }
     }
 

@@ -80,7 +80,7 @@ impl<'a> Audit<'a> {
         for r in records {
             let mut bits = 0u8;
             for id in &r.lineage.sources {
-                if let Some(&i) = index.get(id.as_str()) {
+                if let Some(&i) = index.get(&**id) {
                     source_ids.push(i);
                     bits |= 1 << kind_index(sources[i as usize].kind);
                 }

@@ -56,16 +56,16 @@ pub struct ValueView<'a> {
     /// The expression or `solver.output`.
     pub derivation: &'a str,
     /// Formulas applied.
-    pub formulas: &'a [String],
+    pub formulas: &'a [std::sync::Arc<str>],
     /// Inputs that are not registry values (JSON: an object, in input order).
     #[serde(serialize_with = "pairs_as_map")]
-    pub inputs: &'a [(String, String)],
+    pub inputs: &'a [(std::sync::Arc<str>, std::sync::Arc<str>)],
     /// Registry entries used (`hardware.H100`), in order of first use.
     pub entries: Entries<'a>,
     /// Registry values used (paths; details under the view's `registry`).
     pub registry: Paths<'a>,
     /// Source ids (details under the view's `sources`).
-    pub sources: &'a [String],
+    pub sources: &'a [std::sync::Arc<str>],
     /// Kinds of the sources, without duplicates.
     pub provenance: Provenance,
     /// Each source with its kind (for the text report).
@@ -80,7 +80,7 @@ pub struct Paths<'a>(pub &'a [RegistryRef]);
 impl<'a> Paths<'a> {
     /// The paths in lineage order.
     pub fn iter(self) -> impl Iterator<Item = &'a str> {
-        self.0.iter().map(|r| r.path.as_str())
+        self.0.iter().map(|r| &*r.path)
     }
 }
 
@@ -150,7 +150,7 @@ impl<'a> Sourced<'a> {
 }
 
 fn pairs_as_map<S: serde::Serializer>(
-    pairs: &&[(String, String)],
+    pairs: &&[(std::sync::Arc<str>, std::sync::Arc<str>)],
     s: S,
 ) -> Result<S::Ok, S::Error> {
     s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
@@ -413,7 +413,7 @@ fn compact(out: &mut String, v: &ValueView) {
         let _ = writeln!(out, "      inputs: {}", inputs(v));
     }
     let paths = v.registry.0;
-    if !paths.is_empty() && (paths.len() != 1 || paths[0].path != v.derivation) {
+    if !paths.is_empty() && (paths.len() != 1 || *paths[0].path != *v.derivation) {
         out.push_str("      registry: ");
         for (i, p) in v.registry.iter().enumerate() {
             if i > 0 {
@@ -644,7 +644,7 @@ fn detailed(out: &mut String, v: &ValueView, view: &View) {
     } else {
         out.push_str("  sources:\n");
         for id in v.sources {
-            if let Some(s) = view.sources.iter().find(|s| s.id == id) {
+            if let Some(s) = view.sources.iter().find(|s| *s.id == **id) {
                 source_block(out, s, "    ", false);
             }
         }
@@ -715,7 +715,7 @@ pub fn markdown(view: &View, templates: &Templates) -> Result<String, String> {
                 let sources: Vec<String> = v
                     .sources
                     .iter()
-                    .map(|s| format!("{} ({})", md(s), kinds.get(s.as_str()).unwrap_or(&"")))
+                    .map(|s| format!("{} ({})", md(s), kinds.get(&**s).unwrap_or(&"")))
                     .collect();
                 serde_json::json!({
                     "line": v.line,

@@ -75,10 +75,10 @@ impl Audit<'_> {
     pub fn select_value(&self, loc: &ValueLoc, book: &Path) -> Result<Vec<usize>, String> {
         let file = relative(&loc.file, book);
         let in_file: Vec<usize> = (0..self.records.len())
-            .filter(|i| self.records[*i].file == file)
+            .filter(|i| *self.records[*i].file == *file)
             .collect();
         if in_file.is_empty() {
-            let mut files: Vec<&str> = self.records.iter().map(|r| r.file.as_str()).collect();
+            let mut files: Vec<&str> = self.records.iter().map(|r| &*r.file).collect();
             files.dedup();
             let close = closest(&file, files.iter().copied());
             return Err(format!(
@@ -132,7 +132,7 @@ impl Audit<'_> {
             ));
         }
         Ok((0..self.records.len())
-            .filter(|i| self.records[*i].lineage.sources.iter().any(|s| s == id))
+            .filter(|i| self.records[*i].lineage.sources.iter().any(|s| **s == *id))
             .collect())
     }
 
@@ -208,7 +208,7 @@ impl Audit<'_> {
         Ok((0..self.records.len())
             .filter(|i| {
                 self.records[*i].lineage.registry.iter().any(|r| {
-                    r.path == prefix
+                    *r.path == *prefix
                         || (r.path.len() > prefix.len()
                             && r.path.starts_with(&prefix)
                             && r.path.as_bytes()[prefix.len()] == b'.')

@@ -65,7 +65,7 @@ impl<'a> Audit<'a> {
             let mut set: HashSet<&'a str, super::FnvBuild> = HashSet::default();
             for i in selected {
                 let rec: &'a Record = &self.records[i];
-                set.extend(rec.lineage.registry.iter().map(|r| r.path.as_str()));
+                set.extend(rec.lineage.registry.iter().map(|r| &*r.path));
             }
             let mut v: Vec<&'a str> = set.into_iter().collect();
             v.sort_unstable();

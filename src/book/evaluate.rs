@@ -1,7 +1,7 @@
 //! Evaluating one source file: every directive becomes rendered text spliced into the original,
 //! every printed value a manifest [`Record`] with its lineage, every problem a located diagnostic.
 
-use super::paths;
+use super::paths::{self, did_you_mean};
 use super::templates::Templates;
 use crate::diag::Diagnostic;
 use crate::directive::expr::{self, EvalError};
@@ -13,15 +13,17 @@ use crate::units::Value;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A registry value behind a printed value.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RegistryRef {
     /// Registry path (`hardware.H100.memory.bandwidth`).
-    pub path: String,
+    pub path: Arc<str>,
     /// Source id.
-    pub source: String,
+    pub source: Arc<str>,
 }
 
 /// How a printed value was derived.
@@ -30,20 +32,20 @@ pub struct RecordLineage {
     /// The expression, or `solver.output`.
     pub derivation: String,
     /// Formulas applied (solver lineage).
-    pub formulas: Vec<String>,
+    pub formulas: Vec<Arc<str>>,
     /// Non-registry inputs (`batch_size = 1`).
-    pub inputs: Vec<(String, String)>,
+    pub inputs: Vec<(Arc<str>, Arc<str>)>,
     /// Registry values used.
     pub registry: Vec<RegistryRef>,
     /// Source ids, sorted, without duplicates.
-    pub sources: Vec<String>,
+    pub sources: Vec<Arc<str>>,
 }
 
 /// One printed value.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Record {
     /// Source file, relative to the book folder.
-    pub file: String,
+    pub file: Arc<str>,
     /// 1-based line of the directive.
     pub line: u32,
     /// 1-based column of the directive.
@@ -51,7 +53,7 @@ pub struct Record {
     /// `value`, `solve` or `table`.
     pub kind: &'static str,
     /// The directive as written.
-    pub directive: String,
+    pub directive: Arc<str>,
     /// Table cell (`row/column`), for table records.
     pub cell: Option<String>,
     /// The printed text.
@@ -59,11 +61,11 @@ pub struct Record {
     /// The value in base units (none for labels).
     pub value: Option<f64>,
     /// The base unit of `value` (`byte·s^-1`), or `label`.
-    pub unit: String,
+    pub unit: Arc<str>,
     /// The display unit.
     pub display_unit: String,
-    /// Where it came from.
-    pub lineage: RecordLineage,
+    /// Where it came from (shared by the cells of one solve).
+    pub lineage: Arc<RecordLineage>,
 }
 
 /// The result of evaluating one file.
@@ -89,7 +91,7 @@ enum Binding {
 }
 
 /// Lineage gathered while evaluating one value.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Lineage {
     derivation: String,
     formulas: Vec<String>,
@@ -150,7 +152,7 @@ const EXTRA_FORMAT: [&str; 2] = ["expect", "cite"];
 pub struct FileEval<'a> {
     reg: &'a Registry,
     templates: &'a Templates,
-    rel: &'a str,
+
     src: &'a str,
     kind: SourceKind,
     lets: BTreeMap<String, (Binding, u32)>,
@@ -158,6 +160,16 @@ pub struct FileEval<'a> {
     declared: BTreeMap<String, u32>,
     cited: Vec<String>,
     records: Vec<Record>,
+    /// Shared strings for records (paths, sources, formulas, inputs): one allocation each per file.
+    interned: HashMap<String, Arc<str>>,
+    /// Registry references by leaf id, built once per file.
+    refs: HashMap<u32, RegistryRef>,
+    /// The text of the directive being recorded, shared by its records.
+    current: Option<(usize, Arc<str>)>,
+    /// The file name, shared by every record.
+    file_arc: Arc<str>,
+    /// The last lineage recorded, reused by the next record when equal (cells of one solve).
+    last_lineage: Option<(Lineage, Arc<RecordLineage>)>,
 }
 
 impl<'a> FileEval<'a> {
@@ -173,13 +185,17 @@ impl<'a> FileEval<'a> {
         let mut ev = FileEval {
             reg,
             templates,
-            rel,
             src,
             kind,
             lets: BTreeMap::new(),
             declared: BTreeMap::new(),
             cited: Vec::new(),
             records: Vec::new(),
+            interned: HashMap::new(),
+            refs: HashMap::new(),
+            current: None,
+            file_arc: Arc::from(rel),
+            last_lineage: None,
         };
         let mut diags: Vec<Diagnostic> = scanned
             .errors
@@ -562,7 +578,7 @@ impl<'a> FileEval<'a> {
         };
         let printed = self
             .templates
-            .render("number.j2", serde_json::json!({ "text": text, "markers": markers, "value": v.si, "unit": spec.unit }))
+            .number(&text, &markers, v.si, spec.unit.as_deref())
             .map_err(|e| problem(d.span.clone(), e))?;
         self.record(
             d,
@@ -621,10 +637,7 @@ impl<'a> FileEval<'a> {
                 if !self.cited.contains(&id) {
                     self.cited.push(id.clone());
                 }
-                self.templates.render(
-                    "footnote-marker.md.j2",
-                    serde_json::json!({ "label": Self::label(&id) }),
-                )
+                self.templates.marker(&Self::label(&id))
             };
             out.push_str(&text.map_err(|e| problem(d.span.clone(), e))?);
         }
@@ -642,6 +655,63 @@ impl<'a> FileEval<'a> {
             .render("footnotes.md.j2", serde_json::json!({ "sources": sources }))
     }
 
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.interned.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.interned.insert(s.to_string(), a.clone());
+        a
+    }
+
+    fn registry_ref(&mut self, id: u32) -> RegistryRef {
+        if let Some(r) = self.refs.get(&id) {
+            return r.clone();
+        }
+        let leaf = self.reg.leaf(id);
+        let (path, source) = (leaf.path(), leaf.source.clone());
+        let r = RegistryRef {
+            path: self.intern(&path),
+            source: self.intern(&source),
+        };
+        self.refs.insert(id, r.clone());
+        r
+    }
+
+    /// The manifest form of a lineage, shared with the previous record when identical.
+    fn record_lineage(&mut self, l: &Lineage) -> Arc<RecordLineage> {
+        if let Some((last, shared)) = &self.last_lineage {
+            if last == l {
+                return shared.clone();
+            }
+        }
+        let mut registry: Vec<RegistryRef> = Vec::with_capacity(l.leaves.len());
+        for id in &l.leaves {
+            let r = self.registry_ref(*id);
+            if !registry.contains(&r) {
+                registry.push(r);
+            }
+        }
+        let mut sources: Vec<Arc<str>> = registry.iter().map(|r| r.source.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        let formulas: Vec<Arc<str>> = l.formulas.iter().map(|f| self.intern(f)).collect();
+        let inputs: Vec<(Arc<str>, Arc<str>)> = l
+            .inputs
+            .iter()
+            .map(|(n, v)| (self.intern(n), self.intern(v)))
+            .collect();
+        let shared = Arc::new(RecordLineage {
+            derivation: l.derivation.clone(),
+            formulas,
+            inputs,
+            registry,
+            sources,
+        });
+        self.last_lineage = Some((l.clone(), shared.clone()));
+        shared
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
@@ -653,39 +723,31 @@ impl<'a> FileEval<'a> {
         unit: &str,
         l: &Lineage,
     ) {
-        let mut registry: Vec<RegistryRef> = l
-            .leaves
-            .iter()
-            .map(|id| {
-                let leaf = self.reg.leaf(*id);
-                RegistryRef {
-                    path: leaf.path(),
-                    source: leaf.source.clone(),
-                }
-            })
-            .collect();
-        registry.dedup();
-        let mut sources: Vec<String> = registry.iter().map(|r| r.source.clone()).collect();
-        sources.sort();
-        sources.dedup();
+        let lineage = self.record_lineage(l);
+        let directive = match &self.current {
+            Some((start, text)) if *start == d.span.start => text.clone(),
+            _ => {
+                let text: Arc<str> = Arc::from(&self.src[d.span.clone()]);
+                self.current = Some((d.span.start, text.clone()));
+                text
+            }
+        };
+        let base_unit = match v {
+            Some(v) => self.intern(&v.dim.to_string()),
+            None => self.intern("label"),
+        };
         self.records.push(Record {
-            file: self.rel.to_string(),
+            file: self.file_arc.clone(),
             line: d.line,
             column: d.column,
             kind,
-            directive: self.src[d.span.clone()].to_string(),
+            directive,
             cell,
             printed: printed.to_string(),
             value: v.map(|v| v.si),
-            unit: v.map_or("label".to_string(), |v| v.dim.to_string()),
+            unit: base_unit,
             display_unit: unit.to_string(),
-            lineage: RecordLineage {
-                derivation: l.derivation.clone(),
-                formulas: l.formulas.clone(),
-                inputs: l.inputs.clone(),
-                registry,
-                sources,
-            },
+            lineage,
         });
     }
 
@@ -777,18 +839,15 @@ impl<'a> FileEval<'a> {
         } else {
             self.registry_table(d)?
         };
-        let name = if self.kind == SourceKind::Latex {
-            "table.tex.j2"
-        } else {
-            "table.md.j2"
-        };
-        let mut text = self
-            .templates
-            .render(
-                name,
+        let mut text = if self.kind == SourceKind::Latex {
+            self.templates.render(
+                "table.tex.j2",
                 serde_json::json!({ "headers": headers, "align": align, "rows": rows }),
             )
-            .map_err(|e| problem(d.span.clone(), e))?;
+        } else {
+            self.templates.md_table(&headers, &align, &rows)
+        }
+        .map_err(|e| problem(d.span.clone(), e))?;
         while text.ends_with('\n') {
             text.pop();
         }
@@ -851,6 +910,10 @@ impl<'a> FileEval<'a> {
     ) -> Result<String, Problem> {
         let mut spec = self.spec(d)?;
         spec.unit = col.unit.clone();
+        // The unit is in the header unless the column has a custom label.
+        if col.label.is_none() && col.unit.is_some() {
+            spec.show_unit = false;
+        }
         let text = format_value(v, &spec, self.target(d))
             .map_err(|e| problem(col.span.clone(), format!("column `{}`: {e}", col.field)))?;
         let markers = if cite {
@@ -986,8 +1049,7 @@ impl<'a> FileEval<'a> {
         }
         let mut headers = vec![humanize(&input)];
         headers.extend(cols.iter().map(|c| c.header()));
-        let mut align = vec!["right".to_string()];
-        align.extend(cols.iter().map(|_| "right".to_string()));
+        let mut align = vec!["right".to_string(); cols.len() + 1];
         let mut rows = Vec::new();
         for v in values.split(',').map(str::trim) {
             let mut params = base.clone();
@@ -1003,6 +1065,10 @@ impl<'a> FileEval<'a> {
                 })?;
             let mut row = vec![v.to_string()];
             for col in &cols {
+                let lineage = Lineage::from_solve(
+                    &out,
+                    format!("{}.{} at {input}={v}", solve.value, col.field),
+                );
                 let o = out.get(&col.field).ok_or_else(|| Problem {
                     span: col.span.clone(),
                     message: format!(
@@ -1013,10 +1079,6 @@ impl<'a> FileEval<'a> {
                     ),
                     help: Some(format!("outputs: {}", out.names().join(", "))),
                 })?;
-                let lineage = Lineage::from_solve(
-                    &out,
-                    format!("{}.{} at {input}={v}", solve.value, col.field),
-                );
                 let text = match o {
                     Out::Value(val) => self.cell(
                         d,
@@ -1027,6 +1089,7 @@ impl<'a> FileEval<'a> {
                         false,
                     )?,
                     other => {
+                        align[row.len()] = "left".to_string();
                         let t = out_text(other);
                         self.record(
                             d,
@@ -1113,20 +1176,6 @@ fn out_text(o: &Out) -> String {
         Out::Bool(false) => "no".into(),
         Out::Missing => "n/a".into(),
         Out::Value(v) => format!("{}", v.si),
-    }
-}
-
-fn did_you_mean(v: Vec<String>) -> String {
-    if v.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; did you mean {}?",
-            v.iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
     }
 }
 

@@ -23,7 +23,8 @@ pub fn derived_fields(ns: &str) -> &'static [&'static str] {
     }
 }
 
-fn did_you_mean(v: Vec<String>) -> String {
+/// `; did you mean `a`, `b`?` for a list of close names, or nothing.
+pub fn did_you_mean(v: Vec<String>) -> String {
     if v.is_empty() {
         String::new()
     } else {

@@ -23,17 +23,31 @@ pub const NAMES: [&str; 7] = [
 /// A loaded template set.
 pub struct Templates {
     env: Environment<'static>,
+    /// Whether `number.j2` is the built-in one (then numbers skip the template engine).
+    default_number: bool,
+    /// Whether `footnote-marker.md.j2` is the built-in one (then markers skip the engine too).
+    default_marker: bool,
+    /// Whether `table.md.j2` is the built-in one (then pipe tables are laid out directly).
+    default_table: bool,
 }
 
 impl Templates {
     /// The default templates, overridden by files of the same name in `dir` if given.
     pub fn load(dir: Option<&Path>) -> Result<Templates, String> {
         let mut env = Environment::new();
+        let mut default_number = true;
+        let mut default_marker = true;
+        let mut default_table = true;
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         for (name, text) in embedded::FILES {
             let text = match dir.map(|d| d.join(name)) {
-                Some(p) if p.is_file() => std::fs::read_to_string(&p)
-                    .map_err(|e| format!("{}: cannot read template: {e}", p.display()))?,
+                Some(p) if p.is_file() => {
+                    default_number &= *name != "number.j2";
+                    default_marker &= *name != "footnote-marker.md.j2";
+                    default_table &= *name != "table.md.j2";
+                    std::fs::read_to_string(&p)
+                        .map_err(|e| format!("{}: cannot read template: {e}", p.display()))?
+                }
                 _ => text.to_string(),
             };
             env.add_template_owned(name.to_string(), text)
@@ -49,7 +63,71 @@ impl Templates {
                 return Err(format!("template {name} is missing"));
             }
         }
-        Ok(Templates { env })
+        Ok(Templates {
+            env,
+            default_number,
+            default_marker,
+            default_table,
+        })
+    }
+
+    /// Renders one printed value through `number.j2`. The built-in template is the plain
+    /// concatenation of text and markers, so it is applied without the template engine.
+    pub fn number(
+        &self,
+        text: &str,
+        markers: &str,
+        value: f64,
+        unit: Option<&str>,
+    ) -> Result<String, String> {
+        if self.default_number {
+            return Ok(format!("{text}{markers}"));
+        }
+        self.render(
+            "number.j2",
+            serde_json::json!({ "text": text, "markers": markers, "value": value, "unit": unit }),
+        )
+    }
+
+    /// Renders a footnote reference through `footnote-marker.md.j2` (built-in: `[^label]`).
+    pub fn marker(&self, label: &str) -> Result<String, String> {
+        if self.default_marker {
+            return Ok(format!("[^{label}]"));
+        }
+        self.render(
+            "footnote-marker.md.j2",
+            serde_json::json!({ "label": label }),
+        )
+    }
+
+    /// Renders a Markdown pipe table through `table.md.j2`; the built-in layout is produced
+    /// directly (byte-identical, see the tests).
+    pub fn md_table(
+        &self,
+        headers: &[String],
+        align: &[String],
+        rows: &[Vec<String>],
+    ) -> Result<String, String> {
+        if !self.default_table {
+            return self.render(
+                "table.md.j2",
+                serde_json::json!({ "headers": headers, "align": align, "rows": rows }),
+            );
+        }
+        let mut out = String::with_capacity(64 * (rows.len() + 2));
+        out.push_str("| ");
+        out.push_str(&headers.join(" | "));
+        out.push_str(" |\n|");
+        for a in align {
+            out.push_str(if a == "right" { "---:|" } else { ":---|" });
+        }
+        out.push('\n');
+        for row in rows {
+            out.push_str("| ");
+            out.push_str(&row.join(" | "));
+            out.push_str(" |\n");
+        }
+        Ok(out)
     }
 
     /// Renders a template with a serializable context.
@@ -60,5 +138,42 @@ impl Templates {
             .map_err(|e| format!("template {name}: {e}"))?;
         t.render(minijinja::value::Serde(&ctx))
             .map_err(|e| format!("template {name}: {e:#}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direct_layouts_match_the_builtin_templates() {
+        let t = Templates::load(None).unwrap();
+        let headers = vec!["Accelerator".to_string(), "TDP (W)".to_string()];
+        let align = vec!["left".to_string(), "right".to_string()];
+        let rows = vec![
+            vec!["H100".to_string(), "700".to_string()],
+            vec!["A100".to_string(), "400".to_string()],
+        ];
+        let direct = t.md_table(&headers, &align, &rows).unwrap();
+        let via = t
+            .render(
+                "table.md.j2",
+                serde_json::json!({ "headers": headers, "align": align, "rows": rows }),
+            )
+            .unwrap();
+        assert_eq!(direct.trim_end(), via.trim_end());
+        assert_eq!(
+            direct,
+            "| Accelerator | TDP (W) |\n|:---|---:|\n| H100 | 700 |\n| A100 | 400 |\n"
+        );
+        assert_eq!(
+            t.marker("x").unwrap(),
+            t.render("footnote-marker.md.j2", serde_json::json!({ "label": "x" }))
+                .unwrap()
+        );
+        assert_eq!(
+            t.number("3.35 TB/s", "[^a]", 3.35e12, Some("TB/s")).unwrap(),
+            t.render("number.j2", serde_json::json!({ "text": "3.35 TB/s", "markers": "[^a]", "value": 3.35e12, "unit": "TB/s" })).unwrap()
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Formulas: economics and sustainability — device power, energy, carbon, water, CapEx and OpEx
 //! (mlsysim `EconomicsModel`, `SustainabilityModel`, `physics/economics.py`, `physics/quantities.py`).
 
-use super::reliability::{arg, in_range, num, q};
+use super::args::{arg, in_range, num, q};
 use super::FormulaDef;
 use crate::solvers::{Out, ParamReader, SolveError};
 use crate::units::*;
@@ -313,8 +313,38 @@ pub static PAYBACK_PERIOD: FormulaDef = FormulaDef {
     eval: eval_payback,
 };
 
+/// Monthly cost of sustained egress: `rate · 30 d · price per byte` (mlsysim's 30-day month).
+pub fn monthly_egress_cost(rate: Bandwidth, price_per_byte: f64) -> Currency {
+    let month = Time::new::<time::day>(30.0);
+    Currency::new::<currency::dollar>((rate * month).get::<information::byte>() * price_per_byte)
+}
+
+fn eval_egress(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let per_byte = crate::units::Dim::CURRENCY.div(crate::units::Dim::INFORMATION);
+    let price = r
+        .quantity("price_per_gb", per_byte, "$/GB")?
+        .ok_or_else(|| SolveError::Invalid {
+            what: "price_per_gb".into(),
+            message: "`price_per_gb` is required".into(),
+        })?;
+    Ok(vec![(
+        "cost",
+        q(monthly_egress_cost(arg(r, "egress_rate", "B/s")?, price.si)),
+    )])
+}
+
+/// `calc_monthly_egress_cost`.
+pub static MONTHLY_EGRESS_COST: FormulaDef = FormulaDef {
+    name: "monthly_egress_cost",
+    mlsysim: "calc_monthly_egress_cost",
+    equation: "cost = rate · 30 d · price",
+    params: &["egress_rate", "price_per_gb"],
+    eval: eval_egress,
+};
+
 /// The formulas of this module, callable by name.
 pub const CATALOG: &[&FormulaDef] = &[
+    &MONTHLY_EGRESS_COST,
     &FLEET_TCO,
     &DEVICE_POWER,
     &ENERGY_FROM_POWER,

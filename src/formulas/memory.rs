@@ -499,8 +499,35 @@ pub static FALLBACK_TRAINING_MEMORY: FormulaDef = FormulaDef {
     eval: eval_fallback_training,
 };
 
+/// Checkpoint size: `P · bytes per parameter` (14 B with Adam: FP32 master weights, two moments
+/// and the FP16 weights; 4 B with SGD).
+pub fn checkpoint_size(params: f64, bytes_per_param: Information) -> Information {
+    bytes_per_param * params
+}
+
+fn eval_checkpoint_size(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let bytes = r
+        .quantity("bytes_per_param", crate::units::Dim::INFORMATION, "B")?
+        .ok_or_else(|| SolveError::Invalid {
+            what: "bytes_per_param".into(),
+            message: "`bytes_per_param` is required (14 B for Adam, 4 B for SGD)".into(),
+        })?;
+    let size = checkpoint_size(req_number(r, "n_params")?, base(bytes.si));
+    Ok(vec![("bytes", Out::Value(size.value()))])
+}
+
+/// `calc_checkpoint_size`.
+pub static CHECKPOINT_SIZE: FormulaDef = FormulaDef {
+    name: "checkpoint_size",
+    mlsysim: "calc_checkpoint_size",
+    equation: "size = P · bytes_per_param",
+    params: &["n_params", "bytes_per_param"],
+    eval: eval_checkpoint_size,
+};
+
 /// The formulas of this module, callable by name.
 pub const CATALOG: &[&FormulaDef] = &[
+    &CHECKPOINT_SIZE,
     &KV_CACHE,
     &MLA_CACHE,
     &PAGED_KV_CACHE,

@@ -4,6 +4,8 @@
 //! Every formula is also listed in [`catalog`] with its mlsysim name and equation, so it can be
 //! called by name (golden tests, `eval formula`) with [`Params`](crate::solvers::Params).
 
+pub mod architecture;
+pub mod args;
 pub mod communication;
 pub mod economics;
 pub mod memory;
@@ -11,6 +13,7 @@ pub mod performance;
 pub mod queueing;
 pub mod reliability;
 pub mod scaling;
+pub mod throughput;
 
 use crate::solvers::{Out, ParamReader, SolveError};
 
@@ -41,6 +44,8 @@ pub fn catalog() -> Vec<&'static FormulaDef> {
         economics::CATALOG,
         queueing::CATALOG,
         scaling::CATALOG,
+        throughput::CATALOG,
+        architecture::CATALOG,
     ]
     .into_iter()
     .flat_map(|c| c.iter().copied())

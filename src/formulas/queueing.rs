@@ -1,7 +1,7 @@
 //! Formulas: queueing and scalability — M/M/c (Erlang C) waits, Amdahl's law, strong scaling and
 //! Gunther's Universal Scalability Law (mlsysim `physics/serving.py`, `physics/performance.py`).
 
-use super::reliability::{arg, in_range, num, positive, q};
+use super::args::{arg, in_range, num, positive, q};
 use super::FormulaDef;
 use crate::solvers::{Out, ParamReader, SolveError};
 use crate::units::*;

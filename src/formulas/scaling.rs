@@ -1,7 +1,7 @@
 //! Formulas: scaling laws — training and inference compute of a transformer and the Chinchilla
 //! compute-optimal allocation (mlsysim `physics/transformer.py`, `physics/scaling.py`, `ScalingModel`).
 
-use super::reliability::{arg, num, positive, q};
+use super::args::{arg, num, positive, q};
 use super::FormulaDef;
 use crate::solvers::{Out, ParamReader, SolveError};
 use crate::units::*;

@@ -234,7 +234,7 @@ pub enum SolveError {
         valid: Vec<String>,
     },
     /// An unknown solver name.
-    #[error("unknown solver `{0}`; solvers: roofline, serving, distributed, economics, sustainability, reliability, scenario")]
+    #[error("unknown solver `{0}`; solvers: {solvers}", solvers = super::SOLVERS.join(", "))]
     UnknownSolver(String),
 }
 

@@ -11,8 +11,8 @@ use super::sustainability::{
     self as sust, Devices, Placement, SustainabilityOptions, SustainabilityResult,
 };
 use super::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
+use crate::formulas::args::positive;
 use crate::formulas::economics as f;
-use crate::formulas::reliability::positive;
 use crate::registry::{Calibration, Registry};
 use crate::units::*;
 

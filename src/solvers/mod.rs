@@ -17,8 +17,9 @@ pub use common::*;
 
 use crate::registry::Registry;
 
-/// The solver names accepted by [`run`] (`solve=` in directives, `eval <solver>`).
-pub const SOLVERS: [&str; 7] = [
+/// The solver names accepted by [`run`] (`solve=` in directives, `eval <solver>`); the
+/// `optimize-*` names are the design-space searches of [`crate::optimize`].
+pub const SOLVERS: [&str; 10] = [
     "roofline",
     "serving",
     "distributed",
@@ -26,6 +27,9 @@ pub const SOLVERS: [&str; 7] = [
     "sustainability",
     "reliability",
     "scenario",
+    "optimize-parallelism",
+    "optimize-placement",
+    "optimize-batch",
 ];
 
 /// Runs a solver by name.
@@ -38,6 +42,9 @@ pub fn run(reg: &Registry, solver: &str, params: &Params) -> Result<SolveOutput,
         "sustainability" => sustainability::run(reg, params),
         "reliability" => reliability::run(reg, params),
         "scenario" => scenario::run(reg, params),
+        "optimize-parallelism" => crate::optimize::parallelism::run(reg, params),
+        "optimize-placement" => crate::optimize::placement::run(reg, params),
+        "optimize-batch" => crate::optimize::batch::run(reg, params),
         other => Err(SolveError::UnknownSolver(other.to_string())),
     }
 }

@@ -7,8 +7,8 @@
 //! `τ/(2·MTBF)`; [`ReliabilityOptions::include_rework`] adds it (off by default).
 
 use super::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
+use crate::formulas::args::{nonnegative, positive, py_float};
 use crate::formulas::reliability as f;
-use crate::formulas::reliability::{nonnegative, positive, py_float};
 use crate::registry::{Calibration, Fleet, Registry};
 use crate::units::*;
 

@@ -101,12 +101,25 @@ pub struct RooflineResult {
     pub offload_spill_bytes: Option<Information>,
     /// Offload bandwidth when infeasible.
     pub offload_effective_bw: Option<Bandwidth>,
-    /// Constraint checks, verbatim as mlsysim words them.
-    pub constraint_trace: Vec<String>,
+    /// Device memory capacity the footprint was checked against.
+    pub capacity: Information,
     /// Lineage.
     pub lineage: Lineage,
     /// Warnings (precision fallback).
     pub warnings: Vec<String>,
+}
+
+impl RooflineResult {
+    /// Constraint checks, verbatim as mlsysim words them (formatted on demand: solving stays
+    /// allocation-light).
+    pub fn constraint_trace(&self, hw: &Hardware) -> Vec<String> {
+        vec![memory_wall_trace(
+            self.memory_footprint,
+            self.capacity,
+            &hw.name,
+            "",
+        )]
+    }
 }
 
 /// Peak FLOP/s for a precision: `precision_flops[key]`, else `peak_flops` (dense FP16). Returns the
@@ -572,7 +585,7 @@ pub fn solve(
         overhead_dominated: overhead > busy,
         offload_spill_bytes: spill,
         offload_effective_bw: offload_bw,
-        constraint_trace: vec![memory_wall_trace(footprint, capacity, &hw.name, "")],
+        capacity,
         lineage: lin,
         warnings: warning.into_iter().collect(),
     })

@@ -100,10 +100,38 @@ pub struct ServingResult {
     pub decode_stall_bound: Option<Time>,
     /// Fits in decode-device memory.
     pub feasible: bool,
-    /// Constraint checks.
-    pub constraint_trace: Vec<String>,
+    /// Decode-device memory capacity the total was checked against.
+    pub capacity: Information,
+    /// Tokens per prefill chunk, when chunked.
+    pub prefill_chunk_tokens: Option<u64>,
     /// Lineage.
     pub lineage: Lineage,
+}
+
+impl ServingResult {
+    /// Constraint checks, verbatim as mlsysim words them (formatted on demand).
+    pub fn constraint_trace(&self, decode_hw: &Hardware) -> Vec<String> {
+        let gb = |x: Information| py_float(x.get::<information::gigabyte>());
+        let detail = format!(
+            " (Weights: {} GB, KV Cache: {} GB)",
+            gb(self.model_weights_size),
+            gb(self.kv_cache_size)
+        );
+        let mut trace = vec![memory_wall_trace(
+            self.total_memory_required,
+            self.capacity,
+            &decode_hw.name,
+            &detail,
+        )];
+        if let (Some(c), Some(t)) = (self.prefill_chunk_tokens, self.prefill_chunk_time) {
+            trace.push(format!(
+                "Serving Wall: Chunked prefill uses {} chunks of up to {c} tokens; decode interference is bounded by {} ms per prefill chunk.",
+                self.prefill_chunks,
+                py_float(t.get::<time::millisecond>())
+            ));
+        }
+        trace
+    }
 }
 
 fn invalid(what: &str, message: String) -> SolveError {
@@ -360,16 +388,6 @@ pub fn solve(
 
     let capacity = lin.read(decode_hw.capacity());
     let feasible = total <= capacity;
-    let gb = |x: Information| py_float(x.get::<information::gigabyte>());
-    let detail = format!(" (Weights: {} GB, KV Cache: {} GB)", gb(weights), gb(kv));
-    let mut trace = vec![memory_wall_trace(total, capacity, &decode_hw.name, &detail)];
-    if let (Some(c), Some(t)) = (o.prefill_chunk_tokens, pre.slowest_chunk) {
-        trace.push(format!(
-            "Serving Wall: Chunked prefill uses {} chunks of up to {c} tokens; decode interference is bounded by {} ms per prefill chunk.",
-            pre.chunks,
-            py_float(t.get::<time::millisecond>())
-        ));
-    }
     Ok(ServingResult {
         ttft,
         itl,
@@ -382,7 +400,10 @@ pub fn solve(
         prefill_chunk_time: pre.slowest_chunk,
         decode_stall_bound: pre.slowest_chunk,
         feasible,
-        constraint_trace: trace,
+        capacity,
+        prefill_chunk_tokens: o
+            .prefill_chunk_tokens
+            .filter(|_| pre.slowest_chunk.is_some()),
         lineage: lin,
     })
 }

@@ -8,8 +8,8 @@
 //! else the fleet's effective PUE (region PUE, else `default_pue`).
 
 use super::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
+use crate::formulas::args::{in_range, nonnegative};
 use crate::formulas::economics as f;
-use crate::formulas::reliability::{in_range, nonnegative};
 use crate::registry::{closest, Calibration, Datacenter, Fleet, Grid, Hardware, Registry, Sourced};
 use crate::units::*;
 

@@ -1,6 +1,32 @@
 //! Units: a compile-time `uom` system for solver arithmetic, and a run-time dimension table for
 //! parsing quantity strings from the registry and from directive expressions. Both share the
 //! same base units (m, kg, s, byte, FLOP, USD).
+//!
+//! FLOP and dollars are dimensions of their own, so mixing them up does not compile:
+//!
+//! ```compile_fail
+//! use mlsysim_book::units::*;
+//! let peak = ComputeRate::new::<compute_rate::teraflop_per_second>(989.0);
+//! let clock = Frequency::new::<frequency::per_second>(1.98e9);
+//! let nonsense = peak + clock; // FLOP/s + 1/s: rejected by the compiler
+//! ```
+//!
+//! ```compile_fail
+//! use mlsysim_book::units::*;
+//! let capex = Currency::new::<currency::dollar>(25_000.0);
+//! let energy = Energy::new::<energy::kilowatt_hour>(1.0);
+//! let nonsense = capex + energy; // $ + kWh: rejected by the compiler
+//! ```
+//!
+//! while the same quantities combine where physics allows:
+//!
+//! ```
+//! use mlsysim_book::units::*;
+//! let peak = ComputeRate::new::<compute_rate::teraflop_per_second>(989.0);
+//! let bw = Bandwidth::new::<bandwidth::terabyte_per_second>(3.35);
+//! let ridge: ArithmeticIntensity = peak / bw;
+//! assert!((ridge.get::<arithmetic_intensity::flop_per_byte>() - 295.2).abs() < 0.1);
+//! ```
 
 pub mod dim;
 pub mod parse;

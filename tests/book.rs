@@ -1,0 +1,372 @@
+//! The book build, end to end with the real binary: `book-snippets/` pinned file by file and value
+//! by value, each scanning construct and formatting rule, each error of the spec at its exact
+//! location, all-or-nothing output, determinism, template overrides and `check`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
+        .args(args)
+        .current_dir(ROOT)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8"),
+        String::from_utf8(out.stderr).expect("utf-8"),
+    )
+}
+
+/// A fresh, empty scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).unwrap();
+    p
+}
+
+fn build(book: &str, out: &Path) -> String {
+    let (code, stdout, stderr) = run(&["build", book, "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "build {book} failed:\n{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    stdout
+}
+
+/// Every file under `dir` (relative path, bytes), sorted.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn book_snippets_build_is_pinned_file_by_file() {
+    let out = scratch("snippets");
+    let summary = build("book-snippets", &out);
+    assert!(summary.starts_with("built book-snippets → "), "{summary}");
+    assert!(summary.contains(" source files"), "{summary}");
+    let files = tree(&out);
+    assert!(files.iter().any(|(r, _)| r == "mlsysim-manifest.json"));
+    assert!(files.iter().any(|(r, _)| r == "slides/roofline.tex"));
+    for (rel, bytes) in &files {
+        if rel == "mlsysim-manifest.json" {
+            continue;
+        }
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        insta::assert_snapshot!(format!("snippets__{}", rel.replace('/', "__")), text);
+    }
+}
+
+#[test]
+fn every_printed_value_of_book_snippets_is_pinned() {
+    let out = scratch("snippets-values");
+    build("book-snippets", &out);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("mlsysim-manifest.json")).unwrap()).unwrap();
+    let values = manifest["values"].as_array().unwrap();
+    assert!(values.len() > 200, "only {} values", values.len());
+    let lines: Vec<String> = values
+        .iter()
+        .map(|v| {
+            format!(
+                "{}:{}:{}{} = {}  <- {}",
+                v["file"].as_str().unwrap(),
+                v["line"],
+                v["column"],
+                v["cell"]
+                    .as_str()
+                    .map(|c| format!(" [{c}]"))
+                    .unwrap_or_default(),
+                v["printed"].as_str().unwrap(),
+                v["lineage"]["sources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("snippets_printed_values", lines.join("\n"));
+    // Lineage reaches the datasheet even through arithmetic: the H100 ridge point.
+    let ridge = values
+        .iter()
+        .find(|v| v["lineage"]["derivation"] == "hardware.H100.ridge_point")
+        .expect("a printed H100 ridge point");
+    let paths: Vec<&str> = ridge["lineage"]["registry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "hardware.H100.compute.peak_flops",
+            "hardware.H100.memory.bandwidth"
+        ]
+    );
+}
+
+#[test]
+fn builds_are_deterministic() {
+    let a = scratch("det-a");
+    let b = scratch("det-b");
+    build("book-snippets", &a);
+    build("book-snippets", &b);
+    assert_eq!(tree(&a), tree(&b));
+}
+
+#[test]
+fn scanning_constructs() {
+    let out = scratch("constructs");
+    build("tests/fixtures/books/constructs", &out);
+    let ch = std::fs::read_to_string(out.join("chapter.qmd")).unwrap();
+    let expect = [
+        "note: <mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/> stays in front matter",
+        "Prose: an H100 draws 700 W.",
+        "- List item: 400 W",
+        "- Nested emphasis *1000 W*",
+        "> Block quote: 20 g/kWh",
+        "| H100 | 700 W |",
+        "Callout: 1.06",
+        "[^fn]: Footnote: 80 GiB.",
+        "![Caption with 3.35 TB/s](x.png)",
+        "Inline math $P = 989\\,\\mathrm{TFLOP/s}$",
+        "I = 1{,}365.3",
+        "700 W\nA directive alone on a line, followed by text on the next line.",
+        "A multi-line tag: 3350 GB/s.",
+        "Escaped: \\<mlsysim value=\"hardware.H100.tdp\"/> prints literally.",
+        "Code span: `<mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>`.",
+        "```markdown\n<mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>\n```",
+        "    <mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>",
+        "<!-- <mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/> -->",
+        "Let: TTFT 71.0 ms, ridge × 2 = 590 FLOP/byte.",
+        "Cited: 700 W[^mlsysim-nvidia-h100-datasheet].",
+        "[^mlsysim-nvidia-h100-datasheet]: NVIDIA H100 datasheet;",
+    ];
+    for e in expect {
+        assert!(ch.contains(e), "missing {e:?} in:\n{ch}");
+    }
+    assert!(!ch.contains("let=\"srv\""), "a let prints nothing");
+    let notes = std::fs::read_to_string(out.join("notes.md")).unwrap();
+    assert!(notes.contains("| NVIDIA H100 | 989 TFLOP/s[^mlsysim-nvidia-h100-datasheet] | 700[^mlsysim-nvidia-h100-datasheet] |"), "{notes}");
+    assert!(notes.contains("| 32 | 2.20 | Compute |"), "{notes}");
+    assert_eq!(
+        notes
+            .matches("\n[^mlsysim-nvidia-h100-datasheet]: ")
+            .count(),
+        1,
+        "footnote defined once per file"
+    );
+    let tex = std::fs::read_to_string(out.join("slides.tex")).unwrap();
+    assert!(
+        tex.contains("utilisation $25.5\\%$ and 25.5\\% in text."),
+        "{tex}"
+    );
+    assert!(
+        tex.contains("% <mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/> in a comment"),
+        "{tex}"
+    );
+    assert!(tex.contains("Cost: \\$25,000."), "{tex}");
+    insta::assert_snapshot!("constructs_chapter", ch);
+}
+
+#[test]
+fn formatting_rules() {
+    let out = scratch("formatting");
+    build("tests/fixtures/books/formatting", &out);
+    let text = std::fs::read_to_string(out.join("numbers.md")).unwrap();
+    let expect = [
+        "- digits: 21.5",
+        "- group in text: 1,365.3",
+        "- group in math: $1{,}365.3$",
+        "- sci: 3.14 × 10²³",
+        "- sci in math: $3.14 \\times 10^{23}$",
+        "- round half-up on the decimal: 21.5",
+        "- round half-even: 21.4",
+        "- floor: 2.6",
+        "- ceil: 2.7",
+        "- trunc: −2.6",
+        "- sig: 0.00012",
+        "- default 3 significant digits: 295 FLOP/byte",
+        "- group default for 5+ digits: \\$18,250,000 and 4 digits 2039 GB/s",
+        "- group false: \\$18250000",
+        "- scaled: 18.25B and \\$1.8M",
+        "- percent: 63.6%",
+        "- multiple: 41×",
+        "- show-unit false: 700",
+        "- unit conversion: 85.899 GB",
+        "- math unit: $3.35\\,\\mathrm{TB/s}$",
+        "- expect inside range: 295.2 FLOP/byte",
+    ];
+    for e in expect {
+        assert!(text.contains(e), "missing {e:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn every_error_is_reported_at_its_location_and_nothing_is_written() {
+    let out = scratch("errors");
+    // A previous good build must survive a failed one untouched.
+    build("tests/fixtures/books/formatting", &out);
+    let before = tree(&out);
+    let (code, stdout, stderr) = run(&[
+        "build",
+        "tests/fixtures/books/errors",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert_eq!(
+        tree(&out),
+        before,
+        "a failed build must not touch the output"
+    );
+    let f = "tests/fixtures/books/errors/chapter.qmd";
+    let expect = [
+        "3:30: error: unknown hardware key `H10`; did you mean `H100`",
+        "4:55: error: unknown attribute `unti`",
+        "5:54: error: display unit `GB/s` measures bandwidth (bytes/s), but the value is power",
+        "6:34: error: cannot add power and bandwidth (bytes/s)",
+        "7:86: error: value 295 FLOP/byte is outside the expected range 300..310",
+        "8:36: error: `later` is used before it is bound (its `let` is on line 9)",
+        "10:24: error: `later` is already bound on line 9",
+        "11:82: error: solver `roofline` has no output `latncy`; did you mean `latency`?",
+        "12:82: error: solver `roofline` has no input `batch`",
+        "13:15: error: the value is power, so it needs a display unit",
+        "14:31: error: a directive has exactly one kind, but this one has value and solve",
+        "15:15: error: unterminated `<mlsysim` tag",
+    ];
+    for e in expect {
+        assert!(
+            stderr.contains(&format!("{f}:{e}")),
+            "missing {e:?} in:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.ends_with("error: build failed with 12 error(s); nothing was written\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  = help: did you mean `unit`?"),
+        "{stderr}"
+    );
+    insta::assert_snapshot!("errors_report", stderr);
+    let (code, _, stderr2) = run(&["check", "tests/fixtures/books/errors"]);
+    assert_eq!(code, 1);
+    assert!(stderr2.contains(&format!("{f}:3:30: error:")), "{stderr2}");
+}
+
+#[test]
+fn check_evaluates_and_writes_nothing() {
+    let (code, stdout, stderr) = run(&["check"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("check passed: "), "{stdout}");
+    let (code, stdout, _) = run(&["check", "book-snippets", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["status"], "ok");
+}
+
+#[test]
+fn templates_can_be_overridden() {
+    let out = scratch("templates");
+    let (code, _, stderr) = run(&[
+        "build",
+        "tests/fixtures/books/constructs",
+        "--out",
+        out.to_str().unwrap(),
+        "--templates",
+        "tests/fixtures/books/templates-override",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let notes = std::fs::read_to_string(out.join("notes.md")).unwrap();
+    assert!(notes.contains("<!-- generated by mlsysim-book -->\n| Accelerator | FP16 peak | TDP (W) |\n|---|---|---|"), "{notes}");
+}
+
+#[test]
+fn output_folder_safety() {
+    // The output may not contain the book, nor replace a folder the tool did not write.
+    let (code, _, stderr) = run(&[
+        "build",
+        "tests/fixtures/books/formatting",
+        "--out",
+        "tests/fixtures/books",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("would contain the book itself"), "{stderr}");
+    let foreign = scratch("foreign");
+    std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+    let (code, _, stderr) = run(&[
+        "build",
+        "tests/fixtures/books/formatting",
+        "--out",
+        foreign.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("was not written by mlsysim-book"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, _) = run(&["build", "--no-such-flag"]);
+    assert_eq!(code, 2);
+    let (code, _, stderr) = run(&[
+        "build",
+        "no-such-book",
+        "--out",
+        scratch("nobook").join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("book folder not found"), "{stderr}");
+}
+
+#[test]
+fn a_book_config_can_name_its_own_registry() {
+    // `mlsysim.toml` points at the (deliberately broken) fixture registry: its errors are reported.
+    let (code, _, stderr) = run(&["check", "tests/fixtures/books/own-registry"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("bad-registry/hardware/cloud/Widget.toml:10:14: error:"),
+        "{stderr}"
+    );
+    // `--registry` wins over the book config.
+    let (code, stdout, stderr) = run(&[
+        "--registry",
+        "registry",
+        "check",
+        "tests/fixtures/books/own-registry",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("check passed: 1 source files, 1 directives"),
+        "{stdout}"
+    );
+}
