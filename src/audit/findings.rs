@@ -13,7 +13,7 @@
 //! Only sources behind printed values are examined: the audit is about the book.
 
 use super::text::{number, plain};
-use super::{Audit, Date, FastMap, Fnv, Options};
+use super::{Audit, Date, FastMap, Fx, Options};
 use crate::book::evaluate::Record;
 use crate::directive::{scan, SourceKind as DocKind};
 use crate::registry::{Source, SourceKind};
@@ -216,7 +216,7 @@ fn value_key(v: f64) -> (i64, i32) {
 /// The hash of the quantity a printed number stands for (see [`same_quantity`]).
 fn quantity_hash(r: &Record) -> Option<u64> {
     use std::hash::{Hash, Hasher};
-    let mut h = Fnv::default();
+    let mut h = Fx::default();
     value_key(r.value?).hash(&mut h);
     r.unit.hash(&mut h);
     r.display_unit.hash(&mut h);
