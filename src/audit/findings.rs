@@ -13,12 +13,12 @@
 //! Only sources behind printed values are examined: the audit is about the book.
 
 use super::text::{number, plain};
-use super::{Audit, Date, Options};
+use super::{Audit, Date, FastMap, Fx, Options};
 use crate::book::evaluate::Record;
 use crate::directive::{scan, SourceKind as DocKind};
 use crate::registry::{Source, SourceKind};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -213,43 +213,24 @@ fn value_key(v: f64) -> (i64, i32) {
     }
 }
 
-/// FNV-1a, 64 bits: a fast hash for grouping (equality is checked separately).
-struct Fnv(u64);
-
-impl Fnv {
-    fn bytes(&mut self, b: &[u8]) {
-        for x in b {
-            self.0 = (self.0 ^ u64::from(*x)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = (self.0 ^ 0xff).wrapping_mul(0x0100_0000_01b3);
-    }
-}
-
 /// The hash of the quantity a printed number stands for (see [`same_quantity`]).
 fn quantity_hash(r: &Record) -> Option<u64> {
-    let (m, e) = value_key(r.value?);
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    h.bytes(&m.to_le_bytes());
-    h.bytes(&e.to_le_bytes());
-    h.bytes(r.unit.as_bytes());
-    h.bytes(r.display_unit.as_bytes());
+    use std::hash::{Hash, Hasher};
+    let mut h = Fx::default();
+    value_key(r.value?).hash(&mut h);
+    r.unit.hash(&mut h);
+    r.display_unit.hash(&mut h);
     for x in &r.lineage.registry {
-        h.bytes(x.path.as_bytes());
+        x.path.hash(&mut h);
     }
-    for f in &r.lineage.formulas {
-        h.bytes(f.as_bytes());
-    }
-    for (k, v) in &r.lineage.inputs {
-        h.bytes(k.as_bytes());
-        h.bytes(v.as_bytes());
-    }
+    r.lineage.formulas.hash(&mut h);
+    r.lineage.inputs.hash(&mut h);
     if r.lineage.registry.is_empty() {
         for w in r.lineage.derivation.split_whitespace() {
-            h.0 = (h.0 ^ 0x20).wrapping_mul(0x0100_0000_01b3);
-            h.bytes(w.as_bytes());
+            w.hash(&mut h);
         }
     }
-    Some(h.0)
+    Some(h.finish())
 }
 
 /// Whether two printed values stand for the same quantity: the same value (to 12 significant
@@ -286,15 +267,20 @@ fn presentation(directive: &str) -> String {
 
 /// One finding per quantity printed as different numbers (in the same unit, style and rounding).
 fn disagreements(records: &[Record], out: &mut Vec<Finding>) {
-    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_hash: FastMap<u64, Vec<usize>> = FastMap::default();
     for (i, r) in records.iter().enumerate() {
         if let Some(h) = quantity_hash(r) {
             by_hash.entry(h).or_default().push(i);
         }
     }
-    // Split each hash group into quantities (a collision would put two in one group).
+    // Split each hash group into quantities (a collision would put two in one group); a group
+    // printed alike everywhere cannot disagree.
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for members in by_hash.into_values().filter(|m| m.len() > 1) {
+    for members in by_hash.into_values().filter(|m| {
+        m.len() > 1
+            && m.iter()
+                .any(|i| records[*i].printed != records[m[0]].printed)
+    }) {
         let mut classes: Vec<Vec<usize>> = Vec::new();
         for i in members {
             match classes
@@ -317,7 +303,7 @@ fn disagreements(records: &[Record], out: &mut Vec<Finding>) {
             continue;
         }
         // The number each distinct printed text shows (a quantity is mostly printed alike).
-        let mut seen: HashMap<&str, Option<String>> = HashMap::new();
+        let mut seen: FastMap<&str, Option<String>> = FastMap::default();
         let numbers: Vec<Option<String>> = members
             .iter()
             .map(|i| {
@@ -329,7 +315,7 @@ fn disagreements(records: &[Record], out: &mut Vec<Finding>) {
             continue;
         }
         // Directives of one quantity repeat too: read each one's presentation once.
-        let mut presentations: HashMap<&str, String> = HashMap::new();
+        let mut presentations: FastMap<&str, String> = FastMap::default();
         let mut by_presentation: BTreeMap<String, Vec<(usize, String)>> = BTreeMap::new();
         for (i, n) in members.iter().zip(numbers) {
             if let Some(n) = n {

@@ -5,8 +5,9 @@
 use super::summary::Summary;
 use super::text::plain;
 use super::{entry_of, Audit, Options};
-use crate::book::evaluate::Record;
+use crate::book::evaluate::{Record, RegistryRef};
 use crate::book::templates::Templates;
+use crate::registry::{Source, SourceKind};
 use crate::units::parse_unit;
 use crate::zoo::{leaf_text, plain_number};
 use rayon::prelude::*;
@@ -60,16 +61,92 @@ pub struct ValueView<'a> {
     #[serde(serialize_with = "pairs_as_map")]
     pub inputs: &'a [(std::sync::Arc<str>, std::sync::Arc<str>)],
     /// Registry entries used (`hardware.H100`), in order of first use.
-    pub entries: Vec<&'a str>,
+    pub entries: Entries<'a>,
     /// Registry values used (paths; details under the view's `registry`).
-    pub registry: Vec<&'a str>,
+    pub registry: Paths<'a>,
     /// Source ids (details under the view's `sources`).
     pub sources: &'a [std::sync::Arc<str>],
     /// Kinds of the sources, without duplicates.
-    pub provenance: Vec<&'static str>,
-    /// Each source id with its kind (for the text report).
+    pub provenance: Provenance,
+    /// Each source with its kind (for the text report).
     #[serde(skip)]
-    pub sourced: Vec<(&'a str, &'static str)>,
+    pub sourced: Sourced<'a>,
+}
+
+/// The registry paths of a value, serialized as a list (no copy).
+#[derive(Clone, Copy, Debug)]
+pub struct Paths<'a>(pub &'a [RegistryRef]);
+
+impl<'a> Paths<'a> {
+    /// The paths in lineage order.
+    pub fn iter(self) -> impl Iterator<Item = &'a str> {
+        self.0.iter().map(|r| &*r.path)
+    }
+}
+
+impl Serialize for Paths<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// The registry entries of a value (`hardware.H100`), each once, in order of first use.
+#[derive(Clone, Copy, Debug)]
+pub struct Entries<'a>(pub &'a [RegistryRef]);
+
+impl<'a> Entries<'a> {
+    /// The entries, each once.
+    pub fn iter(self) -> impl Iterator<Item = &'a str> {
+        let refs = self.0;
+        refs.iter().enumerate().filter_map(move |(i, r)| {
+            let e = entry_of(&r.path);
+            (!refs[..i].iter().any(|p| entry_of(&p.path) == e)).then_some(e)
+        })
+    }
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// The kinds of source behind a value, as a bit set over [`SourceKind::ALL`].
+#[derive(Clone, Copy, Debug)]
+pub struct Provenance(pub u8);
+
+impl Provenance {
+    /// The kind names, in registry order.
+    pub fn iter(self) -> impl Iterator<Item = &'static str> {
+        SourceKind::ALL
+            .into_iter()
+            .enumerate()
+            .filter(move |(k, _)| self.0 & (1 << k) != 0)
+            .map(|(_, k)| k.name())
+    }
+}
+
+impl Serialize for Provenance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// The sources of a value with their kinds.
+#[derive(Clone, Copy, Debug)]
+pub struct Sourced<'a> {
+    ids: &'a [u32],
+    table: &'a [&'a Source],
+}
+
+impl<'a> Sourced<'a> {
+    /// `(id, kind)` of each source, in id order.
+    pub fn iter(self) -> impl Iterator<Item = (&'a str, &'static str)> {
+        self.ids.iter().map(move |i| {
+            let s = self.table[*i as usize];
+            (s.id.as_str(), s.kind.name())
+        })
+    }
 }
 
 fn pairs_as_map<S: serde::Serializer>(
@@ -157,15 +234,8 @@ pub struct View<'a> {
 }
 
 impl<'a> Audit<'a> {
-    fn value_view(&self, prefix: &str, i: usize) -> ValueView<'a> {
-        let r: &'a Record = &self.records[i];
-        let mut entries: Vec<&'a str> = Vec::new();
-        for x in &r.lineage.registry {
-            let e = entry_of(&x.path);
-            if !entries.contains(&e) {
-                entries.push(e);
-            }
-        }
+    fn value_view<'s>(&'s self, prefix: &str, i: usize) -> ValueView<'s> {
+        let r: &'s Record = &self.records[i];
         ValueView {
             at: format!("{prefix}{}:{}:{}", r.file, r.line, r.column),
             file: &r.file,
@@ -182,14 +252,14 @@ impl<'a> Audit<'a> {
             derivation: &r.lineage.derivation,
             formulas: &r.lineage.formulas,
             inputs: &r.lineage.inputs,
-            entries,
-            registry: r.lineage.registry.iter().map(|x| &*x.path).collect(),
+            entries: Entries(&r.lineage.registry),
+            registry: Paths(&r.lineage.registry),
             sources: &r.lineage.sources,
-            provenance: self.kinds_of(i).map(|k| k.name()).collect(),
-            sourced: self
-                .sources_of(i)
-                .map(|s| (s.id.as_str(), s.kind.name()))
-                .collect(),
+            provenance: Provenance(self.kind_bits[i]),
+            sourced: Sourced {
+                ids: self.source_indexes(i),
+                table: &self.sources,
+            },
         }
     }
 
@@ -201,7 +271,7 @@ impl<'a> Audit<'a> {
         selected: &[usize],
         query: Option<Query>,
         full: Option<&Options>,
-    ) -> View<'a> {
+    ) -> View<'_> {
         let shown = book.display().to_string();
         let prefix = if shown.is_empty() || shown.ends_with('/') {
             shown.clone()
@@ -342,11 +412,19 @@ fn compact(out: &mut String, v: &ValueView) {
     if !v.inputs.is_empty() {
         let _ = writeln!(out, "      inputs: {}", inputs(v));
     }
-    if !v.registry.is_empty() && (v.registry.len() != 1 || v.registry[0] != v.derivation) {
-        let _ = writeln!(out, "      registry: {}", v.registry.join(", "));
+    let paths = v.registry.0;
+    if !paths.is_empty() && (paths.len() != 1 || *paths[0].path != *v.derivation) {
+        out.push_str("      registry: ");
+        for (i, p) in v.registry.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(p);
+        }
+        out.push('\n');
     }
     out.push_str("      sources: ");
-    if v.sourced.is_empty() {
+    if v.sourced.ids.is_empty() {
         out.push_str("none");
     }
     for (i, (id, kind)) in v.sourced.iter().enumerate() {
@@ -546,11 +624,11 @@ fn detailed(out: &mut String, v: &ValueView, view: &View) {
     if !v.inputs.is_empty() {
         row("inputs:", &inputs(v));
     }
-    if v.registry.is_empty() {
+    if v.registry.0.is_empty() {
         row("registry:", "none");
     } else {
         out.push_str("  registry:\n");
-        for p in &v.registry {
+        for p in v.registry.iter() {
             match view.registry.get(p) {
                 Some(l) => {
                     let _ = writeln!(out, "    {p} = {}  ({}; {})", l.text, l.source, l.at);
@@ -625,7 +703,7 @@ pub fn markdown(view: &View, templates: &Templates) -> Result<String, String> {
                 let mut about: Vec<String> = v
                     .entries
                     .iter()
-                    .filter(|e| !v.derivation.contains(*e) && !e.starts_with("constants."))
+                    .filter(|e| !v.derivation.contains(e) && !e.starts_with("constants."))
                     .map(|e| format!("`{}`", md_code(e)))
                     .collect();
                 if !v.formulas.is_empty() {

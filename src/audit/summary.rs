@@ -62,7 +62,7 @@ impl<'a> Audit<'a> {
     /// The registry paths the records at `selected` rest on, each once, sorted.
     pub(crate) fn paths_used(&self, selected: &[usize]) -> Vec<&'a str> {
         let collect = |selected: &mut dyn Iterator<Item = usize>| {
-            let mut set: HashSet<&'a str> = HashSet::new();
+            let mut set: HashSet<&'a str, super::FxBuild> = HashSet::default();
             for i in selected {
                 let rec: &'a Record = &self.records[i];
                 set.extend(rec.lineage.registry.iter().map(|r| &*r.path));
