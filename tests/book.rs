@@ -3,22 +3,9 @@
 //! location, all-or-nothing output, determinism, template overrides and `check`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
-        .args(args)
-        .current_dir(ROOT)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8"),
-        String::from_utf8(out.stderr).expect("utf-8"),
-    )
-}
+mod common;
+use common::run;
 
 /// A fresh, empty scratch folder for one test.
 fn scratch(name: &str) -> PathBuf {

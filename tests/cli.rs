@@ -1,27 +1,9 @@
 //! The real binary, end to end: `zoo` and `eval` output (pinned by snapshots), JSON output, and
 //! exit codes for bad input.
 
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let (code, out, err) = run(args);
-    assert_eq!(code, 0, "{args:?} failed: {err}");
-    assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
-    out
-}
+use common::{ok, run};
 
 #[test]
 fn zoo_tables() {

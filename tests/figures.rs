@@ -13,9 +13,10 @@ use mlsysim_book::units::{parse_unit, Value};
 use roxmltree::{Document, Node};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+mod common;
+use common::run;
+use std::sync::OnceLock;
 
 fn reg() -> &'static Registry {
     static REG: OnceLock<Registry> = OnceLock::new();
@@ -510,19 +511,6 @@ fn pdf_and_png_are_converted_deterministically() {
 }
 
 // ---- the binary: `figures`, `build`, errors ----
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
-        .args(args)
-        .current_dir(ROOT)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8"),
-        String::from_utf8(out.stderr).expect("utf-8"),
-    )
-}
 
 fn scratch(name: &str) -> PathBuf {
     let p = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("figures-{name}"));

@@ -4,29 +4,11 @@
 //! grid).
 
 use serde_json::Value as Json;
-use std::process::Command;
+
+mod common;
+use common::{ok, run};
 
 const PLANS: &str = "tests/fixtures/plans";
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let (code, out, err) = run(args);
-    assert_eq!(code, 0, "{args:?} failed: {err}");
-    assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
-    out
-}
 
 fn json(args: &[&str]) -> Json {
     let mut a = args.to_vec();
