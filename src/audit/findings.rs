@@ -462,7 +462,7 @@ mod tests {
     }
 
     fn printed(directive: &str, text: &str, value: f64, paths: &[&str]) -> Record {
-        use crate::book::evaluate::{RecordLineage, RegistryRef};
+        use crate::book::evaluate::{Provenance, RecordLineage, RegistryRef};
         Record {
             file: "a.qmd".into(),
             line: 1,
@@ -476,16 +476,18 @@ mod tests {
             display_unit: "FLOP/byte".into(),
             lineage: RecordLineage {
                 derivation: "hardware.H100.ridge_point".into(),
-                registry: paths
-                    .iter()
-                    .map(|p| RegistryRef {
-                        path: (*p).into(),
-                        source: "s".into(),
-                    })
-                    .collect(),
-                ..RecordLineage::default()
-            }
-            .into(),
+                provenance: Provenance {
+                    registry: paths
+                        .iter()
+                        .map(|p| RegistryRef {
+                            path: (*p).into(),
+                            source: "s".into(),
+                        })
+                        .collect(),
+                    ..Provenance::default()
+                }
+                .into(),
+            },
         }
     }
 

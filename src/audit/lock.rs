@@ -419,8 +419,8 @@ mod tests {
             printed: printed.into(),
             value: Some(1.0),
             unit: "1".into(),
-            display_unit: String::new(),
-            lineage: RecordLineage::default().into(),
+            display_unit: "".into(),
+            lineage: RecordLineage::default(),
         }
     }
 

@@ -11,10 +11,10 @@ use crate::render::figure::{self, convert::FigFormat, Figure, FigureError};
 use crate::render::format::{display_value, format_value, FormatSpec, Target, FORMAT_ATTRS};
 use crate::solvers::{self, Out, Param, Params, SolveError, SolveOutput, SOLVERS};
 use crate::units::Value;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -27,11 +27,11 @@ pub struct RegistryRef {
     pub source: Arc<str>,
 }
 
-/// How a printed value was derived.
+/// Where printed values came from: formulas, inputs, registry values and their sources. Shared
+/// (one allocation) by every record of a file with the same provenance, e.g. all cells of one
+/// solve.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct RecordLineage {
-    /// The expression, or `solver.output`.
-    pub derivation: String,
+pub struct Provenance {
     /// Formulas applied (solver lineage).
     pub formulas: Vec<Arc<str>>,
     /// Non-registry inputs (`batch_size = 1`).
@@ -40,6 +40,37 @@ pub struct RecordLineage {
     pub registry: Vec<RegistryRef>,
     /// Source ids, sorted, without duplicates.
     pub sources: Vec<Arc<str>>,
+}
+
+/// How a printed value was derived: its own derivation plus its (shared) provenance, whose fields
+/// it exposes directly (`lineage.sources`). Serialized as one flat object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordLineage {
+    /// The expression, or `solver.output`.
+    pub derivation: String,
+    /// Formulas, inputs, registry values and sources.
+    pub provenance: Arc<Provenance>,
+}
+
+impl std::ops::Deref for RecordLineage {
+    type Target = Provenance;
+    fn deref(&self) -> &Provenance {
+        &self.provenance
+    }
+}
+
+impl Serialize for RecordLineage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let p = &*self.provenance;
+        let mut st = s.serialize_struct("RecordLineage", 5)?;
+        st.serialize_field("derivation", &self.derivation)?;
+        st.serialize_field("formulas", &p.formulas)?;
+        st.serialize_field("inputs", &p.inputs)?;
+        st.serialize_field("registry", &p.registry)?;
+        st.serialize_field("sources", &p.sources)?;
+        st.end()
+    }
 }
 
 /// One printed value.
@@ -64,9 +95,9 @@ pub struct Record {
     /// The base unit of `value` (`byte·s^-1`), or `label`.
     pub unit: Arc<str>,
     /// The display unit.
-    pub display_unit: String,
-    /// Where it came from (shared by the cells of one solve).
-    pub lineage: Arc<RecordLineage>,
+    pub display_unit: Arc<str>,
+    /// Where it came from.
+    pub lineage: RecordLineage,
 }
 
 /// One evaluated directive and the text that replaced it (what toolchains that expand directives
@@ -126,11 +157,10 @@ enum Binding {
     Solve(Box<SolveOutput>),
 }
 
-/// Lineage gathered while evaluating one value.
+/// Lineage gathered while evaluating one expression.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Lineage {
-    derivation: String,
-    formulas: Vec<String>,
+    formulas: Vec<&'static str>,
     inputs: Vec<(String, String)>,
     leaves: Vec<u32>,
 }
@@ -143,26 +173,26 @@ impl Lineage {
             }
         }
     }
-    fn absorb(&mut self, o: &Lineage) {
-        self.add_leaves(&o.leaves);
-        for f in &o.formulas {
+    fn absorb_parts(
+        &mut self,
+        leaves: &[u32],
+        formulas: &[&'static str],
+        inputs: &[(String, String)],
+    ) {
+        self.add_leaves(leaves);
+        for f in formulas {
             if !self.formulas.contains(f) {
-                self.formulas.push(f.clone());
+                self.formulas.push(f);
             }
         }
-        for i in &o.inputs {
+        for i in inputs {
             if !self.inputs.contains(i) {
                 self.inputs.push(i.clone());
             }
         }
     }
-    fn from_solve(out: &SolveOutput, derivation: String) -> Lineage {
-        Lineage {
-            derivation,
-            formulas: out.lineage.formulas.iter().map(|f| f.to_string()).collect(),
-            inputs: out.lineage.inputs.clone(),
-            leaves: out.lineage.leaves.clone(),
-        }
+    fn absorb(&mut self, o: &Lineage) {
+        self.absorb_parts(&o.leaves, &o.formulas, &o.inputs);
     }
 }
 
@@ -199,15 +229,17 @@ pub struct FileEval<'a> {
     records: Vec<Record>,
     figures: Vec<FigureOut>,
     /// Shared strings for records (paths, sources, formulas, inputs): one allocation each per file.
-    interned: HashMap<String, Arc<str>>,
+    interned: FxHashMap<String, Arc<str>>,
     /// Registry references by leaf id, built once per file.
-    refs: HashMap<u32, RegistryRef>,
+    refs: FxHashMap<u32, RegistryRef>,
+    /// Provenances built so far, by hash of their lineage (records with equal lineage share one).
+    provenances: FxHashMap<u64, Vec<(Lineage, Arc<Provenance>)>>,
+    /// Base-unit names by dimension.
+    dims: FxHashMap<crate::units::Dim, Arc<str>>,
     /// The text of the directive being recorded, shared by its records.
     current: Option<(usize, Arc<str>)>,
     /// The file name, shared by every record.
     file_arc: Arc<str>,
-    /// The last lineage recorded, reused by the next record when equal (cells of one solve).
-    last_lineage: Option<(Lineage, Arc<RecordLineage>)>,
 }
 
 impl<'a> FileEval<'a> {
@@ -243,11 +275,12 @@ impl<'a> FileEval<'a> {
             cited: Vec::new(),
             records: Vec::new(),
             figures: Vec::new(),
-            interned: HashMap::new(),
-            refs: HashMap::new(),
+            interned: FxHashMap::default(),
+            refs: FxHashMap::default(),
+            provenances: FxHashMap::default(),
+            dims: FxHashMap::default(),
             current: None,
             file_arc: Arc::from(rel),
-            last_lineage: None,
         };
         let mut diags: Vec<Diagnostic> = scanned
             .errors
@@ -444,9 +477,10 @@ impl<'a> FileEval<'a> {
                 )),
                 (Binding::Solve(out), Some(member)) => match out.get(member) {
                     Some(Out::Value(v)) => {
+                        let l = &out.lineage;
                         lineage
                             .borrow_mut()
-                            .absorb(&Lineage::from_solve(out, String::new()));
+                            .absorb_parts(&l.leaves, &l.formulas, &l.inputs);
                         Ok(*v)
                     }
                     Some(Out::Missing) => Err(EvalError::new(
@@ -506,10 +540,7 @@ impl<'a> FileEval<'a> {
             (attr.value_span.start + r.start)..(attr.value_span.start + r.end.max(r.start + 1))
         };
         let e = expr::parse(&attr.value).map_err(|e| problem(at(e.span), e.message))?;
-        let lineage = RefCell::new(Lineage {
-            derivation: attr.value.clone(),
-            ..Lineage::default()
-        });
+        let lineage = RefCell::new(Lineage::default());
         let v = e
             .eval(&|p: &str, s: Range<usize>| self.resolve(p, s, &lineage))
             .map_err(|e| problem(at(e.span), e.message))?;
@@ -607,7 +638,7 @@ impl<'a> FileEval<'a> {
         &mut self,
         d: &Directive,
         v: Value,
-        lineage: &Lineage,
+        lineage: RecordLineage,
         kind: &'static str,
     ) -> Result<String, Problem> {
         let spec = self.spec(d)?;
@@ -641,7 +672,7 @@ impl<'a> FileEval<'a> {
             }
         }
         let markers = if self.cite(d)? {
-            self.markers(&lineage.leaves, d)?
+            self.markers(&lineage.sources, d)?
         } else {
             String::new()
         };
@@ -653,7 +684,7 @@ impl<'a> FileEval<'a> {
             d,
             kind,
             None,
-            &printed,
+            printed.clone(),
             Some(v),
             spec.unit.as_deref().unwrap_or(""),
             lineage,
@@ -685,16 +716,10 @@ impl<'a> FileEval<'a> {
     }
 
     /// Footnote markers (Markdown) or inline footnotes (LaTeX) for the sources of `leaves`.
-    fn markers(&mut self, leaves: &[u32], d: &Directive) -> Result<String, Problem> {
-        let mut ids: Vec<String> = leaves
-            .iter()
-            .map(|l| self.reg.leaf(*l).source.clone())
-            .collect();
-        ids.sort();
-        ids.dedup();
+    fn markers(&mut self, sources: &[Arc<str>], d: &Directive) -> Result<String, Problem> {
         let mut out = String::new();
-        for id in ids {
-            let Some(s) = self.reg.sources.get(&id) else {
+        for id in sources {
+            let Some(s) = self.reg.sources.get(&**id) else {
                 continue;
             };
             let text = if self.kind == SourceKind::Latex {
@@ -703,8 +728,8 @@ impl<'a> FileEval<'a> {
                     serde_json::json!({ "title": latex_escape(&s.title), "kind": s.kind.name(), "url": s.url, "verified": s.verified }),
                 )
             } else {
-                if !self.cited.contains(&id) {
-                    self.cited.push(id.clone());
+                if !self.cited.iter().any(|c| c == &**id) {
+                    self.cited.push(id.to_string());
                 }
                 self.templates.marker(&Self::label(&id))
             };
@@ -747,38 +772,63 @@ impl<'a> FileEval<'a> {
         r
     }
 
-    /// The manifest form of a lineage, shared with the previous record when identical.
-    fn record_lineage(&mut self, l: &Lineage) -> Arc<RecordLineage> {
-        if let Some((last, shared)) = &self.last_lineage {
-            if last == l {
-                return shared.clone();
+    /// The provenance of a lineage: shared with every earlier record of the file with the same
+    /// registry values, formulas and inputs.
+    fn provenance(
+        &mut self,
+        leaves: &[u32],
+        formulas: &[&'static str],
+        inputs: &[(String, String)],
+    ) -> Arc<Provenance> {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        leaves.hash(&mut h);
+        formulas.hash(&mut h);
+        inputs.hash(&mut h);
+        let key = h.finish();
+        if let Some(known) = self.provenances.get(&key) {
+            if let Some((_, p)) = known
+                .iter()
+                .find(|(l, _)| l.leaves == leaves && l.formulas == formulas && l.inputs == inputs)
+            {
+                return p.clone();
             }
         }
-        let mut registry: Vec<RegistryRef> = Vec::with_capacity(l.leaves.len());
-        for id in &l.leaves {
-            let r = self.registry_ref(*id);
-            if !registry.contains(&r) {
-                registry.push(r);
-            }
-        }
+        // Leaves are unique ids, so their registry references are unique too.
+        let registry: Vec<RegistryRef> = leaves.iter().map(|id| self.registry_ref(*id)).collect();
         let mut sources: Vec<Arc<str>> = registry.iter().map(|r| r.source.clone()).collect();
         sources.sort();
         sources.dedup();
-        let formulas: Vec<Arc<str>> = l.formulas.iter().map(|f| self.intern(f)).collect();
-        let inputs: Vec<(Arc<str>, Arc<str>)> = l
-            .inputs
-            .iter()
-            .map(|(n, v)| (self.intern(n), self.intern(v)))
-            .collect();
-        let shared = Arc::new(RecordLineage {
-            derivation: l.derivation.clone(),
-            formulas,
-            inputs,
+        let shared = Arc::new(Provenance {
+            formulas: formulas.iter().map(|f| self.intern(f)).collect(),
+            inputs: inputs
+                .iter()
+                .map(|(n, v)| (self.intern(n), self.intern(v)))
+                .collect(),
             registry,
             sources,
         });
-        self.last_lineage = Some((l.clone(), shared.clone()));
+        let lineage = Lineage {
+            formulas: formulas.to_vec(),
+            inputs: inputs.to_vec(),
+            leaves: leaves.to_vec(),
+        };
+        self.provenances
+            .entry(key)
+            .or_default()
+            .push((lineage, shared.clone()));
         shared
+    }
+
+    /// The provenance of an expression's lineage.
+    fn lineage_provenance(&mut self, l: &Lineage) -> Arc<Provenance> {
+        self.provenance(&l.leaves, &l.formulas, &l.inputs)
+    }
+
+    /// The provenance of a solver result.
+    fn solve_provenance(&mut self, out: &SolveOutput) -> Arc<Provenance> {
+        let l = &out.lineage;
+        self.provenance(&l.leaves, &l.formulas, &l.inputs)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -787,12 +837,11 @@ impl<'a> FileEval<'a> {
         d: &Directive,
         kind: &'static str,
         cell: Option<String>,
-        printed: &str,
+        printed: String,
         v: Option<Value>,
         unit: &str,
-        l: &Lineage,
+        lineage: RecordLineage,
     ) {
-        let lineage = self.record_lineage(l);
         let directive = match &self.current {
             Some((start, text)) if *start == d.span.start => text.clone(),
             _ => {
@@ -802,9 +851,17 @@ impl<'a> FileEval<'a> {
             }
         };
         let base_unit = match v {
-            Some(v) => self.intern(&v.dim.to_string()),
+            Some(v) => match self.dims.get(&v.dim) {
+                Some(u) => u.clone(),
+                None => {
+                    let u = self.intern(&v.dim.to_string());
+                    self.dims.insert(v.dim, u.clone());
+                    u
+                }
+            },
             None => self.intern("label"),
         };
+        let display_unit = self.intern(unit);
         self.records.push(Record {
             file: self.file_arc.clone(),
             line: d.line,
@@ -812,10 +869,10 @@ impl<'a> FileEval<'a> {
             kind,
             directive,
             cell,
-            printed: printed.to_string(),
+            printed,
             value: v.map(|v| v.si),
             unit: base_unit,
-            display_unit: unit.to_string(),
+            display_unit,
             lineage,
         });
     }
@@ -867,20 +924,19 @@ impl<'a> FileEval<'a> {
             .render(template, ctx)
             .map_err(|e| problem(d.span.clone(), e))?;
         for v in &fig.values {
-            let lineage = Lineage {
+            let l = &v.lineage;
+            let lineage = RecordLineage {
                 derivation: format!("figure {}: {}", req.id, v.name),
-                formulas: v.lineage.formulas.iter().map(|f| f.to_string()).collect(),
-                inputs: v.lineage.inputs.clone(),
-                leaves: v.lineage.leaves.clone(),
+                provenance: self.provenance(&l.leaves, &l.formulas, &l.inputs),
             };
             self.record(
                 d,
                 "figure",
                 Some(v.name.clone()),
-                &v.printed,
+                v.printed.clone(),
                 v.value,
                 &v.display_unit,
-                &lineage,
+                lineage,
             );
         }
         let id_span = d
@@ -896,20 +952,28 @@ impl<'a> FileEval<'a> {
 
     fn value(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {
         self.check_attrs(d, &["value"], true)?;
-        let (v, lineage) = self.eval_expr(d.attr("value").expect("value"))?;
-        let text = self.print_value(d, v, &lineage, "value")?;
+        let attr = d.attr("value").expect("value");
+        let (v, lineage) = self.eval_expr(attr)?;
+        let lineage = RecordLineage {
+            derivation: attr.value.clone(),
+            provenance: self.lineage_provenance(&lineage),
+        };
+        let text = self.print_value(d, v, lineage, "value")?;
         Ok((d.span.clone(), text))
     }
 
     fn solve(&mut self, d: &Directive) -> Result<(Range<usize>, String), Problem> {
         let out = self.run_solver(d, &["show"])?;
         let (name, o) = self.show(d, &out)?;
-        let lineage = Lineage::from_solve(&out, format!("{}.{name}", out.lineage.solver));
+        let lineage = RecordLineage {
+            derivation: format!("{}.{name}", out.lineage.solver),
+            provenance: self.solve_provenance(&out),
+        };
         let text = match o {
-            Out::Value(v) => self.print_value(d, *v, &lineage, "solve")?,
+            Out::Value(v) => self.print_value(d, *v, lineage, "solve")?,
             other => {
                 let t = out_text(other);
-                self.record(d, "solve", None, &t, None, "", &lineage);
+                self.record(d, "solve", None, t.clone(), None, "", lineage);
                 t
             }
         };
@@ -1047,7 +1111,7 @@ impl<'a> FileEval<'a> {
         d: &Directive,
         col: &Column,
         v: Value,
-        lineage: &Lineage,
+        lineage: RecordLineage,
         cell: String,
         cite: bool,
     ) -> Result<String, Problem> {
@@ -1059,17 +1123,15 @@ impl<'a> FileEval<'a> {
         }
         let text = format_value(v, &spec, self.target(d))
             .map_err(|e| problem(col.span.clone(), format!("column `{}`: {e}", col.field)))?;
-        let markers = if cite {
-            self.markers(&lineage.leaves, d)?
-        } else {
-            String::new()
-        };
-        let printed = format!("{text}{markers}");
+        let mut printed = text.clone();
+        if cite {
+            printed.push_str(&self.markers(&lineage.sources, d)?);
+        }
         self.record(
             d,
             "table",
             Some(cell),
-            &text,
+            text,
             Some(v),
             col.unit.as_deref().unwrap_or(""),
             lineage,
@@ -1137,16 +1199,15 @@ impl<'a> FileEval<'a> {
                 let path = format!("{ns}.{key}.{}", col.field);
                 let r =
                     paths::resolve(self.reg, &path).map_err(|m| problem(col.span.clone(), m))?;
-                let lineage = Lineage {
-                    derivation: path.clone(),
-                    leaves: r.leaves.clone(),
-                    ..Lineage::default()
+                let lineage = RecordLineage {
+                    provenance: self.provenance(&r.leaves, &[], &[]),
+                    derivation: path,
                 };
                 row.push(self.cell(
                     d,
                     col,
                     r.value,
-                    &lineage,
+                    lineage,
                     format!("{key}/{}", col.field),
                     cite_all && self.kind == SourceKind::Markdown,
                 )?);
@@ -1207,11 +1268,12 @@ impl<'a> FileEval<'a> {
                     p
                 })?;
             let mut row = vec![v.to_string()];
+            let provenance = self.solve_provenance(&out);
             for col in &cols {
-                let lineage = Lineage::from_solve(
-                    &out,
-                    format!("{}.{} at {input}={v}", solve.value, col.field),
-                );
+                let lineage = RecordLineage {
+                    derivation: format!("{}.{} at {input}={v}", solve.value, col.field),
+                    provenance: provenance.clone(),
+                };
                 let o = out.get(&col.field).ok_or_else(|| Problem {
                     span: col.span.clone(),
                     message: format!(
@@ -1227,7 +1289,7 @@ impl<'a> FileEval<'a> {
                         d,
                         col,
                         *val,
-                        &lineage,
+                        lineage,
                         format!("{input}={v}/{}", col.field),
                         false,
                     )?,
@@ -1238,10 +1300,10 @@ impl<'a> FileEval<'a> {
                             d,
                             "table",
                             Some(format!("{input}={v}/{}", col.field)),
-                            &t,
+                            t.clone(),
                             None,
                             "",
-                            &lineage,
+                            lineage,
                         );
                         t
                     }
