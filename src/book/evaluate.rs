@@ -731,7 +731,7 @@ impl<'a> FileEval<'a> {
                 if !self.cited.iter().any(|c| c == &**id) {
                     self.cited.push(id.to_string());
                 }
-                self.templates.marker(&Self::label(&id))
+                self.templates.marker(&Self::label(id))
             };
             out.push_str(&text.map_err(|e| problem(d.span.clone(), e))?);
         }
