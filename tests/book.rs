@@ -73,6 +73,7 @@ fn every_printed_value_of_book_snippets_is_pinned() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("mlsysim-manifest.json")).unwrap()).unwrap();
     let values = manifest["values"].as_array().unwrap();
+    let lineages = manifest["lineages"].as_array().unwrap();
     assert!(values.len() > 200, "only {} values", values.len());
     let lines: Vec<String> = values
         .iter()
@@ -87,7 +88,7 @@ fn every_printed_value_of_book_snippets_is_pinned() {
                     .map(|c| format!(" [{c}]"))
                     .unwrap_or_default(),
                 v["printed"].as_str().unwrap(),
-                v["lineage"]["sources"]
+                lineages[v["lineage"].as_u64().unwrap() as usize]["sources"]
                     .as_array()
                     .unwrap()
                     .iter()
@@ -101,9 +102,10 @@ fn every_printed_value_of_book_snippets_is_pinned() {
     // Lineage reaches the datasheet even through arithmetic: the H100 ridge point.
     let ridge = values
         .iter()
-        .find(|v| v["lineage"]["derivation"] == "hardware.H100.ridge_point")
+        .find(|v| v["derivation"] == "hardware.H100.ridge_point")
         .expect("a printed H100 ridge point");
-    let paths: Vec<&str> = ridge["lineage"]["registry"]
+    let lineage = &lineages[ridge["lineage"].as_u64().unwrap() as usize];
+    let paths: Vec<&str> = lineage["registry"]
         .as_array()
         .unwrap()
         .iter()

@@ -19,7 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// A registry value behind a printed value.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct RegistryRef {
     /// Registry path (`hardware.H100.memory.bandwidth`).
     pub path: Arc<str>,
@@ -30,7 +30,7 @@ pub struct RegistryRef {
 /// Where printed values came from: formulas, inputs, registry values and their sources. Shared
 /// (one allocation) by every record of a file with the same provenance, e.g. all cells of one
 /// solve.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Provenance {
     /// Formulas applied (solver lineage).
     pub formulas: Vec<Arc<str>>,

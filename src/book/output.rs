@@ -1,6 +1,8 @@
 //! Writing a built book: everything goes to a temporary folder beside the output, which replaces
 //! the output only when every file was written. A failed build leaves the previous output intact.
 
+use rayon::prelude::*;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 /// The manifest file name; its presence marks a folder as ours (safe to replace).
@@ -48,28 +50,76 @@ pub fn check_replaceable(out: &Path, book: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes `files` (relative path, bytes) as the new contents of `out`, all or nothing.
-pub fn write_tree(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), String> {
+/// The contents of one output file.
+pub enum Content<'a> {
+    /// Bytes in memory (a built source, a figure).
+    Bytes(&'a [u8]),
+    /// A file of the book copied as is (never loaded into memory).
+    Copy(&'a Path),
+    /// Written by a function straight to the file (the manifest, which is large).
+    Stream(Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + Sync + 'a>),
+}
+
+impl Content<'_> {
+    /// Writes the content to `p`.
+    fn write_to(&self, p: &Path) -> Result<(), String> {
+        let at = |e: std::io::Error| format!("{}: {e}", p.display());
+        match self {
+            Content::Bytes(b) => std::fs::write(p, b).map_err(at),
+            Content::Copy(from) => std::fs::copy(from, p)
+                .map(|_| ())
+                .map_err(|e| format!("{}: cannot copy to {}: {e}", from.display(), p.display())),
+            Content::Stream(f) => {
+                let mut w = std::io::BufWriter::with_capacity(
+                    1 << 16,
+                    std::fs::File::create(p).map_err(at)?,
+                );
+                f(&mut w).map_err(at)?;
+                w.flush().map_err(at)
+            }
+        }
+    }
+}
+
+/// Writes `files` (relative path, content) as the new contents of `out`, all or nothing: files
+/// are written in parallel to a temporary folder that replaces `out` only when all were written.
+pub fn write_tree(out: &Path, files: &[(String, Content)]) -> Result<(), String> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
+    if let Some((rel, _)) = files.iter().find(|(rel, _)| !is_safe_relative(rel)) {
+        return Err(format!(
+            "refusing to write `{rel}` outside the output folder"
+        ));
+    }
     let tmp = sibling(out, "mlsysim-tmp");
     let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        for (rel, bytes) in files {
-            if !is_safe_relative(rel) {
-                return Err(format!(
-                    "refusing to write `{rel}` outside the output folder"
-                ));
+    let result = std::fs::create_dir_all(&tmp)
+        .map_err(|e| format!("{}: {e}", tmp.display()))
+        .and_then(|()| {
+            // The largest first (the manifest), so it overlaps with the rest.
+            let mut order: Vec<&(String, Content)> = files.iter().collect();
+            order.sort_by_key(|(_, c)| !matches!(c, Content::Stream(_)));
+            let errors: Vec<(usize, String)> = order
+                .par_iter()
+                .enumerate()
+                .filter_map(|(i, (rel, content))| {
+                    let p = tmp.join(rel);
+                    let r = match p.parent() {
+                        Some(d) if d != tmp => {
+                            std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))
+                        }
+                        _ => Ok(()),
+                    }
+                    .and_then(|()| content.write_to(&p));
+                    r.err().map(|e| (i, e))
+                })
+                .collect();
+            match errors.into_iter().min_by_key(|(i, _)| *i) {
+                Some((_, e)) => Err(e),
+                None => Ok(()),
             }
-            let p = tmp.join(rel);
-            if let Some(d) = p.parent() {
-                std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
-            }
-            std::fs::write(&p, bytes).map_err(|e| format!("{}: {e}", p.display()))?;
-        }
-        Ok(())
-    })();
+        });
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);

@@ -17,7 +17,7 @@ use crate::book::config::BookConfig;
 use crate::book::evaluate::FigureOut;
 use crate::book::evaluate::FileOutput;
 use crate::book::files::{discover, BookFile, FileKind};
-use crate::book::output::{check_replaceable, write_tree, MANIFEST};
+use crate::book::output::{check_replaceable, write_tree, Content, MANIFEST};
 use crate::book::templates::Templates;
 use crate::cli::Format;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -307,18 +307,24 @@ impl Session {
         let out = &self.o.out;
         if !self.written {
             check_replaceable(out, &self.o.book)?;
-            let mut files: Vec<(String, Vec<u8>)> = self
+            let figures = figure_files(&self.figures(None)).map_err(|d| d.to_string())?;
+            let manifest = self.manifest();
+            let mut files: Vec<(String, Content)> = self
                 .sources
                 .iter()
-                .map(|(rel, (o, _))| (rel.clone(), o.text.as_bytes().to_vec()))
+                .map(|(rel, (o, _))| (rel.clone(), Content::Bytes(o.text.as_bytes())))
                 .collect();
-            for (rel, path) in &self.others {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-                files.push((rel.clone(), bytes));
-            }
-            files.extend(figure_files(&self.figures(None)).map_err(|d| d.to_string())?);
-            files.push((MANIFEST.to_string(), self.manifest().into_bytes()));
+            files.extend(
+                self.others
+                    .iter()
+                    .map(|(rel, p)| (rel.clone(), Content::Copy(p))),
+            );
+            files.extend(
+                figures
+                    .iter()
+                    .map(|(rel, b)| (rel.clone(), Content::Bytes(b))),
+            );
+            files.push((MANIFEST.to_string(), Content::Bytes(manifest.as_bytes())));
             files.sort_by(|a, b| a.0.cmp(&b.0));
             write_tree(out, &files)?;
             self.written = true;
