@@ -1,8 +1,13 @@
-//! Speed: registry load and solver calls, per call, on this machine; and `audit` on a generated
-//! 10,000-directive book (budget: 200 ms). Run with `cargo bench`.
+//! Speed: registry load and solver calls, per call, on this machine; `check` and `build` of a
+//! generated 10,000-directive book, in process and as the real command with its peak memory
+//! (budget: 100 ms, 50 MB); and `audit` on it (budget: 200 ms). Run with `cargo bench`.
 
 use std::hint::black_box;
 use std::time::Instant;
+
+/// The allocator of the `mlsysim-book` binary, so in-process figures match the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn per_call<F: FnMut()>(name: &str, n: u32, mut f: F) {
     f();
@@ -25,6 +30,7 @@ fn per_call<F: FnMut()>(name: &str, n: u32, mut f: F) {
 }
 
 fn main() {
+    book_commands();
     if std::env::var("PARSE_ONLY").is_ok() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/registry");
         let files: Vec<String> = walkdir::WalkDir::new(dir)
@@ -282,12 +288,7 @@ fn chapter(i: usize) -> String {
 
 /// Builds a generated book of 40 chapters × 250 directives (10,000 directives).
 fn book(reg: &mlsysim_book::registry::Registry) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-book");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("bench book dir");
-    for i in 0..40 {
-        std::fs::write(dir.join(format!("ch{i:02}.qmd")), chapter(i)).expect("write chapter");
-    }
+    let dir = bench_book_dir();
     let templates = mlsysim_book::book::templates::Templates::load(None).expect("templates");
     let out = dir.with_file_name("bench-book-out");
     let mut values = 0;
@@ -306,6 +307,71 @@ fn book(reg: &mlsysim_book::registry::Registry) {
         "(bench book: {} values printed; {} to build it with the binary)",
         values,
         dir.display()
+    );
+}
+
+/// Where the generated book is written.
+fn bench_book_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-book")
+}
+
+/// Writes the generated book of 40 chapters × 250 directives.
+fn write_bench_book() {
+    let dir = bench_book_dir();
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench book dir");
+    for i in 0..40 {
+        std::fs::write(dir.join(format!("ch{i:02}.qmd")), chapter(i)).expect("write chapter");
+    }
+}
+
+/// `check` and `build` of the generated book as the real command, with peak memory. Runs first,
+/// while this process is small: a child's peak memory counts the parent's pages it started with.
+fn book_commands() {
+    write_bench_book();
+    let dir = bench_book_dir();
+    let out = dir.with_file_name("bench-book-out");
+    let _ = std::fs::remove_dir_all(&out);
+    command(&["check", &dir.display().to_string()]);
+    command(&[
+        "build",
+        &dir.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+}
+
+/// Runs the `mlsysim-book` binary 11 times with `args`: median and best wall time, and the peak
+/// resident memory of the runs (the largest `ru_maxrss` of the waited-for children).
+fn command(args: &[&str]) {
+    let bin = env!("CARGO_BIN_EXE_mlsysim-book");
+    let mut times = Vec::new();
+    for _ in 0..11 {
+        let t = Instant::now();
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .output()
+            .expect("runs mlsysim-book");
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    times.sort_by(f64::total_cmp);
+    // SAFETY: getrusage only writes the struct it is given.
+    let peak_kib = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut u);
+        u.ru_maxrss
+    };
+    println!(
+        "{:<40} {:>10.1} ms median, {:.1} ms best of 11; peak memory {:.1} MB",
+        format!("command: mlsysim-book {}", args[0]),
+        times[5],
+        times[0],
+        peak_kib as f64 * 1024.0 / 1e6
     );
 }
 

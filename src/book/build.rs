@@ -140,6 +140,13 @@ pub fn evaluate_book_with(
         copied: others.len(),
         ..Summary::default()
     };
+    let total: usize = results
+        .iter()
+        .map(|r| r.as_ref().map_or(0, |o| o.records.len()))
+        .sum();
+    summary.records.reserve_exact(total);
+    summary.outputs.reserve_exact(results.len());
+    summary.expanded.reserve_exact(results.len());
     for (r, f) in results.into_iter().zip(&sources) {
         match r {
             Ok(o) => {
@@ -168,9 +175,12 @@ pub fn evaluate_book_with(
     }
     summary.outputs.sort_by(|a, b| a.0.cmp(&b.0));
     summary.expanded.sort_by(|a, b| a.rel.cmp(&b.rel));
-    summary
-        .records
-        .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    let by_place =
+        |a: &Record, b: &Record| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column));
+    // Files are evaluated in path order and each in source order, so this is usually a check.
+    if !summary.records.is_sorted_by(|a, b| by_place(a, b).is_le()) {
+        summary.records.sort_by(by_place);
+    }
     Ok((
         summary,
         others.into_iter().map(|f| (f.rel, f.path)).collect(),

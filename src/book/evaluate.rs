@@ -234,6 +234,8 @@ pub struct FileEval<'a> {
     refs: FxHashMap<u32, RegistryRef>,
     /// Provenances built so far, by hash of their lineage (records with equal lineage share one).
     provenances: FxHashMap<u64, Vec<(Lineage, Arc<Provenance>)>>,
+    /// Footnote markers already rendered, by source id (Markdown).
+    markers_done: FxHashMap<Arc<str>, String>,
     /// Base-unit names by dimension.
     dims: FxHashMap<crate::units::Dim, Arc<str>>,
     /// The text of the directive being recorded, shared by its records.
@@ -279,6 +281,7 @@ impl<'a> FileEval<'a> {
             refs: FxHashMap::default(),
             provenances: FxHashMap::default(),
             dims: FxHashMap::default(),
+            markers_done: FxHashMap::default(),
             current: None,
             file_arc: Arc::from(rel),
         };
@@ -292,10 +295,11 @@ impl<'a> FileEval<'a> {
                 ev.declared.entry(name.to_string()).or_insert(d.line);
             }
         }
-        let mut splices: Vec<(Range<usize>, String)> = scanned
+        // What replaces each span: an escape's fixed text, or an expansion's text (by index).
+        let mut splices: Vec<(Range<usize>, Result<&'static str, usize>)> = scanned
             .escapes
             .iter()
-            .map(|e| (e.span.clone(), e.replacement.to_string()))
+            .map(|e| (e.span.clone(), Ok(e.replacement)))
             .collect();
         let mut expansions = Vec::with_capacity(scanned.directives.len());
         for d in &scanned.directives {
@@ -305,15 +309,15 @@ impl<'a> FileEval<'a> {
                         Some((start, t)) if *start == d.span.start => t.clone(),
                         _ => Arc::from(&src[d.span.clone()]),
                     };
+                    splices.push((span, Err(expansions.len())));
                     expansions.push(Expansion {
                         line: d.line,
                         column: d.column,
                         context: d.context,
                         kind: expansion_kind(d),
                         directive,
-                        text: text.clone(),
+                        text,
                     });
-                    splices.push((span, text));
                 }
                 Err(p) => {
                     let mut diag = Diagnostic::at(rel, src, p.span, p.message);
@@ -325,9 +329,12 @@ impl<'a> FileEval<'a> {
         splices.sort_by_key(|(r, _)| r.start);
         let mut text = String::with_capacity(src.len() + src.len() / 4);
         let mut at = 0;
-        for (r, s) in &splices {
+        for (r, piece) in &splices {
             text.push_str(&src[at..r.start]);
-            text.push_str(s);
+            text.push_str(match piece {
+                Ok(fixed) => fixed,
+                Err(i) => &expansions[*i].text,
+            });
             at = r.end;
         }
         text.push_str(&src[at..]);
@@ -719,6 +726,10 @@ impl<'a> FileEval<'a> {
     fn markers(&mut self, sources: &[Arc<str>], d: &Directive) -> Result<String, Problem> {
         let mut out = String::new();
         for id in sources {
+            if let Some(m) = self.markers_done.get(id) {
+                out.push_str(m);
+                continue;
+            }
             let Some(s) = self.reg.sources.get(&**id) else {
                 continue;
             };
@@ -733,7 +744,12 @@ impl<'a> FileEval<'a> {
                 }
                 self.templates.marker(&Self::label(id))
             };
-            out.push_str(&text.map_err(|e| problem(d.span.clone(), e))?);
+            let text = text.map_err(|e| problem(d.span.clone(), e))?;
+            out.push_str(&text);
+            if self.kind == SourceKind::Markdown {
+                // The marker of a source is the same wherever it is cited in the file.
+                self.markers_done.insert(id.clone(), text);
+            }
         }
         Ok(out)
     }
@@ -1106,22 +1122,29 @@ impl<'a> FileEval<'a> {
         Ok(cols)
     }
 
+    /// The format of a table column: the directive's attributes with the column's unit, which is
+    /// shown in the header unless the column has a custom label.
+    fn column_spec(&self, d: &Directive, col: &Column) -> Result<FormatSpec, Problem> {
+        let mut spec = self.spec(d)?;
+        spec.unit = col.unit.clone();
+        if col.label.is_none() && col.unit.is_some() {
+            spec.show_unit = false;
+        }
+        Ok(spec)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn cell(
         &mut self,
         d: &Directive,
         col: &Column,
+        spec: &FormatSpec,
         v: Value,
         lineage: RecordLineage,
         cell: String,
         cite: bool,
     ) -> Result<String, Problem> {
-        let mut spec = self.spec(d)?;
-        spec.unit = col.unit.clone();
-        // The unit is in the header unless the column has a custom label.
-        if col.label.is_none() && col.unit.is_some() {
-            spec.show_unit = false;
-        }
-        let text = format_value(v, &spec, self.target(d))
+        let text = format_value(v, spec, self.target(d))
             .map_err(|e| problem(col.span.clone(), format!("column `{}`: {e}", col.field)))?;
         let mut printed = text.clone();
         if cite {
@@ -1168,6 +1191,10 @@ impl<'a> FileEval<'a> {
             ));
         };
         let cols = self.columns(d)?;
+        let specs = cols
+            .iter()
+            .map(|c| self.column_spec(d, c))
+            .collect::<Result<Vec<_>, _>>()?;
         let cite_all = !matches!(d.get("cite"), Some("false"));
         let mut headers = vec![first_header(ns).to_string()];
         headers.extend(cols.iter().map(|c| c.header()));
@@ -1195,7 +1222,7 @@ impl<'a> FileEval<'a> {
                 _ => key.to_string(),
             };
             let mut row = vec![name];
-            for col in &cols {
+            for (col, spec) in cols.iter().zip(&specs) {
                 let path = format!("{ns}.{key}.{}", col.field);
                 let r =
                     paths::resolve(self.reg, &path).map_err(|m| problem(col.span.clone(), m))?;
@@ -1206,6 +1233,7 @@ impl<'a> FileEval<'a> {
                 row.push(self.cell(
                     d,
                     col,
+                    spec,
                     r.value,
                     lineage,
                     format!("{key}/{}", col.field),
@@ -1239,6 +1267,10 @@ impl<'a> FileEval<'a> {
         };
         let input = input.trim().replace('-', "_");
         let cols = self.columns(d)?;
+        let specs = cols
+            .iter()
+            .map(|c| self.column_spec(d, c))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut base = Params::new();
         for a in &d.attrs {
             let n = a.name.as_str();
@@ -1269,7 +1301,7 @@ impl<'a> FileEval<'a> {
                 })?;
             let mut row = vec![v.to_string()];
             let provenance = self.solve_provenance(&out);
-            for col in &cols {
+            for (col, spec) in cols.iter().zip(&specs) {
                 let lineage = RecordLineage {
                     derivation: format!("{}.{} at {input}={v}", solve.value, col.field),
                     provenance: provenance.clone(),
@@ -1288,6 +1320,7 @@ impl<'a> FileEval<'a> {
                     Out::Value(val) => self.cell(
                         d,
                         col,
+                        spec,
                         *val,
                         lineage,
                         format!("{input}={v}/{}", col.field),

@@ -50,6 +50,9 @@ pub fn check_replaceable(out: &Path, book: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes one output file's contents to a stream.
+pub type StreamFn<'a> = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + Sync + 'a>;
+
 /// The contents of one output file.
 pub enum Content<'a> {
     /// Bytes in memory (a built source, a figure).
@@ -57,7 +60,7 @@ pub enum Content<'a> {
     /// A file of the book copied as is (never loaded into memory).
     Copy(&'a Path),
     /// Written by a function straight to the file (the manifest, which is large).
-    Stream(Box<dyn Fn(&mut dyn Write) -> std::io::Result<()> + Sync + 'a>),
+    Stream(StreamFn<'a>),
 }
 
 impl Content<'_> {

@@ -65,14 +65,13 @@ fn tag_name_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
 pub(crate) fn find_tags(src: &str) -> Vec<RawTag> {
     let b = src.as_bytes();
     let mut out: Vec<RawTag> = Vec::new();
+    // Closing tags swallowed by the tags before them (rare), skipped when met.
+    let mut swallowed: Vec<Range<usize>> = Vec::new();
     let mut i = 0;
     while let Some(off) = src[i..].find('<') {
         let p = i + off;
         i = p + 1;
-        if out
-            .iter()
-            .any(|t| t.swallowed_close.as_ref().is_some_and(|r| r.contains(&p)))
-        {
+        if swallowed.iter().any(|r| r.contains(&p)) {
             continue;
         }
         let Some((name_end, closing)) = tag_name_at(b, p) else {
@@ -94,6 +93,7 @@ pub(crate) fn find_tags(src: &str) -> Vec<RawTag> {
         if tag.complete {
             i = tag.end;
         }
+        swallowed.extend(tag.swallowed_close.clone());
         out.push(tag);
     }
     out

@@ -1,7 +1,12 @@
 //! Exact decimal rounding of `f64` values, done on their shortest decimal representation so that
 //! binary artefacts never decide a rounding (21.45 → 21.5 with half-up, not 21.4).
 
+use smallvec::SmallVec;
+use std::io::Write;
 use std::str::FromStr;
+
+/// Decimal digits, on the stack for every number a book prints.
+pub(crate) type Digits = SmallVec<[u8; 32]>;
 
 /// How a value is rounded to the shown number of digits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -42,7 +47,7 @@ impl FromStr for RoundMode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Decimal {
     pub neg: bool,
-    pub digits: Vec<u8>,
+    pub digits: Digits,
     pub exp: i32,
 }
 
@@ -56,11 +61,16 @@ impl Decimal {
     /// then rounded half-even to 15 significant digits to drop conversion noise.
     pub fn from_f64(x: f64) -> Decimal {
         debug_assert!(x.is_finite());
-        let s = format!("{:e}", x.abs());
-        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        // `{:e}` of an f64 is at most 24 bytes (`-1.7976931348623157e308`).
+        let mut buf = [0u8; 32];
+        let mut w = &mut buf[..];
+        write!(w, "{:e}", x.abs()).expect("fits");
+        let n = 32 - w.len();
+        let s = std::str::from_utf8(&buf[..n]).expect("ASCII");
+        let (mant, exp) = s.split_once('e').unwrap_or((s, "0"));
         let exp: i32 = exp.parse().unwrap_or(0);
         let frac_len = mant.split_once('.').map_or(0, |(_, f)| f.len()) as i32;
-        let digits: Vec<u8> = mant
+        let digits: Digits = mant
             .bytes()
             .filter(u8::is_ascii_digit)
             .map(|b| b - b'0')
@@ -136,7 +146,7 @@ impl Decimal {
         if self.is_zero() {
             return Decimal {
                 neg: false,
-                digits: Vec::new(),
+                digits: Digits::new(),
                 exp: target,
             };
         }
@@ -168,7 +178,7 @@ impl Decimal {
             RoundMode::Floor => self.neg && any_nonzero,
             RoundMode::Ceil => !self.neg && any_nonzero,
         };
-        let mut digits = kept.to_vec();
+        let mut digits = Digits::from_slice(kept);
         if up {
             let mut i = digits.len();
             loop {
@@ -194,7 +204,7 @@ impl Decimal {
         if r.is_zero() {
             Decimal {
                 neg: false,
-                digits: Vec::new(),
+                digits: Digits::new(),
                 exp: target,
             }
         } else {

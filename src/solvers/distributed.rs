@@ -968,10 +968,11 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
     ] {
         res.lineage.input(name, v);
     }
+    let outputs = outputs(&res);
     Ok(SolveOutput {
-        outputs: outputs(&res),
-        lineage: res.lineage.clone(),
-        warnings: res.warnings.clone(),
+        outputs,
+        lineage: res.lineage,
+        warnings: res.warnings,
     })
 }
 

@@ -619,10 +619,11 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
     res.lineage.input("batch_size", opts.batch_size);
     res.lineage.input("precision", opts.precision.key());
     res.lineage.input("is_training", opts.is_training);
+    let outputs = outputs(&res);
     Ok(SolveOutput {
-        outputs: outputs(&res),
-        lineage: res.lineage.clone(),
-        warnings: res.warnings.clone(),
+        outputs,
+        lineage: res.lineage,
+        warnings: res.warnings,
     })
 }
 

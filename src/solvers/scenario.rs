@@ -453,9 +453,10 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
     };
     let place = Placement::resolve(reg, None, fleet)?;
     let res = evaluate(scenario, model, target, &place, &reg.calibration, &opts)?;
+    let outputs = outputs(&res);
     Ok(SolveOutput {
-        outputs: outputs(&res),
-        lineage: res.lineage.clone(),
-        warnings: res.warnings.clone(),
+        outputs,
+        lineage: res.lineage,
+        warnings: res.warnings,
     })
 }

@@ -442,9 +442,10 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
     res.lineage.input("seq_len", o.seq_len);
     res.lineage.input("batch_size", o.batch_size);
     res.lineage.input("precision", o.precision.key());
+    let outputs = outputs(&res);
     Ok(SolveOutput {
-        outputs: outputs(&res),
-        lineage: res.lineage.clone(),
+        outputs,
+        lineage: res.lineage,
         warnings: Vec::new(),
     })
 }

@@ -155,7 +155,20 @@ pub const ATOMS: &[UnitDef] = &[
     u("M$", 1e6, Dim::CURRENCY),
 ];
 
-/// Looks up an atomic unit by its exact symbol.
+/// Looks up an atomic unit by its exact symbol (through an index built on first use: the
+/// registry loader and every printed value parse units).
 pub fn atom(symbol: &str) -> Option<&'static UnitDef> {
-    ATOMS.iter().find(|d| d.symbol == symbol)
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, &'static UnitDef>> =
+        std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let mut m = rustc_hash::FxHashMap::default();
+            for d in ATOMS {
+                // The first definition of a symbol wins, as in a linear search.
+                m.entry(d.symbol).or_insert(d);
+            }
+            m
+        })
+        .get(symbol)
+        .copied()
 }
