@@ -297,6 +297,13 @@ fn book(reg: &mlsysim_book::registry::Registry) {
             .expect("bench book evaluates");
         values = s.values;
     });
+    let (summary, _) =
+        mlsysim_book::book::build::evaluate_book(reg, &templates, &dir, &out).expect("evaluates");
+    per_call("book: manifest of the 22,000 values", 5, || {
+        let mut sink = Vec::with_capacity(16 << 20);
+        mlsysim_book::book::manifest::write_manifest(&mut sink, &summary.records).expect("writes");
+        black_box(sink);
+    });
     per_call("book: build 40 × 250 directives (writes)", 5, || {
         black_box(
             mlsysim_book::book::build::build(reg, &templates, &dir, &out)

@@ -1,8 +1,9 @@
 //! `build` and `check`: evaluate every source of a book in parallel; write the built copy, its
 //! manifest and the other files only when there is no error at all.
 
-use super::evaluate::{Expansion, FigureOut, FileEval, FileOutput, Provenance, Record};
+use super::evaluate::{Expansion, FigureOut, FileEval, FileOutput, Record};
 use super::files::{discover, BookFile, FileKind};
+use super::manifest::write_manifest;
 use super::output::{check_replaceable, write_tree, Content, MANIFEST};
 use super::templates::Templates;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -10,8 +11,6 @@ use crate::directive::{find_unexpanded, SourceKind};
 use crate::integrate::progress::Progress;
 use crate::registry::Registry;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-use serde::Serialize;
 use std::path::Path;
 
 /// What a successful build or check did.
@@ -232,103 +231,6 @@ pub fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Dia
     }
 }
 
-/// One printed value in the manifest; its provenance is an index into `lineages`.
-#[derive(Serialize)]
-struct ManifestValue<'a> {
-    file: &'a str,
-    line: u32,
-    column: u32,
-    kind: &'a str,
-    directive: &'a str,
-    cell: Option<&'a str>,
-    printed: &'a str,
-    value: Option<f64>,
-    unit: &'a str,
-    display_unit: &'a str,
-    derivation: &'a str,
-    lineage: usize,
-}
-
-/// Writes the manifest of a build: `values` has one printed value per line (compact, so a
-/// line-oriented diff or grep shows single values), each naming its derivation and, by index,
-/// its entry in `lineages` (formulas, inputs, registry values, sources), which values with the
-/// same provenance share.
-pub fn write_manifest(w: &mut dyn std::io::Write, records: &[Record]) -> std::io::Result<()> {
-    // Number the distinct provenances in order of first use.
-    let mut by_ptr: FxHashMap<*const Provenance, usize> = FxHashMap::default();
-    let mut by_content: FxHashMap<&Provenance, usize> = FxHashMap::default();
-    let mut lineages: Vec<&Provenance> = Vec::new();
-    let ids: Vec<usize> = records
-        .iter()
-        .map(|r| {
-            let p: &Provenance = &r.lineage.provenance;
-            *by_ptr.entry(p as *const Provenance).or_insert_with(|| {
-                *by_content.entry(p).or_insert_with(|| {
-                    lineages.push(p);
-                    lineages.len() - 1
-                })
-            })
-        })
-        .collect();
-    const CHUNK: usize = 1024;
-    let chunks: Vec<Vec<u8>> = records
-        .par_chunks(CHUNK)
-        .zip(ids.par_chunks(CHUNK))
-        .map(|(rs, is)| {
-            let mut out = Vec::with_capacity(rs.len() * 384);
-            for (r, i) in rs.iter().zip(is) {
-                out.extend_from_slice(b",\n    ");
-                let v = ManifestValue {
-                    file: &r.file,
-                    line: r.line,
-                    column: r.column,
-                    kind: r.kind,
-                    directive: &r.directive,
-                    cell: r.cell.as_deref(),
-                    printed: &r.printed,
-                    value: r.value,
-                    unit: &r.unit,
-                    display_unit: &r.display_unit,
-                    derivation: &r.lineage.derivation,
-                    lineage: *i,
-                };
-                serde_json::to_writer(&mut out, &v).expect("writing to memory");
-            }
-            out
-        })
-        .collect();
-    write!(
-        w,
-        "{{\n  \"tool\": \"mlsysim-book\",\n  \"version\": \"{}\",\n  \"values\": [",
-        env!("CARGO_PKG_VERSION")
-    )?;
-    // Each value is preceded by ",\n    "; the first one without its comma.
-    for (i, c) in chunks.iter().enumerate() {
-        w.write_all(if i == 0 { &c[1..] } else { c })?;
-    }
-    w.write_all(if records.is_empty() {
-        b"],\n  \"lineages\": ["
-    } else {
-        b"\n  ],\n  \"lineages\": ["
-    })?;
-    for (i, l) in lineages.iter().enumerate() {
-        w.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        serde_json::to_writer(&mut *w, l)?;
-    }
-    w.write_all(if lineages.is_empty() {
-        b"]\n}\n"
-    } else {
-        b"\n  ]\n}\n"
-    })
-}
-
-/// The manifest JSON of a build, as text (see [`write_manifest`]).
-pub fn manifest_json(records: &[Record]) -> String {
-    let mut out = Vec::with_capacity(records.len() * 512);
-    write_manifest(&mut out, records).expect("writing to memory");
-    String::from_utf8(out).expect("JSON is UTF-8")
-}
-
 /// Builds `book` into `out`: all or nothing.
 pub fn build(
     reg: &Registry,
@@ -397,69 +299,4 @@ pub fn build_gated_with(
     write_tree(out, &files).map_err(fail)?;
     drop(files);
     Ok(summary)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::book::evaluate::{RecordLineage, RegistryRef};
-    use std::sync::Arc;
-
-    fn record(file: &str, line: u32, provenance: Arc<Provenance>) -> Record {
-        Record {
-            file: file.into(),
-            line,
-            column: 1,
-            kind: "value",
-            directive: "<mlsysim value=\"x\"/>".into(),
-            cell: None,
-            printed: "1 \"ms\"".into(),
-            value: Some(0.001),
-            unit: "s".into(),
-            display_unit: "ms".into(),
-            lineage: RecordLineage {
-                derivation: format!("d{line}"),
-                provenance,
-            },
-        }
-    }
-
-    #[test]
-    fn manifest_shares_equal_lineages_and_is_json() {
-        let p = |path: &str| {
-            Arc::new(Provenance {
-                registry: vec![RegistryRef {
-                    path: path.into(),
-                    source: "s".into(),
-                }],
-                sources: vec!["s".into()],
-                ..Provenance::default()
-            })
-        };
-        let (a, b) = (p("hardware.H100.tdp"), p("hardware.A100.tdp"));
-        // Equal content from another file (another allocation) shares the entry too.
-        let recs = vec![
-            record("a.md", 1, a.clone()),
-            record("a.md", 2, b.clone()),
-            record("a.md", 3, a),
-            record("b.md", 1, p("hardware.A100.tdp")),
-        ];
-        let text = manifest_json(&recs);
-        let m: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let ids: Vec<u64> = m["values"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["lineage"].as_u64().unwrap())
-            .collect();
-        assert_eq!(ids, [0, 1, 0, 1]);
-        assert_eq!(m["lineages"][1]["registry"][0]["path"], "hardware.A100.tdp");
-        assert_eq!(m["values"][1]["derivation"], "d2");
-        assert_eq!(m["values"][0]["printed"], "1 \"ms\"");
-        // One value per line.
-        assert_eq!(text.lines().filter(|l| l.contains("\"file\"")).count(), 4);
-        let empty: serde_json::Value = serde_json::from_str(&manifest_json(&[])).unwrap();
-        assert_eq!(empty["values"].as_array().unwrap().len(), 0);
-        assert_eq!(empty["lineages"].as_array().unwrap().len(), 0);
-    }
 }

@@ -30,8 +30,12 @@ pub struct RegistryRef {
 /// Where printed values came from: formulas, inputs, registry values and their sources. Shared
 /// (one allocation) by every record of a file with the same provenance, e.g. all cells of one
 /// solve.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Provenance {
+    /// A hash of the lineage it was built from (registry leaves, formulas, inputs), so equal
+    /// provenances from different files are matched without hashing their text.
+    #[serde(skip)]
+    pub key: u64,
     /// Formulas applied (solver lineage).
     pub formulas: Vec<Arc<str>>,
     /// Non-registry inputs (`batch_size = 1`).
@@ -50,6 +54,12 @@ pub struct RecordLineage {
     pub derivation: String,
     /// Formulas, inputs, registry values and sources.
     pub provenance: Arc<Provenance>,
+}
+
+impl std::hash::Hash for Provenance {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.key);
+    }
 }
 
 impl std::ops::Deref for RecordLineage {
@@ -816,6 +826,7 @@ impl<'a> FileEval<'a> {
         sources.sort();
         sources.dedup();
         let shared = Arc::new(Provenance {
+            key,
             formulas: formulas.iter().map(|f| self.intern(f)).collect(),
             inputs: inputs
                 .iter()

@@ -5,6 +5,7 @@ pub mod cmd;
 pub mod config;
 pub mod evaluate;
 pub mod files;
+pub mod manifest;
 pub mod output;
 pub mod paths;
 pub mod templates;

@@ -10,13 +10,12 @@
 //! reports file opens on Linux, and the mini debouncer drops the event kind, so a rebuild's own
 //! reads of the sources would trigger the next rebuild. Access events are ignored here.
 
-use crate::book::build::{
-    duplicate_figure_ids, evaluate_file, figure_files, manifest_json, Expanded,
-};
+use crate::book::build::{duplicate_figure_ids, evaluate_file, figure_files, Expanded};
 use crate::book::config::BookConfig;
 use crate::book::evaluate::FigureOut;
 use crate::book::evaluate::FileOutput;
 use crate::book::files::{discover, BookFile, FileKind};
+use crate::book::manifest::manifest_json;
 use crate::book::output::{check_replaceable, write_tree, Content, MANIFEST};
 use crate::book::templates::Templates;
 use crate::cli::Format;
