@@ -244,6 +244,8 @@ pub struct FileEval<'a> {
     refs: FxHashMap<u32, RegistryRef>,
     /// Provenances built so far, by hash of their lineage (records with equal lineage share one).
     provenances: FxHashMap<u64, Vec<(Lineage, Arc<Provenance>)>>,
+    /// Registry paths resolved so far.
+    resolved: RefCell<FxHashMap<Box<str>, paths::Resolved>>,
     /// Footnote markers already rendered, by source id (Markdown).
     markers_done: FxHashMap<Arc<str>, String>,
     /// Base-unit names by dimension.
@@ -292,6 +294,7 @@ impl<'a> FileEval<'a> {
             provenances: FxHashMap::default(),
             dims: FxHashMap::default(),
             markers_done: FxHashMap::default(),
+            resolved: RefCell::default(),
             current: None,
             file_arc: Arc::from(rel),
         };
@@ -533,13 +536,12 @@ impl<'a> FileEval<'a> {
             ));
         }
         if paths::is_namespace(head) {
-            return match paths::resolve(self.reg, path) {
-                Ok(r) => {
+            return self
+                .resolve_path(path, |r| {
                     lineage.borrow_mut().add_leaves(&r.leaves);
-                    Ok(r.value)
-                }
-                Err(m) => Err(EvalError::new(span, m)),
-            };
+                    r.value
+                })
+                .map_err(|m| EvalError::new(span, m));
         }
         let mut names: Vec<&str> = self.lets.keys().map(String::as_str).collect();
         names.extend(crate::registry::schema::NAMESPACES.iter().map(|n| n.name));
@@ -550,6 +552,21 @@ impl<'a> FileEval<'a> {
                 did_you_mean(closest(head, names.into_iter()))
             ),
         ))
+    }
+
+    /// Resolves a registry path (each distinct path once per file) and reads the result.
+    fn resolve_path<T>(
+        &self,
+        path: &str,
+        read: impl FnOnce(&paths::Resolved) -> T,
+    ) -> Result<T, String> {
+        if let Some(r) = self.resolved.borrow().get(path) {
+            return Ok(read(r));
+        }
+        let r = paths::resolve(self.reg, path)?;
+        let out = read(&r);
+        self.resolved.borrow_mut().insert(path.into(), r);
+        Ok(out)
     }
 
     fn eval_expr(&self, attr: &crate::directive::Attr) -> Result<(Value, Lineage), Problem> {
@@ -1235,17 +1252,18 @@ impl<'a> FileEval<'a> {
             let mut row = vec![name];
             for (col, spec) in cols.iter().zip(&specs) {
                 let path = format!("{ns}.{key}.{}", col.field);
-                let r =
-                    paths::resolve(self.reg, &path).map_err(|m| problem(col.span.clone(), m))?;
+                let (value, leaves) = self
+                    .resolve_path(&path, |r| (r.value, r.leaves.clone()))
+                    .map_err(|m| problem(col.span.clone(), m))?;
                 let lineage = RecordLineage {
-                    provenance: self.provenance(&r.leaves, &[], &[]),
+                    provenance: self.provenance(&leaves, &[], &[]),
                     derivation: path,
                 };
                 row.push(self.cell(
                     d,
                     col,
                     spec,
-                    r.value,
+                    value,
                     lineage,
                     format!("{key}/{}", col.field),
                     cite_all && self.kind == SourceKind::Markdown,

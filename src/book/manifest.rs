@@ -12,6 +12,12 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let b = s.as_bytes();
+    // Most texts (files, printed numbers, units, derivations) need no escaping at all.
+    if !b.iter().any(|&c| c == b'"' || c == b'\\' || c < 0x20) {
+        out.extend_from_slice(b);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, &c) in b.iter().enumerate() {
         let esc: &[u8] = match c {
@@ -40,8 +46,16 @@ fn push_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// The escaped text of the last directive written: the cells of a table share their directive,
+/// which is then escaped once.
+#[derive(Default)]
+struct LastDirective {
+    text: Option<std::sync::Arc<str>>,
+    json: Vec<u8>,
+}
+
 /// Appends one value's line (without the separator before it).
-fn push_value(out: &mut Vec<u8>, r: &Record, lineage: usize) {
+fn push_value(out: &mut Vec<u8>, r: &Record, lineage: usize, last: &mut LastDirective) {
     let mut int = itoa::Buffer::new();
     out.extend_from_slice(b"{\"file\":");
     push_str(out, &r.file);
@@ -52,7 +66,16 @@ fn push_value(out: &mut Vec<u8>, r: &Record, lineage: usize) {
     out.extend_from_slice(b",\"kind\":");
     push_str(out, r.kind);
     out.extend_from_slice(b",\"directive\":");
-    push_str(out, &r.directive);
+    if !last
+        .text
+        .as_ref()
+        .is_some_and(|t| std::sync::Arc::ptr_eq(t, &r.directive))
+    {
+        last.json.clear();
+        push_str(&mut last.json, &r.directive);
+        last.text = Some(r.directive.clone());
+    }
+    out.extend_from_slice(&last.json);
     out.extend_from_slice(b",\"cell\":");
     match &r.cell {
         Some(c) => push_str(out, c),
@@ -105,9 +128,10 @@ pub fn write_manifest(w: &mut dyn std::io::Write, records: &[Record]) -> std::io
         .zip(ids.par_chunks(CHUNK))
         .map(|(rs, is)| {
             let mut out = Vec::with_capacity(rs.len() * 384);
+            let mut last = LastDirective::default();
             for (r, i) in rs.iter().zip(is) {
                 out.extend_from_slice(b",\n    ");
-                push_value(&mut out, r, *i);
+                push_value(&mut out, r, *i, &mut last);
             }
             out
         })
@@ -216,7 +240,7 @@ mod tests {
         r.cell = Some("batch=1/latency".into());
         r.value = Some(-1.5e-300);
         let mut out = Vec::new();
-        push_value(&mut out, &r, 12);
+        push_value(&mut out, &r, 12, &mut LastDirective::default());
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["file"], "dir/a \"b\".md");
         assert_eq!(v["directive"], &*r.directive);
@@ -232,7 +256,7 @@ mod tests {
         r.value = None;
         r.cell = None;
         let mut out = Vec::new();
-        push_value(&mut out, &r, 0);
+        push_value(&mut out, &r, 0, &mut LastDirective::default());
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert!(v["value"].is_null() && v["cell"].is_null());
     }
