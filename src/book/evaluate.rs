@@ -30,12 +30,8 @@ pub struct RegistryRef {
 /// Where printed values came from: formulas, inputs, registry values and their sources. Shared
 /// (one allocation) by every record of a file with the same provenance, e.g. all cells of one
 /// solve.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Provenance {
-    /// A hash of the lineage it was built from (registry leaves, formulas, inputs), so equal
-    /// provenances from different files are matched without hashing their text.
-    #[serde(skip)]
-    pub key: u64,
     /// Formulas applied (solver lineage).
     pub formulas: Vec<Arc<str>>,
     /// Non-registry inputs (`batch_size = 1`).
@@ -54,12 +50,6 @@ pub struct RecordLineage {
     pub derivation: String,
     /// Formulas, inputs, registry values and sources.
     pub provenance: Arc<Provenance>,
-}
-
-impl std::hash::Hash for Provenance {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.key);
-    }
 }
 
 impl std::ops::Deref for RecordLineage {
@@ -206,6 +196,14 @@ impl Lineage {
     }
 }
 
+/// What replaces a span of the source.
+enum Splice {
+    /// An escape's fixed text.
+    Fixed(&'static str),
+    /// The text of the expansion with this index.
+    Expansion(usize),
+}
+
 /// A problem in one directive: where (byte span) and what.
 struct Problem {
     span: Range<usize>,
@@ -308,11 +306,10 @@ impl<'a> FileEval<'a> {
                 ev.declared.entry(name.to_string()).or_insert(d.line);
             }
         }
-        // What replaces each span: an escape's fixed text, or an expansion's text (by index).
-        let mut splices: Vec<(Range<usize>, Result<&'static str, usize>)> = scanned
+        let mut splices: Vec<(Range<usize>, Splice)> = scanned
             .escapes
             .iter()
-            .map(|e| (e.span.clone(), Ok(e.replacement)))
+            .map(|e| (e.span.clone(), Splice::Fixed(e.replacement)))
             .collect();
         let mut expansions = Vec::with_capacity(scanned.directives.len());
         for d in &scanned.directives {
@@ -322,7 +319,7 @@ impl<'a> FileEval<'a> {
                         Some((start, t)) if *start == d.span.start => t.clone(),
                         _ => Arc::from(&src[d.span.clone()]),
                     };
-                    splices.push((span, Err(expansions.len())));
+                    splices.push((span, Splice::Expansion(expansions.len())));
                     expansions.push(Expansion {
                         line: d.line,
                         column: d.column,
@@ -345,8 +342,8 @@ impl<'a> FileEval<'a> {
         for (r, piece) in &splices {
             text.push_str(&src[at..r.start]);
             text.push_str(match piece {
-                Ok(fixed) => fixed,
-                Err(i) => &expansions[*i].text,
+                Splice::Fixed(fixed) => fixed,
+                Splice::Expansion(i) => &expansions[*i].text,
             });
             at = r.end;
         }
@@ -749,7 +746,7 @@ impl<'a> FileEval<'a> {
         }
     }
 
-    /// Footnote markers (Markdown) or inline footnotes (LaTeX) for the sources of `leaves`.
+    /// Footnote markers (Markdown) or inline footnotes (LaTeX) for `sources` (sorted ids).
     fn markers(&mut self, sources: &[Arc<str>], d: &Directive) -> Result<String, Problem> {
         let mut out = String::new();
         for id in sources {
@@ -843,7 +840,6 @@ impl<'a> FileEval<'a> {
         sources.sort();
         sources.dedup();
         let shared = Arc::new(Provenance {
-            key,
             formulas: formulas.iter().map(|f| self.intern(f)).collect(),
             inputs: inputs
                 .iter()
@@ -895,14 +891,11 @@ impl<'a> FileEval<'a> {
             }
         };
         let base_unit = match v {
-            Some(v) => match self.dims.get(&v.dim) {
-                Some(u) => u.clone(),
-                None => {
-                    let u = self.intern(&v.dim.to_string());
-                    self.dims.insert(v.dim, u.clone());
-                    u
-                }
-            },
+            Some(v) => self
+                .dims
+                .entry(v.dim)
+                .or_insert_with(|| Arc::from(v.dim.to_string()))
+                .clone(),
             None => self.intern("label"),
         };
         let display_unit = self.intern(unit);
