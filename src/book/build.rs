@@ -11,7 +11,7 @@ use crate::directive::{find_unexpanded, SourceKind};
 use crate::integrate::progress::Progress;
 use crate::registry::Registry;
 use rayon::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a successful build or check did.
 #[derive(Clone, Debug, Default)]
@@ -231,6 +231,24 @@ pub fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Dia
     }
 }
 
+/// The files of a built book, by path: built sources and figures from memory, the book's other
+/// files copied, and the manifest.
+pub fn book_files<'a>(
+    sources: impl Iterator<Item = (&'a String, &'a str)>,
+    figures: &'a [(String, Vec<u8>)],
+    others: impl Iterator<Item = (&'a String, &'a PathBuf)>,
+    manifest: Content<'a>,
+) -> Vec<(String, Content<'a>)> {
+    let mut files: Vec<(String, Content)> = sources
+        .map(|(r, t)| (r.clone(), Content::Bytes(t.as_bytes())))
+        .collect();
+    files.extend(figures.iter().map(|(r, b)| (r.clone(), Content::Bytes(b))));
+    files.extend(others.map(|(r, p)| (r.clone(), Content::Copy(p))));
+    files.push((MANIFEST.to_string(), manifest));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
 /// Builds `book` into `out`: all or nothing.
 pub fn build(
     reg: &Registry,
@@ -279,24 +297,15 @@ pub fn build_gated_with(
             book.display()
         )));
     }
-    let mut files: Vec<(String, Content)> = summary
-        .outputs
-        .iter()
-        .map(|(r, t)| (r.clone(), Content::Bytes(t.as_bytes())))
-        .collect();
-    files.extend(
-        figure_files
-            .iter()
-            .map(|(r, b)| (r.clone(), Content::Bytes(b))),
-    );
-    files.extend(others.iter().map(|(r, p)| (r.clone(), Content::Copy(p))));
     let records = &summary.records;
-    files.push((
-        MANIFEST.to_string(),
+    let files = book_files(
+        summary.outputs.iter().map(|(r, t)| (r, t.as_str())),
+        &figure_files,
+        others.iter().map(|(r, p)| (r, p)),
         Content::Stream(Box::new(move |w| write_manifest(w, records))),
-    ));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    );
     write_tree(out, &files).map_err(fail)?;
+    // The manifest's writer borrows the records until here.
     drop(files);
     Ok(summary)
 }

@@ -10,7 +10,7 @@
 //! reports file opens on Linux, and the mini debouncer drops the event kind, so a rebuild's own
 //! reads of the sources would trigger the next rebuild. Access events are ignored here.
 
-use crate::book::build::{duplicate_figure_ids, evaluate_file, figure_files, Expanded};
+use crate::book::build::{book_files, duplicate_figure_ids, evaluate_file, figure_files, Expanded};
 use crate::book::config::BookConfig;
 use crate::book::evaluate::FigureOut;
 use crate::book::evaluate::FileOutput;
@@ -308,23 +308,14 @@ impl Session {
             check_replaceable(out, &self.o.book)?;
             let figures = figure_files(&self.figures(None)).map_err(|d| d.to_string())?;
             let manifest = self.manifest();
-            let mut files: Vec<(String, Content)> = self
-                .sources
-                .iter()
-                .map(|(rel, (o, _))| (rel.clone(), Content::Bytes(o.text.as_bytes())))
-                .collect();
-            files.extend(
-                self.others
+            let files = book_files(
+                self.sources
                     .iter()
-                    .map(|(rel, p)| (rel.clone(), Content::Copy(p))),
+                    .map(|(rel, (o, _))| (rel, o.text.as_str())),
+                &figures,
+                self.others.iter(),
+                Content::Bytes(manifest.as_bytes()),
             );
-            files.extend(
-                figures
-                    .iter()
-                    .map(|(rel, b)| (rel.clone(), Content::Bytes(b))),
-            );
-            files.push((MANIFEST.to_string(), Content::Bytes(manifest.as_bytes())));
-            files.sort_by(|a, b| a.0.cmp(&b.0));
             write_tree(out, &files)?;
             self.written = true;
             self.dirty.clear();
