@@ -55,7 +55,7 @@ fn print_drift(d: &Diagnostics) {
 }
 
 /// Reads the book's drift lock (None without one); prints the problem when it cannot be read.
-fn load_lock(book: &Path) -> Result<Option<Lock>, ()> {
+pub(crate) fn load_lock(book: &Path) -> Result<Option<Lock>, ()> {
     Lock::load(book).map_err(|d| eprintln!("{d}"))
 }
 

@@ -25,12 +25,8 @@ pub fn emit_cache(
     let Some((reg, tpl)) = crate::book::cmd::setup(book, templates, registry) else {
         return 1;
     };
-    let lock = match Lock::load(book) {
-        Ok(l) => l,
-        Err(d) => {
-            eprintln!("{d}");
-            return 1;
-        }
+    let Ok(lock) = crate::book::cmd::load_lock(book) else {
+        return 1;
     };
     let progress = Progress::for_command(format == Format::Json);
     let result = evaluate_book_with(&reg, &tpl, book, out, Some(&progress));
