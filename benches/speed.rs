@@ -46,7 +46,7 @@ fn main() {
         });
         per_call("parse_quantity x1536", 50, || {
             for _ in 0..1536 {
-                black_box(mlsysim_book::units::parse_quantity("3.35 TB/s").unwrap());
+                black_box(mlsysim_book::base::units::parse_quantity("3.35 TB/s").unwrap());
             }
         });
     }
@@ -54,13 +54,13 @@ fn main() {
         black_box(mlsysim_book::registry::load::embedded().expect("registry loads"));
     });
     let reg = mlsysim_book::registry::load::embedded().expect("registry loads");
-    let p = |pairs: &[(&str, &str)]| -> mlsysim_book::solvers::Params {
+    let p = |pairs: &[(&str, &str)]| -> mlsysim_book::calc::params::Params {
         pairs
             .iter()
             .map(|(k, v)| {
                 (
                     k.to_string(),
-                    mlsysim_book::solvers::Param::Text(v.to_string()),
+                    mlsysim_book::calc::params::Param::Text(v.to_string()),
                 )
             })
             .collect()
@@ -116,12 +116,12 @@ fn main() {
     parallelism_search(&reg);
     audit_bench(&reg);
     for (name, solver, params) in &cases {
-        if mlsysim_book::solvers::run(&reg, solver, params).is_err() {
+        if mlsysim_book::calc::catalog::run(&reg, solver, params).is_err() {
             println!("{name:<40} (solver unavailable)");
             continue;
         }
         per_call(name, 20_000, || {
-            black_box(mlsysim_book::solvers::run(&reg, solver, params).ok());
+            black_box(mlsysim_book::calc::catalog::run(&reg, solver, params).ok());
         });
     }
     typed(&reg);
@@ -132,7 +132,7 @@ fn main() {
 /// Figures: parse the directive's attributes and draw the SVG (the budget is 5 ms per figure);
 /// PDF and PNG conversion for comparison.
 fn figures(reg: &mlsysim_book::registry::Registry) {
-    use mlsysim_book::render::figure::{parse_request, render_svg};
+    use mlsysim_book::present::figure::{parse_request, render_svg};
     let req = |pairs: &[(&str, &str)]| {
         let attrs: Vec<(String, String)> = pairs
             .iter()
@@ -198,7 +198,7 @@ fn figures(reg: &mlsysim_book::registry::Registry) {
     }
     #[cfg(feature = "convert")]
     {
-        use mlsysim_book::render::figure::convert::{encode, FigFormat};
+        use mlsysim_book::present::figure::convert::{encode, FigFormat};
         let fig = render_svg(reg, &cases[0].1).expect("figure draws");
         per_call("figure: roofline SVG → PDF", 20, || {
             black_box(encode(&fig, FigFormat::Pdf).expect("pdf"));
@@ -211,7 +211,7 @@ fn figures(reg: &mlsysim_book::registry::Registry) {
 
 /// The solvers themselves, called with typed registry entries (no name lookups or parsing).
 fn typed(reg: &mlsysim_book::registry::Registry) {
-    use mlsysim_book::solvers::{distributed, roofline, serving};
+    use mlsysim_book::calc::solvers::{distributed, roofline, serving};
     let cal = &reg.calibration;
     let (resnet, a100) = (
         reg.model("ResNet50").unwrap(),
@@ -385,9 +385,9 @@ fn command(args: &[&str]) {
 /// The full parallelism space of Llama-3 405B on the 16,384-H100 Meta cluster (batch 2,048 ×
 /// 8,192 tokens, bf16, η 0.42, overlap on, recomputation searched): must take under 100 ms.
 fn parallelism_search(reg: &mlsysim_book::registry::Registry) {
-    use mlsysim_book::optimize::parallelism::{search, Objective};
-    use mlsysim_book::solvers::distributed::{DistributedOptions, FleetSpec};
-    use mlsysim_book::solvers::Precision;
+    use mlsysim_book::calc::params::Precision;
+    use mlsysim_book::calc::search::parallelism::{search, Objective};
+    use mlsysim_book::calc::solvers::distributed::{DistributedOptions, FleetSpec};
     let model = reg.model("Llama3_405B").expect("model");
     let fleet = reg.fleet("Meta_Llama3_16K_H100").expect("fleet");
     let acc = reg.hardware(&fleet.node.accelerator).expect("accelerator");
@@ -460,7 +460,8 @@ const PER_CHAPTER: usize = 250;
 /// values and expressions, `let`-bound solver results and their members, inline solves, registry
 /// tables and sweep tables, over the devices for which the roofline solver runs.
 fn generate_book(reg: &mlsysim_book::registry::Registry, dir: &std::path::Path) -> usize {
-    use mlsysim_book::solvers::{run, Param, Params};
+    use mlsysim_book::calc::catalog::run;
+    use mlsysim_book::calc::params::{Param, Params};
     let roofline = |hw: &str, batch: &str| -> Params {
         [
             ("model", "ResNet50"),

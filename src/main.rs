@@ -8,5 +8,5 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    std::process::exit(mlsysim_book::cli::main());
+    std::process::exit(mlsysim_book::app::cli::main());
 }

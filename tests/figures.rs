@@ -2,14 +2,15 @@
 //! ridge labels, workload points and scorecard bars checked against the solvers; PDF and PNG
 //! output; the `figures` command, `build` with figures, and figure errors at their locations.
 
-use mlsysim_book::directive::{scan, SourceKind};
-use mlsysim_book::formulas::performance::{ridge_point, Bottleneck};
+use mlsysim_book::base::units::{parse_unit, Value};
+use mlsysim_book::calc::catalog;
+use mlsysim_book::calc::formulas::performance::{ridge_point, Bottleneck};
+use mlsysim_book::calc::params::{Out, Param, Params, Precision};
+use mlsysim_book::calc::solvers::roofline::{self, RooflineOptions};
+use mlsysim_book::present::figure::{parse_request, render_svg, Figure};
+use mlsysim_book::present::format::{format_number, format_value, FormatSpec, Style, Target};
 use mlsysim_book::registry::{load::embedded, Registry};
-use mlsysim_book::render::figure::{command::attr_pairs, parse_request, render_svg, Figure};
-use mlsysim_book::render::format::{format_number, format_value, FormatSpec, Style, Target};
-use mlsysim_book::solvers::roofline::{self, RooflineOptions};
-use mlsysim_book::solvers::{self, Out, Param, Params, Precision};
-use mlsysim_book::units::{parse_unit, Value};
+use mlsysim_book::syntax::{scan, SourceKind};
 use roxmltree::{Document, Node};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,7 +29,7 @@ fn draw(attrs: &str) -> Figure {
     let src = format!("<mlsysim {attrs}/>");
     let scanned = scan(&src, SourceKind::Markdown);
     assert!(scanned.errors.is_empty(), "{:?}", scanned.errors);
-    let req = parse_request(&attr_pairs(&scanned.directives[0])).expect("request parses");
+    let req = parse_request(&scanned.directives[0].attr_pairs()).expect("request parses");
     render_svg(reg(), &req).expect("figure draws")
 }
 
@@ -197,7 +198,7 @@ fn roofline_positions_and_labels_match_the_solvers() {
         for key in &keys {
             let hw = reg().hardware(key).unwrap();
             let ridge = ridge_point(hw, Some(precision)).value * eta;
-            let mut lin = mlsysim_book::solvers::Lineage::default();
+            let mut lin = mlsysim_book::calc::params::Lineage::default();
             let (peak, _) = roofline::precision_peak(hw, precision, &mut lin);
             let ceiling = peak.value * eta;
             let diamond = elements(&doc, "polygon", "ridge-point")
@@ -229,7 +230,7 @@ fn roofline_positions_and_labels_match_the_solvers() {
             };
             let want = if single {
                 format_value(
-                    Value::new(ridge, mlsysim_book::units::Dim::ARITHMETIC_INTENSITY),
+                    Value::new(ridge, mlsysim_book::base::units::Dim::ARITHMETIC_INTENSITY),
                     &spec,
                     Target::Text,
                 )
@@ -302,20 +303,20 @@ fn roofline_positions_and_labels_match_the_solvers() {
     }
 }
 
-fn scenario(key: &str) -> solvers::SolveOutput {
+fn scenario(key: &str) -> mlsysim_book::calc::params::SolveOutput {
     let mut p = Params::new();
     p.insert("scenario".into(), Param::Text(key.into()));
-    solvers::run(reg(), "scenario", &p).unwrap()
+    catalog::run(reg(), "scenario", &p).unwrap()
 }
 
-fn out_si(o: &solvers::SolveOutput, name: &str) -> Option<f64> {
+fn out_si(o: &mlsysim_book::calc::params::SolveOutput, name: &str) -> Option<f64> {
     match o.get(name) {
         Some(Out::Value(v)) => Some(v.si),
         _ => None,
     }
 }
 
-fn out_label(o: &solvers::SolveOutput, name: &str) -> String {
+fn out_label(o: &mlsysim_book::calc::params::SolveOutput, name: &str) -> String {
     match o.get(name) {
         Some(Out::Label(s)) => s.clone(),
         other => panic!("{name}: {other:?}"),
@@ -494,7 +495,7 @@ fn drawn_values_carry_their_lineage() {
 #[cfg(feature = "convert")]
 #[test]
 fn pdf_and_png_are_converted_deterministically() {
-    use mlsysim_book::render::figure::convert::{encode, FigFormat};
+    use mlsysim_book::present::figure::convert::{encode, FigFormat};
     for attrs in [H100, DOORBELL] {
         let fig = draw(attrs);
         let pdf = encode(&fig, FigFormat::Pdf).unwrap();

@@ -3,9 +3,10 @@
 //! output must match to a relative error below 1e-9 (labels, booleans and warnings exactly; the
 //! recorded error case must fail with the recorded message).
 
+use mlsysim_book::base::units::{parse_quantity, parse_unit, Value};
+use mlsysim_book::calc::catalog;
+use mlsysim_book::calc::params::{Out, Param, Params, SolveError, SolveOutput};
 use mlsysim_book::registry::{load, Registry};
-use mlsysim_book::solvers::{self, Out, Param, Params, SolveError, SolveOutput};
-use mlsysim_book::units::{parse_quantity, parse_unit, Value};
 use serde_json::Value as Json;
 
 const REL_TOL: f64 = 1e-9;
@@ -132,7 +133,7 @@ fn run(reg: &Registry, case: &Json) -> Result<SolveOutput, String> {
     if solver == "physics" {
         let call = case["call"].as_str().expect("call");
         let name = call.split('(').next().unwrap_or(call).trim();
-        return mlsysim_book::formulas::call(name, &p)
+        return mlsysim_book::calc::formulas::call(name, &p)
             .map(|outputs| SolveOutput {
                 outputs,
                 lineage: Default::default(),
@@ -143,7 +144,7 @@ fn run(reg: &Registry, case: &Json) -> Result<SolveOutput, String> {
     let Some((_, ours)) = SOLVERS.iter().find(|(m, _)| *m == solver) else {
         return Err(format!("no solver for mlsysim `{solver}`"));
     };
-    solvers::run(reg, ours, &p).map_err(|e| match e {
+    catalog::run(reg, ours, &p).map_err(|e| match e {
         SolveError::Invalid { message, .. } => message,
         other => other.to_string(),
     })

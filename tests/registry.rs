@@ -1,8 +1,8 @@
 //! The registry: counts and spot values against mlsysim 0.3.0, units and provenance of every
 //! value, and located rejection of bad registries.
 
+use mlsysim_book::base::units::*;
 use mlsysim_book::registry::{load, schema, LeafValue, Registry};
-use mlsysim_book::units::*;
 use std::process::Command;
 
 fn reg() -> Registry {

@@ -1,9 +1,10 @@
 //! Scenario evaluation (feasibility, performance, macro) against the reference's "Real output" of
 //! mlsysim 0.3.0 `Scenario.evaluate()`, and the solver options that depart from mlsysim on request.
 
+use mlsysim_book::base::units::Dim;
+use mlsysim_book::calc::catalog;
+use mlsysim_book::calc::params::{Out, Param, Params};
 use mlsysim_book::registry::{load, Registry};
-use mlsysim_book::solvers::{self, Out, Param, Params};
-use mlsysim_book::units::Dim;
 
 fn reg() -> Registry {
     load::embedded().unwrap_or_else(|d| panic!("embedded registry must load:\n{d}"))
@@ -18,7 +19,7 @@ fn dimensions_of_outputs() {
     ]
     .into_iter()
     .collect();
-    let out = solvers::run(&reg, "reliability", &p).unwrap();
+    let out = catalog::run(&reg, "reliability", &p).unwrap();
     match out.get("fleet_mtbf") {
         Some(Out::Value(v)) => assert_eq!(v.dim, Dim::TIME),
         other => panic!("{other:?}"),
@@ -27,21 +28,21 @@ fn dimensions_of_outputs() {
 
 // ---- scenarios: reference E.2 "Real output" of `Scenario.evaluate()` ---------------------------
 
-fn scenario(reg: &Registry, key: &str) -> solvers::SolveOutput {
+fn scenario(reg: &Registry, key: &str) -> mlsysim_book::calc::params::SolveOutput {
     let p: Params = [("scenario".to_string(), Param::Text(key.into()))]
         .into_iter()
         .collect();
-    solvers::run(reg, "scenario", &p).unwrap_or_else(|e| panic!("{key}: {e}"))
+    catalog::run(reg, "scenario", &p).unwrap_or_else(|e| panic!("{key}: {e}"))
 }
 
-fn label(out: &solvers::SolveOutput, name: &str) -> String {
+fn label(out: &mlsysim_book::calc::params::SolveOutput, name: &str) -> String {
     match out.get(name) {
         Some(Out::Label(s)) => s.clone(),
         other => panic!("{name}: {other:?}"),
     }
 }
 
-fn si(out: &solvers::SolveOutput, name: &str) -> f64 {
+fn si(out: &mlsysim_book::calc::params::SolveOutput, name: &str) -> f64 {
     match out.get(name) {
         Some(Out::Value(v)) => v.si,
         other => panic!("{name}: {other:?}"),
@@ -141,7 +142,7 @@ fn lighthouse_scenarios_match_reference() {
         "Latency: 101.01 ms (Target: 200 ms)"
     );
     let ft = scenario(&reg, "FrontierTraining");
-    let num = |o: &solvers::SolveOutput, n: &str| match o.get(n) {
+    let num = |o: &mlsysim_book::calc::params::SolveOutput, n: &str| match o.get(n) {
         Some(Out::Value(v)) => v.si,
         other => panic!("{n}: {other:?}"),
     };
@@ -178,7 +179,7 @@ fn power_budget_is_reported_not_enforced() {
     ]
     .into_iter()
     .collect();
-    let strict = solvers::run(&reg, "scenario", &p).unwrap();
+    let strict = catalog::run(&reg, "scenario", &p).unwrap();
     assert_eq!(strict.get("valid"), Some(&Out::Bool(false)));
     let av = scenario(&reg, "AutonomousVehicle");
     assert_eq!(label(&av, "power_status"), "SKIPPED");
@@ -195,11 +196,11 @@ fn goodput_rework_option_is_off_by_default() {
     ]
     .into_iter()
     .collect();
-    let g = |o: &solvers::SolveOutput| si(o, "goodput_ratio");
-    let plain = solvers::run(&reg, "reliability", &p).unwrap();
+    let g = |o: &mlsysim_book::calc::params::SolveOutput| si(o, "goodput_ratio");
+    let plain = catalog::run(&reg, "reliability", &p).unwrap();
     assert!((g(&plain) - 0.88639).abs() < 1e-5);
     p.insert("include_rework".into(), Param::Bool(true));
-    let rework = solvers::run(&reg, "reliability", &p).unwrap();
+    let rework = catalog::run(&reg, "reliability", &p).unwrap();
     let tau = si(&plain, "optimal_checkpoint_interval");
     let mtbf = si(&plain, "fleet_mtbf");
     assert!((g(&plain) - g(&rework) - tau / (2.0 * mtbf)).abs() < 1e-12);

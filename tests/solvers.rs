@@ -1,8 +1,9 @@
 //! Roofline and serving solvers beyond the golden cases: bad input is a one-line `Invalid` error,
 //! the reference's worked checks, speculative decoding, and the H100 ridge point.
 
+use mlsysim_book::calc::catalog;
+use mlsysim_book::calc::params::{Out, Param, Params, SolveError};
 use mlsysim_book::registry::{load, Registry};
-use mlsysim_book::solvers::{self, Out, Param, Params, SolveError};
 
 fn registry() -> Registry {
     load::embedded().unwrap_or_else(|d| panic!("embedded registry: {d}"))
@@ -102,14 +103,14 @@ fn bad_input_is_invalid() {
         ),
     ];
     for (solver, params) in cases {
-        match solvers::run(&reg, solver, &params) {
+        match catalog::run(&reg, solver, &params) {
             Err(SolveError::Invalid { message, .. }) => {
                 assert!(!message.contains('\n'), "{message}")
             }
             other => panic!("{solver} {params:?}: want Invalid, got {other:?}"),
         }
     }
-    let err = solvers::run(
+    let err = catalog::run(
         &reg,
         "roofline",
         &p(&[base[0].clone(), base[1].clone(), ("precision", text("fp7"))]),
@@ -131,7 +132,7 @@ fn serving(reg: &Registry, pairs: &[(&str, Param)]) -> Vec<(&'static str, Out)> 
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
         .collect();
-    solvers::run(reg, "serving", &params)
+    catalog::run(reg, "serving", &params)
         .expect("serving runs")
         .outputs
 }
@@ -188,6 +189,6 @@ fn serving_worked_check_and_speculative_decoding() {
 fn ridge_point_of_h100() {
     let reg = registry();
     let h100 = reg.hardware("H100").unwrap();
-    let r = mlsysim_book::formulas::performance::ridge_point(h100, None);
+    let r = mlsysim_book::calc::formulas::performance::ridge_point(h100, None);
     assert!((r.value - 295.223_880_597).abs() < 1e-6);
 }

@@ -15,8 +15,8 @@
 use super::text::{number, plain};
 use super::{Audit, Date, FastMap, Fx, Options};
 use crate::book::evaluate::Record;
-use crate::directive::{scan, SourceKind as DocKind};
 use crate::registry::{Source, SourceKind};
+use crate::syntax::{scan, SourceKind as DocKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

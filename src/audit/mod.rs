@@ -9,10 +9,7 @@
 //! sources, values with no registry source). `audit --strict` exits 1 when there is any error or
 //! warning; info findings never fail.
 
-pub mod cmd;
-pub mod date;
 pub mod findings;
-pub mod lock;
 pub mod report;
 pub mod select;
 pub mod summary;
@@ -23,7 +20,7 @@ use crate::registry::{Leaf, LeafId, Registry, Source, SourceKind};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use date::Date;
+pub use crate::base::date::Date;
 pub use findings::{Finding, Severity};
 pub use summary::Summary;
 

@@ -5,11 +5,11 @@
 use super::summary::Summary;
 use super::text::plain;
 use super::{entry_of, Audit, Options};
+use crate::base::units::parse_unit;
 use crate::book::evaluate::{Record, RegistryRef};
 use crate::book::templates::Templates;
+use crate::registry::query::{leaf_text, plain_number};
 use crate::registry::{Source, SourceKind};
-use crate::units::parse_unit;
-use crate::zoo::{leaf_text, plain_number};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;

@@ -2,7 +2,7 @@
 //! (`--source ID`) or on a registry entry or field (`--entry hardware.H100`).
 
 use super::Audit;
-use crate::registry::closest;
+use crate::base::text::closest;
 use std::fmt;
 use std::path::Path;
 

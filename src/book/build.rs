@@ -6,12 +6,20 @@ use super::files::{discover, BookFile, FileKind};
 use super::manifest::write_manifest;
 use super::output::{check_replaceable, write_tree, Content, MANIFEST};
 use super::templates::Templates;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::directive::{find_unexpanded, SourceKind};
-use crate::integrate::progress::Progress;
+use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::registry::Registry;
+use crate::syntax::{find_unexpanded, SourceKind};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+
+/// Where a long build reports how far it is: the application draws a progress line from it; the
+/// library only counts.
+pub trait Progress: Sync {
+    /// Starts a phase (`evaluating`, `writing`) of `total` steps (0: no count).
+    fn phase(&self, name: &'static str, total: usize);
+    /// One step of the phase is done.
+    fn tick(&self);
+}
 
 /// What a successful build or check did.
 #[derive(Clone, Debug, Default)]
@@ -114,7 +122,7 @@ pub fn evaluate_book_with(
     templates: &Templates,
     book: &Path,
     out: &Path,
-    progress: Option<&Progress>,
+    progress: Option<&dyn Progress>,
 ) -> Result<(Summary, Vec<(String, std::path::PathBuf)>), Diagnostics> {
     let files = discover(book, out)
         .map_err(|e| Diagnostics(vec![Diagnostic::file(&book.display().to_string(), e)]))?;
@@ -208,7 +216,7 @@ pub fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Dia
         .par_iter()
         .map(|f| {
             let bytes =
-                crate::render::figure::convert::encode(&f.figure, f.format).map_err(|e| {
+                crate::present::figure::convert::encode(&f.figure, f.format).map_err(|e| {
                     let mut d = f.at.clone();
                     d.message = e.to_string();
                     d
@@ -277,7 +285,7 @@ pub fn build_gated_with(
     templates: &Templates,
     book: &Path,
     out: &Path,
-    progress: Option<&Progress>,
+    progress: Option<&dyn Progress>,
     gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
 ) -> Result<Summary, Diagnostics> {
     let fail = |m: String| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), m)]);

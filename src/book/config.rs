@@ -36,7 +36,7 @@ impl BookConfig {
         let mut c: BookConfig = toml::from_str(&text).map_err(|e| {
             let (line, col) = e
                 .span()
-                .map_or((1, 1), |s| crate::diag::line_col(&text, s.start));
+                .map_or((1, 1), |s| crate::base::lines::line_col(&text, s.start));
             format!("{}:{line}:{col}: error: {}", path.display(), e.message())
         })?;
         c.registry = c.registry.map(|p| book.join(p));

@@ -1,16 +1,19 @@
 //! Evaluating one source file: every directive becomes rendered text spliced into the original,
 //! every printed value a manifest [`Record`] with its lineage, every problem a located diagnostic.
 
-use super::paths::{self, did_you_mean};
+use super::paths;
 use super::templates::Templates;
-use crate::diag::Diagnostic;
-use crate::directive::expr::{self, EvalError};
-use crate::directive::{scan, Context, Directive, SourceKind};
-use crate::registry::{closest, Registry};
-use crate::render::figure::{self, convert::FigFormat, Figure, FigureError};
-use crate::render::format::{display_value, format_value, FormatSpec, Target, FORMAT_ATTRS};
-use crate::solvers::{self, Out, Param, Params, SolveError, SolveOutput, SOLVERS};
-use crate::units::Value;
+use crate::base::diag::Diagnostic;
+use crate::base::text::closest;
+use crate::base::text::did_you_mean;
+use crate::base::units::Value;
+use crate::calc::catalog::{self, SOLVERS};
+use crate::calc::params::{Out, Param, Params, SolveError, SolveOutput};
+use crate::present::figure::{self, convert::FigFormat, Figure, FigureError};
+use crate::present::format::{display_value, format_value, FormatSpec, Target, FORMAT_ATTRS};
+use crate::registry::Registry;
+use crate::syntax::expr::{self, EvalError};
+use crate::syntax::{scan, Context, Directive, SourceKind};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::cell::RefCell;
@@ -247,7 +250,7 @@ pub struct FileEval<'a> {
     /// Footnote markers already rendered, by source id (Markdown).
     markers_done: FxHashMap<Arc<str>, String>,
     /// Base-unit names by dimension.
-    dims: FxHashMap<crate::units::Dim, Arc<str>>,
+    dims: FxHashMap<crate::base::units::Dim, Arc<str>>,
     /// The text of the directive being recorded, shared by its records.
     current: Option<(usize, Arc<str>)>,
     /// The file name, shared by every record.
@@ -512,7 +515,7 @@ impl<'a> FileEval<'a> {
                         span,
                         format!(
                             "`{head}` has no output `{member}`{}",
-                            did_you_mean(closest(member, out.names().into_iter()))
+                            did_you_mean(&closest(member, out.names().into_iter()))
                         ),
                     )),
                 },
@@ -546,7 +549,7 @@ impl<'a> FileEval<'a> {
             span,
             format!(
                 "unknown name `{head}`: neither a `let` of this file nor a registry namespace{}",
-                did_you_mean(closest(head, names.into_iter()))
+                did_you_mean(&closest(head, names.into_iter()))
             ),
         ))
     }
@@ -566,7 +569,7 @@ impl<'a> FileEval<'a> {
         Ok(out)
     }
 
-    fn eval_expr(&self, attr: &crate::directive::Attr) -> Result<(Value, Lineage), Problem> {
+    fn eval_expr(&self, attr: &crate::syntax::Attr) -> Result<(Value, Lineage), Problem> {
         let at = |r: Range<usize>| {
             (attr.value_span.start + r.start)..(attr.value_span.start + r.end.max(r.start + 1))
         };
@@ -603,16 +606,16 @@ impl<'a> FileEval<'a> {
         params: &Params,
     ) -> Result<SolveOutput, Problem> {
         let solve = d.attr("solve").expect("solve attribute");
-        solvers::run(self.reg, solver, params).map_err(|e| {
+        catalog::run(self.reg, solver, params).map_err(|e| {
             let by_name = |name: &str| d.attrs.iter().find(|a| a.name.replace('-', "_") == name);
             match &e {
-                SolveError::UnknownSolver(_) => Problem {
+                SolveError::UnknownSolver { .. } => Problem {
                     span: solve.value_span.clone(),
                     message: format!("unknown solver `{solver}`"),
                     help: Some(format!(
                         "solvers: {}{}",
                         SOLVERS.join(", "),
-                        did_you_mean(closest(solver, SOLVERS.into_iter()))
+                        did_you_mean(&closest(solver, SOLVERS.into_iter()))
                     )),
                 },
                 SolveError::UnknownParam { name, valid, .. } => Problem {
@@ -658,7 +661,7 @@ impl<'a> FileEval<'a> {
                     "solver `{}` has no output `{}`{}",
                     out.lineage.solver,
                     show.value,
-                    did_you_mean(closest(&show.value, out.names().into_iter()))
+                    did_you_mean(&closest(&show.value, out.names().into_iter()))
                 ),
                 help: Some(format!("outputs: {}", out.names().join(", "))),
             })
@@ -931,8 +934,8 @@ impl<'a> FileEval<'a> {
                 "a figure cannot be placed inside math",
             ));
         }
-        let req = figure::parse_request(&figure::command::attr_pairs(d))
-            .map_err(|e| problem(at(&e), e.to_string()))?;
+        let req =
+            figure::parse_request(&d.attr_pairs()).map_err(|e| problem(at(&e), e.to_string()))?;
         let fig = figure::render_svg(self.reg, &req).map_err(|e| problem(at(&e), e.to_string()))?;
         let (format, template, ctx) = match self.kind {
             SourceKind::Markdown => (
@@ -1197,7 +1200,7 @@ impl<'a> FileEval<'a> {
                 span: t.value_span.clone(),
                 message: format!(
                     "unknown table kind `{ns}`{}",
-                    did_you_mean(closest(ns, names.iter().copied()))
+                    did_you_mean(&closest(ns, names.iter().copied()))
                 ),
                 help: Some(format!(
                     "tables: {} (registry) or sweep (a solver over varied inputs)",
@@ -1234,12 +1237,12 @@ impl<'a> FileEval<'a> {
                     span,
                     format!(
                         "unknown {ns} key `{key}`{}",
-                        did_you_mean(closest(key, entries.keys().map(String::as_str)))
+                        did_you_mean(&closest(key, entries.keys().map(String::as_str)))
                     ),
                 ));
             }
-            let name = match crate::zoo::field_value(self.reg, ns, key, "name") {
-                Some(crate::zoo::FieldValue::Text(n)) => n,
+            let name = match crate::registry::query::field_value(self.reg, ns, key, "name") {
+                Some(crate::registry::query::FieldValue::Text(n)) => n,
                 _ => key.to_string(),
             };
             let mut row = vec![name];
@@ -1334,7 +1337,7 @@ impl<'a> FileEval<'a> {
                         "solver `{}` has no output `{}`{}",
                         solve.value,
                         col.field,
-                        did_you_mean(closest(&col.field, out.names().into_iter()))
+                        did_you_mean(&closest(&col.field, out.names().into_iter()))
                     ),
                     help: Some(format!("outputs: {}", out.names().join(", "))),
                 })?;

@@ -69,7 +69,7 @@ pub fn discover(book: &Path, out: &Path) -> Result<Vec<BookFile>, String> {
                 return false;
             }
             // The drift lock belongs to the book's sources, not to its output.
-            if e.depth() == 1 && name == crate::audit::lock::FILE {
+            if e.depth() == 1 && name == crate::book::lock::FILE {
                 return false;
             }
             match (&out_abs, e.path().canonicalize()) {

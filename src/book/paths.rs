@@ -1,9 +1,10 @@
 //! Registry paths in directives: `hardware.H100.memory.bandwidth`, derived fields
 //! (`hardware.H100.ridge_point`, `fleets.X.total_accelerators`) and constants (`constants.name`).
 
-use crate::registry::{closest, schema, Registry};
-use crate::units::Value;
-use crate::zoo::{field_value, FieldValue};
+use crate::base::text::{closest, did_you_mean};
+use crate::base::units::Value;
+use crate::registry::query::{field_value, FieldValue};
+use crate::registry::{schema, Registry};
 
 /// A registry path resolved to a value and the leaves it rests on.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,21 +24,6 @@ pub fn derived_fields(ns: &str) -> &'static [&'static str] {
     }
 }
 
-/// `; did you mean `a`, `b`?` for a list of close names, or nothing.
-pub fn did_you_mean(v: Vec<String>) -> String {
-    if v.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; did you mean {}?",
-            v.iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-}
-
 /// Whether the first segment of a dotted name is a registry namespace.
 pub fn is_namespace(first: &str) -> bool {
     schema::namespace(first).is_some()
@@ -53,7 +39,7 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
         let names = schema::NAMESPACES.iter().map(|n| n.name);
         return Err(format!(
             "unknown registry namespace `{ns}`{}",
-            did_you_mean(closest(ns, names))
+            did_you_mean(&closest(ns, names))
         ));
     };
     let Some(key) = key else {
@@ -67,7 +53,7 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
     let Some(entry) = entries.get(key) else {
         return Err(format!(
             "unknown {ns} key `{key}`{}",
-            did_you_mean(closest(key, entries.keys().map(String::as_str)))
+            did_you_mean(&closest(key, entries.keys().map(String::as_str)))
         ));
     };
     let field = match (ns, field) {
@@ -94,7 +80,7 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
             } else {
                 Err(format!(
                     "unknown field `{field}` of {ns}.{key}{}",
-                    did_you_mean(closest(field, names.into_iter()))
+                    did_you_mean(&closest(field, names.into_iter()))
                 ))
             }
         }

@@ -19,7 +19,7 @@
 //! `math` the LaTeX for one inside math; each is present only when the file uses that context.
 
 use crate::book::build::Expanded;
-use crate::directive::Context;
+use crate::syntax::Context;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -16,11 +16,11 @@
 //! templates = "templates"   # optional: template overrides
 //! ```
 
+use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::book::build::evaluate_text;
 use crate::book::templates::Templates;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::directive::SourceKind;
 use crate::registry::Registry;
+use crate::syntax::SourceKind;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -225,7 +225,7 @@ pub fn expand(
 pub fn run(json: &str, registry_flag: Option<&Path>) -> Result<String, Failure> {
     let mut input = parse_input(json).map_err(Failure::Message)?;
     let registry = registry_flag.or(input.settings.registry.as_deref());
-    let reg = crate::cli::load_registry(registry).map_err(Failure::Registry)?;
+    let reg = crate::registry::load::load_or_embedded(registry).map_err(Failure::Registry)?;
     let templates = Templates::load(input.settings.templates.as_deref())
         .map_err(|e| Failure::Message(format!("templates: {e}")))?;
     expand(&reg, &templates, &mut input).map_err(Failure::Book)?;
@@ -241,42 +241,6 @@ pub enum Failure {
     Registry(Diagnostics),
     /// Directive errors in chapters.
     Book(Diagnostics),
-}
-
-/// `mlsysim-book mdbook [supports RENDERER]`: the exit status (0 ok, 1 errors). Errors go to
-/// stderr, which mdBook shows; stdout carries only the book JSON.
-pub fn command(supports_renderer: Option<&str>, registry_flag: Option<&Path>) -> i32 {
-    if let Some(r) = supports_renderer {
-        return if supports(r) { 0 } else { 1 };
-    }
-    let mut json = String::new();
-    if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut json) {
-        eprintln!("error: mlsysim-book mdbook: cannot read stdin: {e}");
-        return 1;
-    }
-    match run(&json, registry_flag) {
-        Ok(book) => {
-            println!("{book}");
-            0
-        }
-        Err(Failure::Message(m)) => {
-            eprintln!("error: mlsysim-book mdbook: {m}");
-            1
-        }
-        Err(Failure::Registry(d)) => {
-            eprint!("{d}");
-            eprintln!("error: the registry has {} problem(s)", d.0.len());
-            1
-        }
-        Err(Failure::Book(d)) => {
-            eprint!("{d}");
-            eprintln!(
-                "error: mlsysim-book mdbook: {} error(s) in the book's directives",
-                d.0.len()
-            );
-            1
-        }
-    }
 }
 
 #[cfg(test)]

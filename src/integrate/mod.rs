@@ -2,8 +2,4 @@
 //! `integrations/quarto/`), the mdBook preprocessor, `build --watch`, and the progress line.
 
 pub mod cache;
-pub mod cmd;
 pub mod mdbook;
-pub mod progress;
-#[cfg(feature = "watch")]
-pub mod watch;

@@ -3,8 +3,8 @@
 
 use super::types::*;
 use super::{Entry, Leaf, LeafValue, Registry, Source};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::units::{Typed, Value};
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::units::{Typed, Value};
 use std::collections::BTreeMap;
 
 /// Reads the fields of one entry.

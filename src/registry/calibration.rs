@@ -2,8 +2,8 @@
 //! Solvers take a `&Calibration` instead of hard-coding numbers, so every default is sourced.
 
 use super::types::Sourced;
-use crate::units::Value;
-use crate::units::*;
+use crate::base::units::Value;
+use crate::base::units::*;
 use std::collections::BTreeMap;
 
 /// Sourced constants used inside solver formulas.

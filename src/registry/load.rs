@@ -5,8 +5,8 @@
 use super::schema::{self, Kind, Layout, NamespaceSpec};
 use super::source::{Source, SourceKind};
 use super::{Entry, Leaf, LeafValue, Registry};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::units::{parse_quantity, Dim};
+use crate::base::diag::{Diagnostic, Diagnostics};
+use crate::base::units::{parse_quantity, Dim};
 use std::collections::BTreeMap;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -85,7 +85,7 @@ pub fn load_dir(dir: &Path) -> Result<Registry, Diagnostics> {
 /// Loads a registry from in-memory files. `root` prefixes file names in diagnostics.
 pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagnostics> {
     let mut ld = Loader {
-        index: crate::diag::LineIndex::new(""),
+        index: crate::base::lines::LineIndex::new(""),
         index_of: None,
         file_shown: String::new(),
         root: root.trim_end_matches('/').to_string(),
@@ -179,7 +179,7 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
     // Sources named by entries and fields must exist.
     for (rel, span, id) in &source_sites {
         if !sources.contains_key(id) {
-            let help = super::closest(id, sources.keys().map(String::as_str));
+            let help = crate::base::text::closest(id, sources.keys().map(String::as_str));
             let text = files
                 .iter()
                 .find(|f| &f.path == rel)
@@ -216,7 +216,7 @@ fn classify(path: &str) -> Option<(&'static NamespaceSpec, bool)> {
 }
 
 struct Loader {
-    index: crate::diag::LineIndex,
+    index: crate::base::lines::LineIndex,
     index_of: Option<String>,
     file_shown: String,
     root: String,
@@ -225,23 +225,7 @@ struct Loader {
 }
 
 fn is_iso_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d) && y >= 1900
+    crate::base::date::Date::parse(s).is_ok()
 }
 
 impl Loader {
@@ -539,7 +523,7 @@ impl Loader {
                 }
                 (None, _) => {
                     let candidates: Vec<&str> = ns.paths().collect();
-                    let close = super::closest(&path, candidates.iter().copied());
+                    let close = crate::base::text::closest(&path, candidates.iter().copied());
                     let d = self.err(
                         file,
                         k.span(),
@@ -576,7 +560,7 @@ impl Loader {
             (Kind::Num | Kind::AnyQty, DeValue::Integer(i)) => {
                 match i.as_str().replace('_', "").parse::<f64>() {
                     Ok(x) => (
-                        LeafValue::Quantity(crate::units::Value::number(x)),
+                        LeafValue::Quantity(crate::base::units::Value::number(x)),
                         String::new(),
                     ),
                     Err(_) => {
@@ -592,7 +576,7 @@ impl Loader {
             (Kind::Num | Kind::AnyQty, DeValue::Float(x)) => {
                 match x.as_str().replace('_', "").parse::<f64>() {
                     Ok(x) if x.is_finite() => (
-                        LeafValue::Quantity(crate::units::Value::number(x)),
+                        LeafValue::Quantity(crate::base::units::Value::number(x)),
                         String::new(),
                     ),
                     _ => {
@@ -678,7 +662,7 @@ impl Loader {
             }
         };
         if self.index_of.as_deref() != Some(file.path.as_str()) {
-            self.index = crate::diag::LineIndex::new(&file.text);
+            self.index = crate::base::lines::LineIndex::new(&file.text);
             self.index_of = Some(file.path.clone());
             self.file_shown = self.shown(&file.path);
         }
@@ -721,7 +705,7 @@ impl Loader {
                     if !exists {
                         let close = entries
                             .get(target)
-                            .map(|m| super::closest(t, m.keys().map(String::as_str)))
+                            .map(|m| crate::base::text::closest(t, m.keys().map(String::as_str)))
                             .unwrap_or_default();
                         let rel = leaf
                             .file
@@ -773,4 +757,12 @@ fn offset_of(text: &str, line: u32, column: u32) -> usize {
             .take(column as usize - 1)
             .map(char::len_utf8)
             .sum::<usize>()
+}
+
+/// The registry in `dir`, or the one built into the binary when `dir` is `None`.
+pub fn load_or_embedded(dir: Option<&Path>) -> Result<Registry, Diagnostics> {
+    match dir {
+        Some(d) => load_dir(d),
+        None => embedded(),
+    }
 }

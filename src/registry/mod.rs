@@ -4,6 +4,7 @@
 mod build;
 pub mod calibration;
 pub mod load;
+pub mod query;
 pub mod schema;
 pub mod source;
 pub mod types;
@@ -12,8 +13,8 @@ pub use calibration::Calibration;
 pub use source::{Source, SourceKind};
 pub use types::*;
 
-use crate::solvers::SolveError;
-use crate::units::Value;
+use crate::base::text::closest;
+use crate::base::units::Value;
 use std::collections::BTreeMap;
 
 /// The value of one registry leaf.
@@ -101,88 +102,69 @@ pub struct Registry {
     pub calibration: Calibration,
 }
 
+/// A registry key that does not exist.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("unknown {namespace} key `{key}`{}", suggest(.suggestions))]
+pub struct LookupError {
+    /// Namespace (`models`).
+    pub namespace: String,
+    /// The key given.
+    pub key: String,
+    /// Closest existing keys.
+    pub suggestions: Vec<String>,
+}
+
+fn suggest(s: &[String]) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", s.join(", "))
+    }
+}
+
 fn find<'a, T>(
     map: &'a BTreeMap<String, T>,
     namespace: &str,
     key: &str,
-) -> Result<&'a T, SolveError> {
-    map.get(key).ok_or_else(|| SolveError::UnknownKey {
+) -> Result<&'a T, LookupError> {
+    map.get(key).ok_or_else(|| LookupError {
         namespace: namespace.to_string(),
         key: key.to_string(),
         suggestions: closest(key, map.keys().map(String::as_str)),
     })
 }
 
-/// Up to three names closest to `word` (case-insensitive edit distance), for "did you mean".
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let w = word.to_ascii_lowercase();
-    let mut scored: Vec<(usize, &str)> = candidates
-        .map(|c| {
-            let cl = c.to_ascii_lowercase();
-            let mut d = edit_distance(&w, &cl);
-            if cl.contains(&w) || w.contains(&cl) {
-                d = d.min(1 + cl.len().abs_diff(w.len()) / 4);
-            }
-            (d, c)
-        })
-        .collect();
-    scored.sort();
-    let limit = (w.len() / 2).max(2);
-    scored
-        .into_iter()
-        .filter(|(d, _)| *d <= limit)
-        .take(3)
-        .map(|(_, c)| c.to_string())
-        .collect()
-}
-
-/// Levenshtein distance over chars.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 impl Registry {
     /// A device by key.
-    pub fn hardware(&self, key: &str) -> Result<&Hardware, SolveError> {
+    pub fn hardware(&self, key: &str) -> Result<&Hardware, LookupError> {
         find(&self.hardware, "hardware", key)
     }
     /// A model by key.
-    pub fn model(&self, key: &str) -> Result<&Model, SolveError> {
+    pub fn model(&self, key: &str) -> Result<&Model, LookupError> {
         find(&self.models, "models", key)
     }
     /// A grid by key.
-    pub fn grid(&self, key: &str) -> Result<&Grid, SolveError> {
+    pub fn grid(&self, key: &str) -> Result<&Grid, LookupError> {
         find(&self.grids, "grids", key)
     }
     /// A datacenter by key.
-    pub fn datacenter(&self, key: &str) -> Result<&Datacenter, SolveError> {
+    pub fn datacenter(&self, key: &str) -> Result<&Datacenter, LookupError> {
         find(&self.datacenters, "datacenters", key)
     }
     /// A node by key.
-    pub fn node(&self, key: &str) -> Result<&Node, SolveError> {
+    pub fn node(&self, key: &str) -> Result<&Node, LookupError> {
         find(&self.nodes, "nodes", key)
     }
     /// A fabric by key.
-    pub fn fabric(&self, key: &str) -> Result<&Fabric, SolveError> {
+    pub fn fabric(&self, key: &str) -> Result<&Fabric, LookupError> {
         find(&self.fabrics, "fabrics", key)
     }
     /// A fleet by key.
-    pub fn fleet(&self, key: &str) -> Result<&Fleet, SolveError> {
+    pub fn fleet(&self, key: &str) -> Result<&Fleet, LookupError> {
         find(&self.fleets, "fleets", key)
     }
     /// A scenario by key.
-    pub fn scenario(&self, key: &str) -> Result<&Scenario, SolveError> {
+    pub fn scenario(&self, key: &str) -> Result<&Scenario, LookupError> {
         find(&self.scenarios, "scenarios", key)
     }
     /// A leaf by id.

@@ -1,7 +1,7 @@
 //! The registry schema: the namespaces, where their files live, and each field's kind and
 //! dimension. The loader rejects anything not listed here.
 
-use crate::units::Dim;
+use crate::base::units::Dim;
 
 /// What a field holds.
 #[derive(Clone, Copy, Debug, PartialEq)]

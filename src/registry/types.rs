@@ -1,7 +1,7 @@
 //! Typed registry entries, as the solvers read them. Every number is a `Sourced` quantity that
 //! remembers the registry leaf it came from, so lineage survives arithmetic.
 
-use crate::units::*;
+use crate::base::units::*;
 use std::collections::BTreeMap;
 
 /// Index of one registry leaf (a single sourced field) in [`super::Registry::leaves`].

@@ -1,0 +1,493 @@
+//! The command line: argument types (clap) and dispatch to the commands.
+
+use crate::base::diag::Diagnostics;
+use crate::registry::Registry;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Keeps every number, table and figure of an ML-systems textbook true.
+///
+/// Numbers come from a vetted registry (every value with a unit and a source) and six analytical
+/// solvers that match the Python package mlsysim 0.3.0. Exit status: 0 success, 1 errors in the
+/// book, the registry or the inputs, 2 usage errors (and malformed plans), 3 a violated plan assert.
+#[derive(Parser, Debug)]
+#[command(name = "mlsysim-book", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Registry folder to use instead of the one built into the binary.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub registry: Option<PathBuf>,
+
+    /// Output format (`markdown` is for `audit` only).
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The values of `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human-readable text.
+    Text,
+    /// JSON on stdout, for machines.
+    Json,
+    /// Markdown (`audit` only): the book's "where the numbers come from" page.
+    Markdown,
+}
+
+/// Output formats of the commands other than `audit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// JSON on stdout, for machines.
+    Json,
+}
+
+impl Format {
+    /// Parses `text` or `json`.
+    pub fn from_str_arg(s: &str) -> Result<Format, String> {
+        match s {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            other => Err(format!("unknown format `{other}`; formats: text, json")),
+        }
+    }
+}
+
+/// Commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the book: every `.md`, `.qmd` and `.tex` file of BOOK_DIR is written to the same path
+    /// under the output folder with its directives replaced; other files are copied; the manifest
+    /// `mlsysim-manifest.json` lists every printed value with its lineage. A build with any error
+    /// writes nothing and lists every error as `file:line:column: error: ...`.
+    Build {
+        /// The book folder.
+        #[arg(default_value = "book-snippets")]
+        book: PathBuf,
+        /// Output folder (replaced as a whole when the build succeeds).
+        #[arg(long, default_value = "_build", value_name = "DIR")]
+        out: PathBuf,
+        /// Template folder overriding the built-in templates by file name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Accept every printed value as it is now: rewrite BOOK_DIR/mlsysim.lock. Without it, a
+        /// build fails when a printed value changed since the lock.
+        #[arg(long)]
+        update_lock: bool,
+        /// Write the value cache read by the Quarto filter to PATH instead of a built copy
+        /// (the Quarto pre-render step: `mlsysim-book build . --emit-cache _mlsysim/values.json`).
+        #[arg(long, value_name = "PATH")]
+        emit_cache: Option<PathBuf>,
+        /// Build, then rebuild what changed whenever a source, template or registry file is
+        /// saved; errors are shown and the last good output is kept. Stop with Ctrl-C.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Evaluate the book without writing anything: the CI gate. Fails on any directive error, on
+    /// any directive left unexpanded, and on any printed value that changed since the book's
+    /// `mlsysim.lock` (listing old and new text with locations).
+    Check {
+        /// The book folder.
+        #[arg(default_value = "book-snippets")]
+        book: PathBuf,
+        /// Template folder overriding the built-in templates by file name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Draw every figure of a book (`figure=` directives in `.md`, `.qmd` and `.tex` files) into
+    /// `DIR/figures/<id>.<ext>` without building the text: SVG for the web, PDF for slides, PNG
+    /// for previews. Nothing is written if any figure has an error.
+    Figures {
+        /// The book folder.
+        #[arg(default_value = "book-snippets")]
+        book: PathBuf,
+        /// Output folder; figures go to its `figures/` subfolder.
+        #[arg(long, default_value = "_build", value_name = "DIR")]
+        out: PathBuf,
+        /// Figure formats, comma-separated: svg, pdf, png (`--format svg,pdf,png` works too).
+        #[arg(
+            long = "formats",
+            value_name = "LIST",
+            value_delimiter = ',',
+            default_value = "svg",
+            value_parser = parse_fig_format
+        )]
+        formats: Vec<crate::present::figure::convert::FigFormat>,
+    },
+    /// Where every printed number comes from: its location, the printed text, its derivation and
+    /// every source behind it (kind, title, URL, verified date), then a summary and findings.
+    ///
+    /// Findings: `error` (a datasheet, paper or report source without URL), `warning` (estimate or
+    /// illustrative sources, sources verified more than --max-age-months ago, dead-looking URLs,
+    /// one quantity printed as different numbers), `info` (heuristic sources, values without a
+    /// registry source). Exit status: 0; 1 with --strict when a finding is a warning or an error,
+    /// or when the book has errors; 2 usage errors.
+    Audit {
+        /// The book folder.
+        #[arg(default_value = "book-snippets")]
+        book: PathBuf,
+        /// Only the value(s) at FILE:LINE or FILE:LINE:COLUMN, in full detail.
+        #[arg(long, value_name = "FILE:LINE", conflicts_with_all = ["source", "entry"])]
+        value: Option<crate::audit::select::ValueLoc>,
+        /// Only the values resting on this source: the impact of correcting it.
+        #[arg(long, value_name = "ID", conflicts_with = "entry")]
+        source: Option<String>,
+        /// Only the values resting on a registry entry or field (`hardware.H100`,
+        /// `hardware.H100.memory.bandwidth`).
+        #[arg(long, value_name = "PATH")]
+        entry: Option<String>,
+        /// Exit 1 when any finding is a warning or an error (the full audit only).
+        #[arg(long, conflicts_with_all = ["value", "source", "entry"])]
+        strict: bool,
+        /// Sources verified more than this many months ago are findings [default: 18, or
+        /// `max_age_months` in mlsysim.toml].
+        #[arg(long, value_name = "MONTHS")]
+        max_age_months: Option<u32>,
+        /// The date source ages are measured to [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<crate::base::date::Date>,
+        /// Template folder overriding the built-in templates by file name (`audit.md.j2`).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Show registry entries: a table per namespace, or one entry with every field and its source.
+    ///
+    /// Examples: `zoo hardware --sort compute.peak_flops`, `zoo hardware H100`, `zoo sources`.
+    Zoo {
+        /// Namespace: hardware, models, grids, datacenters, cooling, nodes, fabrics, fleets,
+        /// scenarios, constants or sources. Without it, the namespaces and their sizes.
+        namespace: Option<String>,
+        /// One entry's key (`H100`).
+        key: Option<String>,
+        /// Sort by a field path (largest first), e.g. `compute.peak_flops`.
+        #[arg(long, value_name = "FIELD")]
+        sort: Option<String>,
+        /// Sort smallest first.
+        #[arg(long)]
+        reverse: bool,
+    },
+    /// Run a solver from the terminal: `eval roofline --model ResNet50 --hardware A100 --batch-size 1`,
+    /// or evaluate a plan: `eval plan.toml` (also .yaml/.yml, or a preset: CloudTitan, EdgeGuardian,
+    /// MobileNomad, TinyPioneer). A plan prints the feasibility / performance / macro scorecard and
+    /// exits 0 (asserts hold), 1 (evaluation error), 2 (malformed plan) or 3 (an assert is violated).
+    ///
+    /// Solvers: roofline, serving, distributed, economics, sustainability, reliability, scenario.
+    /// Inputs are given as `--name value` (mlsysim's input names; `-` and `_` are interchangeable).
+    /// `--explain` prints the lineage: formulas, registry values and their sources.
+    Eval {
+        /// Solver name, or a plan file / preset name.
+        solver: String,
+        /// Print how the result was derived, with sources.
+        #[arg(long)]
+        explain: bool,
+        /// Solver inputs as `--name value` pairs.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "--INPUT VALUE"
+        )]
+        inputs: Vec<String>,
+    },
+    /// Print the JSON Schema of plan files (for editors and agents).
+    Schema,
+    /// Search a plan's design space: parallelism, placement or batch size.
+    Optimize {
+        /// The search.
+        #[command(subcommand)]
+        search: crate::app::commands::optimize::OptimizeCommand,
+    },
+    /// mdBook preprocessor: reads `[context, book]` JSON on stdin and prints the book with every
+    /// chapter's directives expanded. In book.toml: `[preprocessor.mlsysim]` with
+    /// `command = "mlsysim-book mdbook"`.
+    Mdbook {
+        /// mdBook's renderer check.
+        #[command(subcommand)]
+        cmd: Option<MdbookCmd>,
+    },
+}
+
+/// `mdbook` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum MdbookCmd {
+    /// Exit 0 if RENDERER is supported (every renderer is: they all read Markdown).
+    Supports {
+        /// The renderer's name (`html`, `markdown`, ...).
+        renderer: String,
+    },
+}
+
+fn parse_fig_format(s: &str) -> Result<crate::present::figure::convert::FigFormat, String> {
+    crate::present::figure::convert::FigFormat::parse(s)
+        .ok_or_else(|| format!("unknown figure format `{s}`; formats: svg, pdf, png"))
+}
+
+/// `figures --format svg,pdf`: the global `--format` takes `text`, `json` or `markdown`, so after the
+/// `figures` subcommand a `--format` whose value lists figure formats is read as `--formats`.
+fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    // The subcommand is the first argument that is neither a global option nor its value.
+    let mut sub = None;
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy();
+        if a == "--registry" || a == "--format" {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            sub = Some(i);
+            break;
+        }
+    }
+    let Some(sub) = sub.filter(|&i| args[i] == "figures") else {
+        return args;
+    };
+    let is_list = |v: &str| {
+        !v.is_empty()
+            && v.split(',')
+                .all(|f| crate::present::figure::convert::FigFormat::parse(f).is_some())
+    };
+    let mut i = sub + 1;
+    while i < args.len() {
+        let a = args[i].to_string_lossy().to_string();
+        if a == "--format"
+            && args
+                .get(i + 1)
+                .is_some_and(|v| is_list(&v.to_string_lossy()))
+        {
+            args[i] = "--formats".into();
+        } else if let Some(v) = a.strip_prefix("--format=") {
+            if is_list(v) {
+                args[i] = format!("--formats={v}").into();
+            }
+        }
+        i += 1;
+    }
+    args
+}
+
+/// Loads the registry named by `--registry`, or the embedded one.
+pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, Diagnostics> {
+    crate::registry::load::load_or_embedded(dir)
+}
+
+/// Loads the registry, printing its problems to stderr on failure.
+pub fn registry_or_report(dir: Option<&std::path::Path>) -> Option<Registry> {
+    match load_registry(dir) {
+        Ok(r) => Some(r),
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!("error: the registry has {} problem(s)", d.0.len());
+            None
+        }
+    }
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> i32 {
+    let cli = Cli::parse_from(route_figure_formats(std::env::args_os().collect()));
+    run(cli)
+}
+
+/// Runs parsed arguments; returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    if let Command::Audit {
+        book,
+        value,
+        source,
+        entry,
+        strict,
+        max_age_months,
+        as_of,
+        templates,
+    } = cli.command
+    {
+        let args = crate::app::commands::audit::Args {
+            book,
+            value,
+            source,
+            entry,
+            strict,
+            max_age_months,
+            as_of,
+            templates,
+        };
+        let format = match cli.format {
+            FormatArg::Text => crate::app::commands::audit::AuditFormat::Text,
+            FormatArg::Json => crate::app::commands::audit::AuditFormat::Json,
+            FormatArg::Markdown => crate::app::commands::audit::AuditFormat::Markdown,
+        };
+        return crate::app::commands::audit::run(&args, cli.registry.as_deref(), format);
+    }
+    let format = match cli.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Markdown => {
+            eprintln!("error: `--format markdown` is only available for `audit`");
+            return 2;
+        }
+    };
+    let result = match cli.command {
+        Command::Audit { .. } => unreachable!("handled above"),
+        Command::Build {
+            book,
+            out,
+            templates,
+            update_lock,
+            emit_cache,
+            watch,
+        } => {
+            if watch {
+                return crate::app::commands::integrate::watch(
+                    book,
+                    out,
+                    templates,
+                    cli.registry,
+                    emit_cache,
+                    format,
+                );
+            }
+            if let Some(cache) = emit_cache {
+                return crate::app::commands::integrate::emit_cache(
+                    &book,
+                    &cache,
+                    &out,
+                    templates.as_deref(),
+                    cli.registry.as_deref(),
+                    format,
+                    update_lock,
+                );
+            }
+            return crate::app::commands::build::build(
+                &book,
+                &out,
+                templates.as_deref(),
+                cli.registry.as_deref(),
+                format,
+                update_lock,
+            );
+        }
+        Command::Check { book, templates } => {
+            return crate::app::commands::build::check(
+                &book,
+                templates.as_deref(),
+                cli.registry.as_deref(),
+                format,
+            )
+        }
+        Command::Mdbook { cmd } => {
+            let renderer = cmd
+                .as_ref()
+                .map(|MdbookCmd::Supports { renderer }| renderer.as_str());
+            return crate::app::commands::mdbook::run_command(renderer, cli.registry.as_deref());
+        }
+        Command::Figures { book, out, formats } => {
+            return crate::app::commands::figures::run(
+                &book,
+                &out,
+                &formats,
+                cli.registry.as_deref(),
+                format == Format::Json,
+            )
+        }
+        Command::Zoo {
+            namespace,
+            key,
+            sort,
+            reverse,
+        } => match registry_or_report(cli.registry.as_deref()) {
+            Some(reg) => crate::app::commands::zoo::run(
+                &reg,
+                namespace.as_deref(),
+                key.as_deref(),
+                sort.as_deref(),
+                reverse,
+                format,
+            ),
+            None => return 1,
+        },
+        Command::Eval {
+            solver,
+            explain,
+            inputs,
+        } => {
+            if crate::app::commands::plan::is_plan_arg(&solver) {
+                let dir = cli.registry.as_deref();
+                return crate::app::commands::plan::eval(&solver, explain, &inputs, dir, format);
+            }
+            let Some(reg) = registry_or_report(cli.registry.as_deref()) else {
+                return 1;
+            };
+            // Flags written after the inputs land in `inputs` (trailing arguments): take them back.
+            let (inputs, late_explain, late_format) =
+                crate::app::commands::eval::split_flags(&inputs);
+            match late_format.as_deref().map(Format::from_str_arg).transpose() {
+                Ok(f) => crate::app::commands::eval::run(
+                    &reg,
+                    &solver,
+                    &inputs,
+                    explain || late_explain,
+                    f.unwrap_or(format),
+                ),
+                Err(e) => Err(e),
+            }
+        }
+        Command::Schema => return crate::app::commands::plan::schema(),
+        Command::Optimize { search } => {
+            return crate::app::commands::optimize::run(search, cli.registry.as_deref(), format)
+        }
+    };
+    match result {
+        Ok(out) => {
+            print!("{out}");
+            0
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            1
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_figure_formats;
+
+    fn route(args: &[&str]) -> Vec<String> {
+        route_figure_formats(args.iter().map(|a| a.into()).collect())
+            .into_iter()
+            .map(|a| a.to_string_lossy().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn figure_formats_are_routed_only_after_the_figures_subcommand() {
+        assert_eq!(
+            route(&["m", "--format", "json", "figures", "b", "--format", "svg,pdf"]),
+            [
+                "m",
+                "--format",
+                "json",
+                "figures",
+                "b",
+                "--formats",
+                "svg,pdf"
+            ]
+        );
+        assert_eq!(
+            route(&["m", "figures", "--format=png"]),
+            ["m", "figures", "--formats=png"]
+        );
+        assert_eq!(
+            route(&["m", "figures", "--format", "json"]),
+            ["m", "figures", "--format", "json"]
+        );
+        assert_eq!(
+            route(&["m", "build", "figures", "--format", "svg"]),
+            ["m", "build", "figures", "--format", "svg"]
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! `mlsysim-book figures BOOK --out DIR --format svg,pdf,png`: regenerates every figure of a book
+//! without building its text, and prints one summary line (or every error and a count).
+
+use crate::book::figures::draw_book_figures;
+use crate::present::figure::convert::FigFormat;
+use std::path::Path;
+
+/// The `figures` command line: book settings, registry, figures, one summary line (or every
+/// error and a count). Returns the exit status.
+pub fn run(
+    book: &Path,
+    out: &Path,
+    formats: &[FigFormat],
+    registry: Option<&Path>,
+    json: bool,
+) -> i32 {
+    let t = std::time::Instant::now();
+    let config = match crate::book::config::BookConfig::load(book) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let Some(reg) = crate::app::cli::registry_or_report(registry.or(config.registry.as_deref()))
+    else {
+        return 1;
+    };
+    match draw_book_figures(&reg, book, out, formats) {
+        Ok(s) => {
+            for w in &s.warnings {
+                eprintln!("warning: {w}");
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "status": "ok", "book": book.display().to_string(), "out": out.display().to_string(), "sources": s.sources, "figures": s.figures, "files": s.files })
+                );
+            } else {
+                let mut exts: Vec<&str> = formats.iter().map(|f| f.ext()).collect();
+                if exts.is_empty() {
+                    exts.push("svg");
+                }
+                exts.sort_unstable();
+                exts.dedup();
+                println!(
+                    "figures {} → {}: {} figures from {} source files, {} files ({}), in {:.0} ms",
+                    book.display(),
+                    out.join("figures").display(),
+                    s.figures,
+                    s.sources,
+                    s.files.len(),
+                    exts.join(", "),
+                    t.elapsed().as_secs_f64() * 1e3
+                );
+            }
+            0
+        }
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!(
+                "error: figures failed with {} error(s); nothing was written",
+                d.0.len()
+            );
+            1
+        }
+    }
+}

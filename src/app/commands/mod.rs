@@ -1,0 +1,14 @@
+//! One module per command: each reads its arguments, calls the library, prints, and returns the
+//! exit status.
+
+pub mod audit;
+pub mod build;
+pub mod eval;
+pub mod figures;
+pub mod integrate;
+pub mod mdbook;
+pub mod optimize;
+pub mod plan;
+#[cfg(feature = "watch")]
+pub mod watch;
+pub mod zoo;

@@ -1,0 +1,547 @@
+//! The drift lock, `BOOK/mlsysim.lock`: every value the book prints, as last accepted with
+//! `build --update-lock`. `check` and `build` compare the printed values with it and fail, listing
+//! old and new text with locations, when one prints differently. A registry correction thus shows
+//! every sentence it changes before it ships.
+//!
+//! The file is TOML, one `[[value]]` per directive (table cells under `cells`), in book order:
+//!
+//! ```toml
+//! version = 1
+//!
+//! [[value]]
+//! at = "01-hardware-acceleration.qmd:23:258"
+//! directive = '<mlsysim value="hardware.H100.ridge_point" unit="FLOP/byte" digits="1"/>'
+//! printed = '295.2\,\mathrm{FLOP/byte}'
+//! ```
+//!
+//! A value is identified by its file, its directive text, its table cell and its order among
+//! identical directives of the file; `at` (line and column) is for readers, so editing the prose
+//! around a value does not break the lock. Values added or removed since the lock are not drift:
+//! they are noted, and `build --update-lock` records them.
+
+use crate::base::diag::Diagnostic;
+use crate::book::evaluate::Record;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The lock file name, in the book folder.
+pub const FILE: &str = "mlsysim.lock";
+
+/// The format version written and read.
+const VERSION: u32 = 1;
+
+/// One locked value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// File relative to the book.
+    pub file: String,
+    /// Line when locked.
+    pub line: u32,
+    /// Column when locked.
+    pub column: u32,
+    /// The directive as written.
+    pub directive: String,
+    /// Table cell, for table values.
+    pub cell: Option<String>,
+    /// The printed text.
+    pub printed: String,
+}
+
+/// A lock: the printed values of a book.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lock {
+    /// Entries in book order.
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LockFile {
+    version: u32,
+    #[serde(default)]
+    value: Vec<LockValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LockValue {
+    at: String,
+    directive: String,
+    printed: Option<String>,
+    cells: Option<Vec<(String, String)>>,
+}
+
+/// A TOML string: literal (`'…'`) when possible, which keeps LaTeX and directive quotes readable.
+fn toml_str(s: &str) -> String {
+    if !s.contains('\'') && !s.chars().any(|c| c.is_control()) {
+        return format!("'{s}'");
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+impl Lock {
+    /// The lock of a book's printed values (records in book order).
+    pub fn from_records(records: &[Record]) -> Lock {
+        Lock {
+            entries: records
+                .iter()
+                .map(|r| Entry {
+                    file: r.file.to_string(),
+                    line: r.line,
+                    column: r.column,
+                    directive: r.directive.to_string(),
+                    cell: r.cell.clone(),
+                    printed: r.printed.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The lock file text (deterministic).
+    pub fn render(&self) -> String {
+        let mut out = String::from(
+            "# mlsysim.lock: every value this book prints, as accepted by `mlsysim-book build --update-lock`.\n\
+             # `check` and `build` fail when one of them prints differently. A value is identified by its\n\
+             # file, directive and table cell; `at` is for readers. Generated: do not edit by hand.\n",
+        );
+        out.push_str(&format!("version = {VERSION}\n"));
+        let mut i = 0;
+        while i < self.entries.len() {
+            let e = &self.entries[i];
+            let mut j = i + 1;
+            while j < self.entries.len() && {
+                let n = &self.entries[j];
+                (&n.file, n.line, n.column) == (&e.file, e.line, e.column) && n.cell.is_some()
+            } {
+                j += 1;
+            }
+            out.push_str("\n[[value]]\n");
+            out.push_str(&format!(
+                "at = {}\n",
+                toml_str(&format!("{}:{}:{}", e.file, e.line, e.column))
+            ));
+            out.push_str(&format!("directive = {}\n", toml_str(&e.directive)));
+            match &e.cell {
+                None => out.push_str(&format!("printed = {}\n", toml_str(&e.printed))),
+                Some(_) => {
+                    out.push_str("cells = [\n");
+                    for c in &self.entries[i..j] {
+                        out.push_str(&format!(
+                            "    [{}, {}],\n",
+                            toml_str(c.cell.as_deref().unwrap_or("")),
+                            toml_str(&c.printed)
+                        ));
+                    }
+                    out.push_str("]\n");
+                }
+            }
+            i = if e.cell.is_some() { j } else { i + 1 };
+        }
+        out
+    }
+
+    /// Reads a lock file's text; `shown` names it in errors.
+    pub fn parse(text: &str, shown: &str) -> Result<Lock, Diagnostic> {
+        let f: LockFile = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let mut d = Diagnostic::at(shown, text, span, e.message().trim().to_string());
+            d.help = Some("regenerate it with `mlsysim-book build --update-lock`".into());
+            d
+        })?;
+        let whole = |m: String| {
+            Diagnostic::file(shown, m)
+                .with_help("regenerate it with `mlsysim-book build --update-lock`")
+        };
+        if f.version != VERSION {
+            return Err(whole(format!(
+                "lock format version {} is not supported (this mlsysim-book writes version {VERSION})",
+                f.version
+            )));
+        }
+        let mut entries = Vec::new();
+        for v in f.value {
+            let mut parts = v.at.rsplitn(3, ':');
+            let (col, line, file) = (parts.next(), parts.next(), parts.next());
+            let (Some(column), Some(line), Some(file)) = (
+                col.and_then(|c| c.parse().ok()),
+                line.and_then(|l| l.parse().ok()),
+                file,
+            ) else {
+                return Err(whole(format!(
+                    "`at = \"{}\"` is not FILE:LINE:COLUMN",
+                    v.at
+                )));
+            };
+            let entry = |cell: Option<String>, printed: String| Entry {
+                file: file.to_string(),
+                line,
+                column,
+                directive: v.directive.clone(),
+                cell,
+                printed,
+            };
+            match (v.printed, v.cells) {
+                (Some(p), None) => entries.push(entry(None, p)),
+                (None, Some(cells)) => {
+                    for (c, p) in cells {
+                        entries.push(entry(Some(c), p));
+                    }
+                }
+                _ => {
+                    return Err(whole(format!(
+                        "the value at {} needs exactly one of `printed` and `cells`",
+                        v.at
+                    )))
+                }
+            }
+        }
+        Ok(Lock { entries })
+    }
+
+    /// Reads `BOOK/mlsysim.lock`, if the book has one.
+    pub fn load(book: &Path) -> Result<Option<Lock>, Diagnostic> {
+        let path = book.join(FILE);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Diagnostic::file(&shown, format!("cannot read: {e}")))?;
+        Lock::parse(&text, &shown).map(Some)
+    }
+
+    /// Writes `BOOK/mlsysim.lock` (through a temporary file); false when it was already up to date.
+    pub fn write(&self, book: &Path) -> Result<bool, String> {
+        let path = book.join(FILE);
+        let text = self.render();
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+            return Ok(false);
+        }
+        let tmp = book.join(format!(".{FILE}.{}", std::process::id()));
+        std::fs::write(&tmp, &text)
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                format!("{}: cannot write: {e}", path.display())
+            })?;
+        Ok(true)
+    }
+}
+
+/// A printed value that differs from the lock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// File relative to the book.
+    pub file: String,
+    /// Line now.
+    pub line: u32,
+    /// Column now.
+    pub column: u32,
+    /// Table cell.
+    pub cell: Option<String>,
+    /// Locked text.
+    pub old: String,
+    /// Printed now.
+    pub new: String,
+}
+
+/// How a book's printed values differ from its lock.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// Values that print differently, in the order of the records compared (book order).
+    pub changed: Vec<Change>,
+    /// Printed values the lock does not know.
+    pub added: usize,
+    /// Locked values no longer printed.
+    pub removed: usize,
+}
+
+impl Drift {
+    /// No value changed, none added or removed.
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.added == 0 && self.removed == 0
+    }
+
+    /// One `file:line:column: error: printed value changed: "old" → "new" (was locked)` per changed
+    /// value; paths are shown under `book`.
+    pub fn diagnostics(&self, book: &Path) -> Vec<Diagnostic> {
+        self.changed
+            .iter()
+            .map(|c| {
+                let mut d = Diagnostic::file(
+                    &book.join(&c.file).display().to_string(),
+                    format!(
+                        "printed value changed{}: \"{}\" → \"{}\" (was locked)",
+                        c.cell
+                            .as_ref()
+                            .map_or(String::new(), |c| format!(" in cell {c}")),
+                        c.old,
+                        c.new
+                    ),
+                );
+                d.line = c.line;
+                d.column = c.column;
+                d
+            })
+            .collect()
+    }
+
+    /// The note about values added or removed since the lock, if any.
+    pub fn note(&self) -> Option<String> {
+        if self.added == 0 && self.removed == 0 {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if self.added > 0 {
+            parts.push(format!(
+                "{} not locked yet",
+                if self.added == 1 {
+                    "1 printed value is".to_string()
+                } else {
+                    format!("{} printed values are", self.added)
+                }
+            ));
+        }
+        if self.removed > 0 {
+            parts.push(format!(
+                "{} no longer printed",
+                if self.removed == 1 {
+                    "1 locked value is".to_string()
+                } else {
+                    format!("{} locked values are", self.removed)
+                }
+            ));
+        }
+        Some(format!(
+            "{FILE} is out of date: {}; `mlsysim-book build --update-lock` records them",
+            parts.join(", ")
+        ))
+    }
+}
+
+/// The closing line of a drift failure.
+pub fn changed_message(changed: usize, book: &Path) -> String {
+    format!(
+        "{changed} printed value{} changed since {}; review each sentence, then accept with `mlsysim-book build --update-lock`",
+        if changed == 1 { "" } else { "s" },
+        book.join(FILE).display()
+    )
+}
+
+type Identity<'a> = (&'a str, &'a str, Option<&'a str>);
+
+/// Compares printed values with a lock. Values are paired by identity (file, directive, cell);
+/// among identical directives of a file, equal texts pair first, the rest in book order.
+pub fn compare(lock: &Lock, records: &[Record]) -> Drift {
+    let mut locked: HashMap<Identity, Vec<&Entry>> = HashMap::new();
+    for e in &lock.entries {
+        locked
+            .entry((&e.file, &e.directive, e.cell.as_deref()))
+            .or_default()
+            .push(e);
+    }
+    let mut current: HashMap<Identity, Vec<usize>> = HashMap::new();
+    let mut order: Vec<Identity> = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        let id = (&*r.file, &*r.directive, r.cell.as_deref());
+        let list = current.entry(id).or_default();
+        if list.is_empty() {
+            order.push(id);
+        }
+        list.push(i);
+    }
+    let mut drift = Drift::default();
+    let mut changed: Vec<(usize, Change)> = Vec::new();
+    for id in order {
+        let was = locked.remove(&id).unwrap_or_default();
+        let mut used = vec![false; was.len()];
+        let mut unmatched: Vec<usize> = Vec::new();
+        for &i in &current[&id] {
+            match (0..was.len()).find(|k| !used[*k] && was[*k].printed == records[i].printed) {
+                Some(k) => used[k] = true,
+                None => unmatched.push(i),
+            }
+        }
+        let mut left = (0..was.len()).filter(|k| !used[*k]).map(|k| was[k]);
+        for i in unmatched {
+            let r = &records[i];
+            match left.next() {
+                Some(e) => changed.push((
+                    i,
+                    Change {
+                        file: r.file.to_string(),
+                        line: r.line,
+                        column: r.column,
+                        cell: r.cell.clone(),
+                        old: e.printed.clone(),
+                        new: r.printed.clone(),
+                    },
+                )),
+                None => drift.added += 1,
+            }
+        }
+        drift.removed += left.count();
+    }
+    drift.removed += locked.values().map(Vec::len).sum::<usize>();
+    changed.sort_by_key(|(i, _)| *i);
+    drift.changed = changed.into_iter().map(|(_, c)| c).collect();
+    drift
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::book::evaluate::RecordLineage;
+
+    fn rec(file: &str, line: u32, directive: &str, cell: Option<&str>, printed: &str) -> Record {
+        Record {
+            file: file.into(),
+            line,
+            column: 1,
+            kind: if cell.is_some() { "table" } else { "value" },
+            directive: directive.into(),
+            cell: cell.map(str::to_string),
+            printed: printed.into(),
+            value: Some(1.0),
+            unit: "1".into(),
+            display_unit: "".into(),
+            lineage: RecordLineage::default(),
+        }
+    }
+
+    fn book() -> Vec<Record> {
+        vec![
+            rec(
+                "a.qmd",
+                3,
+                r#"<mlsysim value="x" unit="TB/s"/>"#,
+                None,
+                "3.35 TB/s",
+            ),
+            rec("a.qmd", 5, "<mlsysim table='t'/>", Some("H100/bw"), "3.35"),
+            rec("a.qmd", 5, "<mlsysim table='t'/>", Some("A100/bw"), "2.04"),
+            rec(
+                "a.qmd",
+                9,
+                r#"<mlsysim value="x" unit="TB/s"/>"#,
+                None,
+                "3.35\\,\\mathrm{TB/s}",
+            ),
+            rec(
+                "b/c.tex",
+                1,
+                "<mlsysim value=\"y\"\n  digits=\"1\"/>",
+                None,
+                "it's 25.5\\%",
+            ),
+        ]
+    }
+
+    #[test]
+    fn render_parse_round_trip() {
+        let lock = Lock::from_records(&book());
+        let text = lock.render();
+        assert!(
+            text.contains("printed = '3.35\\,\\mathrm{TB/s}'\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cells = [\n    ['H100/bw', '3.35'],\n    ['A100/bw', '2.04'],\n]\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("directive = \"<mlsysim value=\\\"y\\\"\\n  digits=\\\"1\\\"/>\"\n"),
+            "{text}"
+        );
+        assert_eq!(Lock::parse(&text, "x").unwrap(), lock);
+        assert_eq!(text, lock.render());
+    }
+
+    #[test]
+    fn unchanged_book_has_no_drift() {
+        let lock = Lock::from_records(&book());
+        assert!(compare(&lock, &book()).is_empty());
+        // Moving every value down (prose edited above them) is not drift.
+        let moved: Vec<Record> = book()
+            .into_iter()
+            .map(|mut r| {
+                r.line += 10;
+                r
+            })
+            .collect();
+        assert!(compare(&lock, &moved).is_empty());
+    }
+
+    #[test]
+    fn changed_values_are_listed_with_old_and_new_text() {
+        let lock = Lock::from_records(&book());
+        let mut now = book();
+        now[1].printed = "3.50".into();
+        now[3].printed = "3.5\\,\\mathrm{TB/s}".into();
+        let d = compare(&lock, &now);
+        assert_eq!((d.added, d.removed), (0, 0));
+        let msgs: Vec<String> = d
+            .diagnostics(Path::new("bk"))
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                "bk/a.qmd:5:1: error: printed value changed in cell H100/bw: \"3.35\" → \"3.50\" (was locked)",
+                "bk/a.qmd:9:1: error: printed value changed: \"3.35\\,\\mathrm{TB/s}\" → \"3.5\\,\\mathrm{TB/s}\" (was locked)",
+            ]
+        );
+    }
+
+    #[test]
+    fn added_and_removed_values_are_noted_not_drift() {
+        let lock = Lock::from_records(&book());
+        let mut now = book();
+        now.remove(4);
+        now.push(rec("a.qmd", 12, r#"<mlsysim value="z"/>"#, None, "7"));
+        now.push(rec(
+            "a.qmd",
+            14,
+            r#"<mlsysim value="x" unit="TB/s"/>"#,
+            None,
+            "3.35 TB/s",
+        ));
+        let d = compare(&lock, &now);
+        assert!(d.changed.is_empty(), "{d:?}");
+        assert_eq!((d.added, d.removed), (2, 1));
+        assert!(d
+            .note()
+            .unwrap()
+            .contains("2 printed values are not locked yet, 1 locked value is no longer printed"));
+    }
+
+    #[test]
+    fn bad_lock_files_are_located_errors() {
+        let e = Lock::parse("version = 1\n[[value]]\nat = 3\n", "bk/mlsysim.lock").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("bk/mlsysim.lock", 3));
+        let e = Lock::parse("version = 9\n", "l").unwrap_err();
+        assert!(e.message.contains("version 9"), "{}", e.message);
+        let e = Lock::parse(
+            "version = 1\n[[value]]\nat = 'a:1:1'\ndirective = 'd'\n",
+            "l",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("exactly one of"), "{}", e.message);
+    }
+}

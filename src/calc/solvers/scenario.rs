@@ -1,0 +1,462 @@
+//! Scenario evaluation (mlsysim 0.3.0 `engine/scenarios.py::Scenario.evaluate`): a workload on a
+//! device or fleet, checked at three levels.
+//!
+//! * **Feasibility (L1)**: weight bytes at the precision ≤ main-memory capacity of the device (for a
+//!   fleet, of its node accelerator).
+//! * **Performance (L2)**: the roofline solver for a device, the distributed solver for a fleet;
+//!   FAIL when latency (step time for a fleet) exceeds the SLA.
+//! * **Macro (L3)**: the economics solver over one year at full utilisation; a device is charged as a
+//!   one-device fleet at the default grid and PUE. Always PASS.
+//!
+//! mlsysim never checks `power_budget`; this port reports `power_ratio = TDP·N / power_budget` and a
+//! `power_status` (PASS ≤ 1, FAIL > 1, SKIPPED without budget or TDP) beside the three levels, and
+//! counts it in `valid` only with [`ScenarioOptions::check_power_budget`] (off by default).
+
+use super::distributed::{self, DistributedOptions, DistributedResult, FleetSpec};
+use super::economics::{self, EconomicsOptions, EconomicsResult};
+use super::roofline::{self, RooflineOptions, RooflineResult};
+use super::sustainability::{Devices, Placement, FULL_UTILIZATION};
+use crate::base::units::*;
+use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
+use crate::registry::{Calibration, Fleet, Hardware, Model, Registry, Scenario, System};
+
+/// Solver name.
+pub const SOLVER: &str = "scenario";
+
+/// Outcome of one level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The level's constraint holds.
+    Pass,
+    /// The level's constraint is violated.
+    Fail,
+    /// The level could not be evaluated (nothing to check).
+    Skipped,
+}
+
+impl Status {
+    /// mlsysim's label: PASS, FAIL or SKIPPED.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Skipped => "SKIPPED",
+        }
+    }
+
+    fn of(ok: bool) -> Status {
+        if ok {
+            Status::Pass
+        } else {
+            Status::Fail
+        }
+    }
+}
+
+/// What a scenario runs on, resolved from the registry.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    /// One device.
+    Device(&'a Hardware),
+    /// A fleet and its node accelerator.
+    Fleet(&'a Fleet, &'a Hardware),
+}
+
+impl<'a> Target<'a> {
+    /// The device whose memory and TDP apply.
+    pub fn hardware(&self) -> &'a Hardware {
+        match *self {
+            Target::Device(h) | Target::Fleet(_, h) => h,
+        }
+    }
+
+    fn devices(&self) -> Devices<'a> {
+        match *self {
+            Target::Device(h) => Devices::single(h),
+            Target::Fleet(f, h) => Devices::fleet(f, h),
+        }
+    }
+}
+
+/// Options of [`evaluate`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScenarioOptions {
+    /// Batch size (mlsysim default 1).
+    pub batch_size: u64,
+    /// Precision (mlsysim default fp16).
+    pub precision: Precision,
+    /// Count the power budget in `valid` (mlsysim never checks it; off by default).
+    pub check_power_budget: bool,
+}
+
+impl Default for ScenarioOptions {
+    fn default() -> Self {
+        ScenarioOptions {
+            batch_size: 1,
+            precision: Precision::Fp16,
+            check_power_budget: false,
+        }
+    }
+}
+
+/// L1: do the weights fit?
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feasibility {
+    /// PASS when the weights fit.
+    pub status: Status,
+    /// mlsysim's summary ("Model fits in memory (0.5 MB / 4.2 MB)", "OOM: Requires …").
+    pub summary: String,
+    /// Weight bytes at the precision.
+    pub weight_size: Information,
+    /// Main-memory capacity of the device.
+    pub capacity: Information,
+}
+
+/// The performance profile behind L2.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Profile {
+    /// Roofline of one device.
+    Device(RooflineResult),
+    /// Distributed step of a fleet.
+    Fleet(DistributedResult),
+}
+
+/// L2: does latency meet the SLA?
+#[derive(Clone, Debug, PartialEq)]
+pub struct Performance {
+    /// FAIL when latency exceeds the SLA.
+    pub status: Status,
+    /// mlsysim's summary ("Latency: 101.01 ms (Target: 200 ms)").
+    pub summary: String,
+    /// Latency (device) or step time (fleet).
+    pub latency: Time,
+    /// Samples per second.
+    pub throughput: Frequency,
+    /// The SLA, if any.
+    pub sla_latency: Option<Time>,
+    /// The solver result.
+    pub profile: Profile,
+}
+
+/// L3: a year of operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Macro {
+    /// Always PASS (mlsysim sets no macro constraint).
+    pub status: Status,
+    /// mlsysim's summary ("Annual Carbon: 1.7 kg | TCO: $0").
+    pub summary: String,
+    /// The economics result.
+    pub economics: EconomicsResult,
+}
+
+/// The power budget against the device TDP (not in mlsysim).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PowerCheck {
+    /// SKIPPED without budget or TDP; else PASS iff ratio ≤ 1.
+    pub status: Status,
+    /// The budget.
+    pub budget: Option<Power>,
+    /// TDP × accelerators.
+    pub power: Option<Power>,
+    /// power / budget.
+    pub ratio: Option<f64>,
+}
+
+/// A scenario evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioResult {
+    /// Scenario name.
+    pub name: String,
+    /// L1.
+    pub feasibility: Feasibility,
+    /// L2.
+    pub performance: Performance,
+    /// L3.
+    pub macro_level: Macro,
+    /// Power budget check.
+    pub power: PowerCheck,
+    /// mlsysim's `validate()`: L1 and L2 pass (and power, with `check_power_budget`).
+    pub valid: bool,
+    /// Lineage.
+    pub lineage: Lineage,
+    /// Warnings of the sub-solvers.
+    pub warnings: Vec<String>,
+}
+
+/// Formats a Python-style `{:,.0f}` (thousands separators, no decimals).
+fn thousands(x: f64) -> String {
+    let s = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && s != "0" {
+        out.insert(0, '-');
+    }
+    out
+}
+
+fn feasibility(
+    model: &Model,
+    hw: &Hardware,
+    precision: Precision,
+    lin: &mut Lineage,
+) -> Result<Feasibility, SolveError> {
+    let weights = roofline::lower(model, precision, lin)?.weights;
+    let capacity = lin.read(hw.capacity());
+    let fits = weights <= capacity;
+    let (unit, show): (&str, fn(Information) -> f64) =
+        if weights < Information::new::<information::gigabyte>(1.0) {
+            ("MB", |x| x.get::<information::megabyte>())
+        } else {
+            ("GB", |x| x.get::<information::gigabyte>())
+        };
+    let (w, c) = (show(weights), show(capacity));
+    let summary = if fits {
+        format!("Model fits in memory ({w:.1} {unit} / {c:.1} {unit})")
+    } else {
+        format!("OOM: Requires {w:.1} {unit} but only has {c:.1} {unit}")
+    };
+    Ok(Feasibility {
+        status: Status::of(fits),
+        summary,
+        weight_size: weights,
+        capacity,
+    })
+}
+
+fn performance(
+    model: &Model,
+    target: Target,
+    sla: Option<Time>,
+    cal: &Calibration,
+    opts: &ScenarioOptions,
+) -> Result<(Performance, Lineage, Vec<String>), SolveError> {
+    let (latency, throughput, lin, warnings, profile) = match target {
+        Target::Device(hw) => {
+            let o = RooflineOptions {
+                batch_size: opts.batch_size,
+                precision: opts.precision,
+                ..Default::default()
+            };
+            let r = roofline::solve(model, hw, cal, &o)?;
+            (
+                r.latency,
+                r.throughput,
+                r.lineage.clone(),
+                r.warnings.clone(),
+                Profile::Device(r),
+            )
+        }
+        Target::Fleet(fleet, hw) => {
+            let o = DistributedOptions {
+                batch_size: opts.batch_size,
+                precision: opts.precision,
+                ..Default::default()
+            };
+            let r = distributed::solve(model, FleetSpec::Registry(fleet), hw, cal, &o)?;
+            let (t, x) = (r.step_latency_total, r.effective_throughput);
+            (
+                t,
+                x,
+                r.lineage.clone(),
+                r.warnings.clone(),
+                Profile::Fleet(r),
+            )
+        }
+    };
+    let ok = sla.is_none_or(|s| latency <= s);
+    // Rounded to 1e-9 ms so binary noise does not show ("10 ms", not "10.000000000000002 ms").
+    let target_text = sla.map_or("N/A".to_string(), |s| {
+        format!("{} ms", (s.get::<time::millisecond>() * 1e9).round() / 1e9)
+    });
+    let summary = format!(
+        "Latency: {:.2} ms (Target: {target_text})",
+        latency.get::<time::millisecond>()
+    );
+    let perf = Performance {
+        status: Status::of(ok),
+        summary,
+        latency,
+        throughput,
+        sla_latency: sla,
+        profile,
+    };
+    Ok((perf, lin, warnings))
+}
+
+fn macro_level(target: Target, place: &Placement, cal: &Calibration) -> Result<Macro, SolveError> {
+    let opts = EconomicsOptions {
+        duration: Time::new::<time::year>(1.0),
+        mfu: FULL_UTILIZATION,
+        kwh_price: None,
+        amortization: None,
+        infrastructure_multiplier: None,
+    };
+    let econ = economics::solve(&target.devices(), place, cal, &opts)?;
+    let summary = format!(
+        "Annual Carbon: {:.1} kg | TCO: ${}",
+        econ.energy.carbon_footprint.get::<mass::kilogram>(),
+        thousands(econ.tco.get::<currency::dollar>())
+    );
+    Ok(Macro {
+        status: Status::Pass,
+        summary,
+        economics: econ,
+    })
+}
+
+fn power_check(scenario: &Scenario, target: Target, lin: &mut Lineage) -> PowerCheck {
+    let budget = lin.read_opt(scenario.power_budget);
+    let n = target.devices().count(lin);
+    let power = lin.read_opt(target.hardware().tdp).map(|tdp| tdp * n);
+    let ratio = match (power, budget) {
+        (Some(p), Some(b)) if b.value > 0.0 => Some((p / b).get::<ratio::ratio>()),
+        _ => None,
+    };
+    let status = ratio.map_or(Status::Skipped, |r| Status::of(r <= 1.0));
+    PowerCheck {
+        status,
+        budget,
+        power,
+        ratio,
+    }
+}
+
+/// Evaluates a scenario on a resolved model and target (see the module docs). `place` is where a
+/// fleet runs (a device always runs at `place.default_grid` with the default PUE).
+pub fn evaluate(
+    scenario: &Scenario,
+    model: &Model,
+    target: Target,
+    place: &Placement,
+    cal: &Calibration,
+    opts: &ScenarioOptions,
+) -> Result<ScenarioResult, SolveError> {
+    let mut lin = Lineage::new(SOLVER);
+    lin.input("scenario", &scenario.key);
+    lin.input("batch_size", opts.batch_size);
+    lin.input("precision", opts.precision.key());
+    let hw = target.hardware();
+    let l1 = feasibility(model, hw, opts.precision, &mut lin)?;
+    let sla = lin.read_opt(scenario.sla_latency);
+    let (l2, perf_lin, warnings) = performance(model, target, sla, cal, opts)?;
+    lin.absorb(&perf_lin);
+    let l3_place = match target {
+        Target::Device(_) => Placement {
+            site: None,
+            region: None,
+            default_grid: place.default_grid,
+        },
+        Target::Fleet(..) => *place,
+    };
+    let l3 = macro_level(target, &l3_place, cal)?;
+    lin.absorb(&l3.economics.lineage);
+    let power = power_check(scenario, target, &mut lin);
+    let power_ok = !opts.check_power_budget || power.status != Status::Fail;
+    let valid = l1.status == Status::Pass && l2.status == Status::Pass && power_ok;
+    Ok(ScenarioResult {
+        name: scenario.name.clone(),
+        feasibility: l1,
+        performance: l2,
+        macro_level: l3,
+        power,
+        valid,
+        lineage: lin,
+        warnings,
+    })
+}
+
+/// Resolves a scenario's model and target from the registry.
+pub fn resolve<'a>(
+    reg: &'a Registry,
+    scenario: &Scenario,
+) -> Result<(&'a Model, Target<'a>), SolveError> {
+    let model = reg.model(&scenario.model)?;
+    let target = match &scenario.system {
+        System::Hardware(k) => Target::Device(reg.hardware(k)?),
+        System::Fleet(k) => {
+            let f = reg.fleet(k)?;
+            Target::Fleet(f, reg.hardware(&f.node.accelerator)?)
+        }
+    };
+    Ok((model, target))
+}
+
+/// The named outputs of an evaluation.
+pub fn outputs(res: &ScenarioResult) -> Vec<(&'static str, Out)> {
+    let v = |x: Value| Out::Value(x);
+    let opt = |x: Option<Value>| x.map_or(Out::Missing, Out::Value);
+    let label = |s: &str| Out::Label(s.to_string());
+    let (f, p, m) = (&res.feasibility, &res.performance, &res.macro_level);
+    let (bottleneck, scaling, mfu, node_mfu) = match &p.profile {
+        Profile::Device(r) => (
+            label(r.bottleneck.label()),
+            Out::Missing,
+            Out::number(r.mfu),
+            Out::Missing,
+        ),
+        Profile::Fleet(d) => (
+            Out::Missing,
+            Out::number(d.scaling_efficiency),
+            Out::number(d.node.mfu * d.scaling_efficiency),
+            Out::number(d.node.mfu),
+        ),
+    };
+    vec![
+        ("feasibility_status", label(f.status.label())),
+        ("feasibility_summary", label(&f.summary)),
+        ("weight_size", v(f.weight_size.value())),
+        ("capacity", v(f.capacity.value())),
+        ("performance_status", label(p.status.label())),
+        ("performance_summary", label(&p.summary)),
+        ("latency", v(p.latency.value())),
+        ("throughput", v(p.throughput.value())),
+        ("sla_latency", opt(p.sla_latency.map(|t| t.value()))),
+        ("bottleneck", bottleneck),
+        ("scaling_eff", scaling),
+        ("mfu", mfu),
+        ("node_mfu", node_mfu),
+        ("macro_status", label(m.status.label())),
+        ("macro_summary", label(&m.summary)),
+        ("carbon_kg", v(m.economics.energy.carbon_footprint.value())),
+        ("tco_usd", v(m.economics.tco.value())),
+        ("power_budget", opt(res.power.budget.map(|b| b.value()))),
+        (
+            "power_ratio",
+            res.power.ratio.map_or(Out::Missing, Out::number),
+        ),
+        ("power_status", label(res.power.status.label())),
+        ("valid", Out::Bool(res.valid)),
+    ]
+}
+
+const PARAMS: &[&str] = &["scenario", "batch_size", "precision", "check_power_budget"];
+
+/// Runs the evaluation on named parameters: `scenario` (key), `batch_size` (default 1), `precision`
+/// (default fp16), `check_power_budget` (default false).
+pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
+    let r = ParamReader::new(SOLVER, params, PARAMS)?;
+    let scenario = reg.scenario(r.required_text("scenario")?)?;
+    let opts = ScenarioOptions {
+        batch_size: r.positive_int("batch_size")?.unwrap_or(1),
+        precision: roofline::read_precision(&r)?,
+        check_power_budget: r.bool("check_power_budget")?.unwrap_or(false),
+    };
+    let (model, target) = resolve(reg, scenario)?;
+    let fleet = match target {
+        Target::Fleet(f, _) => Some(f),
+        Target::Device(_) => None,
+    };
+    let place = Placement::resolve(reg, None, fleet)?;
+    let res = evaluate(scenario, model, target, &place, &reg.calibration, &opts)?;
+    let outputs = outputs(&res);
+    Ok(SolveOutput {
+        outputs,
+        lineage: res.lineage,
+        warnings: res.warnings,
+    })
+}
