@@ -378,7 +378,7 @@ impl<'a> FileEval<'a> {
     }
 
     fn target(&self, d: &Directive) -> Target {
-        d.context.target(self.kind)
+        Target::of(d.context, self.kind)
     }
 
     fn label(id: &str) -> String {

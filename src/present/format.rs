@@ -18,7 +18,9 @@
 
 use super::decimal::Decimal;
 pub use super::decimal::RoundMode;
+use crate::base::text::group_digits;
 use crate::base::units::{parse_unit, Dim, UnitError, Value};
+use crate::syntax::{Context, SourceKind};
 use std::str::FromStr;
 use thiserror::Error;
 
@@ -80,6 +82,18 @@ pub enum Target {
     /// Text mode of a `.tex` source: ASCII with LaTeX escapes (`\$`, `\%`, `\texttimes{}`,
     /// `\textminus{}`, `10\textsuperscript{23}`, `\textmu{}s`).
     LatexText,
+}
+
+impl Target {
+    /// The target for a directive in `context` of a `kind` source: `Markdown` for Markdown text,
+    /// `LatexText` for LaTeX text, `Math` in math.
+    pub fn of(context: Context, kind: SourceKind) -> Target {
+        match (context, kind) {
+            (Context::Math, _) => Target::Math,
+            (Context::Text, SourceKind::Markdown) => Target::Markdown,
+            (Context::Text, SourceKind::Latex) => Target::LatexText,
+        }
+    }
 }
 
 /// Formatting attributes of a `value`, `solve` or table column.
@@ -565,18 +579,6 @@ fn scaled_body(d: &Decimal, spec: &FormatSpec) -> Result<Body, FormatError> {
     }
 }
 
-fn group(int: &str, sep: &str) -> String {
-    let n = int.len();
-    let mut out = String::with_capacity(n + n / 3 * sep.len());
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn superscript(e: i32) -> String {
     const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
     let mut s = String::new();
@@ -639,7 +641,11 @@ fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> String {
     if !prefix.is_empty() {
         out.push_str(if target == Target::Text { "$" } else { "\\$" });
     }
-    out.push_str(&if grouped { group(&int, sep) } else { int });
+    out.push_str(&if grouped {
+        group_digits(&int, sep)
+    } else {
+        int
+    });
     if !frac.is_empty() {
         out.push('.');
         out.push_str(&frac);
@@ -699,6 +705,15 @@ fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formatting_target_per_context() {
+        use crate::syntax::{Context as C, SourceKind as K};
+        assert_eq!(Target::of(C::Text, K::Markdown), Target::Markdown);
+        assert_eq!(Target::of(C::Text, K::Latex), Target::LatexText);
+        assert_eq!(Target::of(C::Math, K::Markdown), Target::Math);
+        assert_eq!(Target::of(C::Math, K::Latex), Target::Math);
+    }
     use crate::base::units::parse_quantity;
 
     fn q(s: &str) -> Value {

@@ -19,7 +19,6 @@ use super::regions::{self, Regions};
 pub use super::tag::Attr;
 use super::tag::{find_tags, RawTag};
 use crate::base::lines::LineIndex;
-use crate::present::Target;
 use std::ops::Range;
 use std::path::Path;
 
@@ -50,18 +49,6 @@ pub enum Context {
     Text,
     /// Inside `$…$`, `$$…$$`, `\(…\)`, `\[…\]` or a math environment.
     Math,
-}
-
-impl Context {
-    /// The number-formatting target for this context in a `kind` source: `Markdown` for
-    /// Markdown text, `LatexText` for LaTeX text, `Math` in math.
-    pub fn target(self, kind: SourceKind) -> Target {
-        match (self, kind) {
-            (Context::Math, _) => Target::Math,
-            (Context::Text, SourceKind::Markdown) => Target::Markdown,
-            (Context::Text, SourceKind::Latex) => Target::LatexText,
-        }
-    }
 }
 
 /// One directive.
@@ -609,14 +596,6 @@ mod tests {
         let r = tex("Costs \\$5 and <mlsysim value=\"a\" unit=\"$\"/> then $x$.\r\n");
         assert_eq!(r.directives[0].context, T);
         assert_eq!((r.directives[0].line, r.directives[0].column), (1, 15));
-    }
-
-    #[test]
-    fn formatting_target_per_context() {
-        assert_eq!(T.target(SourceKind::Markdown), Target::Markdown);
-        assert_eq!(T.target(SourceKind::Latex), Target::LatexText);
-        assert_eq!(M.target(SourceKind::Markdown), Target::Math);
-        assert_eq!(M.target(SourceKind::Latex), Target::Math);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 
 use crate::app::cli::Format;
 use crate::app::commands::plan::{open, resolved, EXIT_ERROR, EXIT_OK, EXIT_USAGE};
-use crate::calc::plan::evaluate::{days, grouped, number};
+use crate::base::text::grouped;
+use crate::calc::plan::evaluate::{days, number};
 use crate::calc::plan::parse::locate;
 use crate::calc::plan::resolve::{unknown, Resolved, System};
 use crate::calc::plan::{path, PlanSource};

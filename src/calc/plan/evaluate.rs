@@ -95,26 +95,7 @@ pub fn number(x: f64, unit: &str) -> String {
     }
 }
 
-/// `x` with `digits` decimals and thousands separators.
-pub fn grouped(x: f64, digits: usize) -> String {
-    let s = format!("{:.*}", digits, x.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(i, f)| (i, f));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        out.insert(0, '-');
-    }
-    out
-}
+use crate::base::text::grouped;
 
 /// Bytes in the largest decimal unit that keeps a number ≥ 1 (`520 KB`, `63.83 GB`).
 pub fn bytes(x: f64) -> String {

@@ -183,22 +183,6 @@ pub struct ScenarioResult {
     pub warnings: Vec<String>,
 }
 
-/// Formats a Python-style `{:,.0f}` (thousands separators, no decimals).
-fn thousands(x: f64) -> String {
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 && s != "0" {
-        out.insert(0, '-');
-    }
-    out
-}
-
 fn feasibility(
     model: &Model,
     hw: &Hardware,
@@ -300,7 +284,7 @@ fn macro_level(target: Target, place: &Placement, cal: &Calibration) -> Result<M
     let summary = format!(
         "Annual Carbon: {:.1} kg | TCO: ${}",
         econ.energy.carbon_footprint.get::<mass::kilogram>(),
-        thousands(econ.tco.get::<currency::dollar>())
+        crate::base::text::grouped(econ.tco.get::<currency::dollar>(), 0)
     );
     Ok(Macro {
         status: Status::Pass,
