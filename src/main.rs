@@ -7,6 +7,12 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() {
-    std::process::exit(mlsysim_book::app::cli::main());
+fn main() -> std::process::ExitCode {
+    match mlsysim_book::app::run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

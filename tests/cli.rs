@@ -245,3 +245,44 @@ fn eval_bad_input_is_one_line_and_exit_1() {
         assert!(err.starts_with(want), "{args:?}: {err}");
     }
 }
+
+/// Runs `mlsysim-book ARGS` with its stdout closed before it writes: exit status and stderr.
+fn with_closed_stdout(args: &[&str]) -> (Option<i32>, String) {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
+        .args(args)
+        .current_dir(common::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    drop(child.stdout.take()); // the reader goes away, as `| head` does once it has its lines
+    let out = child.wait_with_output().expect("binary ends");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_status_0() {
+    for args in [
+        &["zoo", "hardware"][..],
+        &["zoo", "--format", "json"],
+        &["audit"],
+        &["schema"],
+        &[
+            "eval",
+            "roofline",
+            "--model",
+            "ResNet50",
+            "--hardware",
+            "A100",
+        ],
+        &["check"],
+    ] {
+        let (code, err) = with_closed_stdout(args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
+    }
+}

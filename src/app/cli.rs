@@ -1,7 +1,6 @@
-//! The command line: argument types (clap) and dispatch to the commands.
+//! The command line's grammar (clap): global options, commands and their arguments, with the
+//! help texts `--help` prints. Dispatch is in [`crate::app::run`].
 
-use crate::base::diag::Diagnostics;
-use crate::registry::Registry;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -35,26 +34,6 @@ pub enum FormatArg {
     Json,
     /// Markdown (`audit` only): the book's "where the numbers come from" page.
     Markdown,
-}
-
-/// Output formats of the commands other than `audit`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// Human-readable text.
-    Text,
-    /// JSON on stdout, for machines.
-    Json,
-}
-
-impl Format {
-    /// Parses `text` or `json`.
-    pub fn from_str_arg(s: &str) -> Result<Format, String> {
-        match s {
-            "text" => Ok(Format::Text),
-            "json" => Ok(Format::Json),
-            other => Err(format!("unknown format `{other}`; formats: text, json")),
-        }
-    }
 }
 
 /// Commands.
@@ -227,7 +206,7 @@ fn parse_fig_format(s: &str) -> Result<crate::present::figure::convert::FigForma
 
 /// `figures --format svg,pdf`: the global `--format` takes `text`, `json` or `markdown`, so after the
 /// `figures` subcommand a `--format` whose value lists figure formats is read as `--formats`.
-fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+pub fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
     // The subcommand is the first argument that is neither a global option nor its value.
     let mut sub = None;
     let mut i = 1;
@@ -267,189 +246,6 @@ fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         i += 1;
     }
     args
-}
-
-/// Loads the registry named by `--registry`, or the embedded one.
-pub fn load_registry(dir: Option<&std::path::Path>) -> Result<Registry, Diagnostics> {
-    crate::registry::load::load_or_embedded(dir)
-}
-
-/// Loads the registry, printing its problems to stderr on failure.
-pub fn registry_or_report(dir: Option<&std::path::Path>) -> Option<Registry> {
-    match load_registry(dir) {
-        Ok(r) => Some(r),
-        Err(d) => {
-            eprint!("{d}");
-            eprintln!("error: the registry has {} problem(s)", d.0.len());
-            None
-        }
-    }
-}
-
-/// Runs the command line and returns the exit status.
-pub fn main() -> i32 {
-    let cli = Cli::parse_from(route_figure_formats(std::env::args_os().collect()));
-    run(cli)
-}
-
-/// Runs parsed arguments; returns the exit status.
-pub fn run(cli: Cli) -> i32 {
-    if let Command::Audit {
-        book,
-        value,
-        source,
-        entry,
-        strict,
-        max_age_months,
-        as_of,
-        templates,
-    } = cli.command
-    {
-        let args = crate::app::commands::audit::Args {
-            book,
-            value,
-            source,
-            entry,
-            strict,
-            max_age_months,
-            as_of,
-            templates,
-        };
-        let format = match cli.format {
-            FormatArg::Text => crate::app::commands::audit::AuditFormat::Text,
-            FormatArg::Json => crate::app::commands::audit::AuditFormat::Json,
-            FormatArg::Markdown => crate::app::commands::audit::AuditFormat::Markdown,
-        };
-        return crate::app::commands::audit::run(&args, cli.registry.as_deref(), format);
-    }
-    let format = match cli.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-        FormatArg::Markdown => {
-            eprintln!("error: `--format markdown` is only available for `audit`");
-            return 2;
-        }
-    };
-    let result = match cli.command {
-        Command::Audit { .. } => unreachable!("handled above"),
-        Command::Build {
-            book,
-            out,
-            templates,
-            update_lock,
-            emit_cache,
-            watch,
-        } => {
-            if watch {
-                return crate::app::commands::integrate::watch(
-                    book,
-                    out,
-                    templates,
-                    cli.registry,
-                    emit_cache,
-                    format,
-                );
-            }
-            if let Some(cache) = emit_cache {
-                return crate::app::commands::integrate::emit_cache(
-                    &book,
-                    &cache,
-                    &out,
-                    templates.as_deref(),
-                    cli.registry.as_deref(),
-                    format,
-                    update_lock,
-                );
-            }
-            return crate::app::commands::build::build(
-                &book,
-                &out,
-                templates.as_deref(),
-                cli.registry.as_deref(),
-                format,
-                update_lock,
-            );
-        }
-        Command::Check { book, templates } => {
-            return crate::app::commands::build::check(
-                &book,
-                templates.as_deref(),
-                cli.registry.as_deref(),
-                format,
-            )
-        }
-        Command::Mdbook { cmd } => {
-            let renderer = cmd
-                .as_ref()
-                .map(|MdbookCmd::Supports { renderer }| renderer.as_str());
-            return crate::app::commands::mdbook::run_command(renderer, cli.registry.as_deref());
-        }
-        Command::Figures { book, out, formats } => {
-            return crate::app::commands::figures::run(
-                &book,
-                &out,
-                &formats,
-                cli.registry.as_deref(),
-                format == Format::Json,
-            )
-        }
-        Command::Zoo {
-            namespace,
-            key,
-            sort,
-            reverse,
-        } => match registry_or_report(cli.registry.as_deref()) {
-            Some(reg) => crate::app::commands::zoo::run(
-                &reg,
-                namespace.as_deref(),
-                key.as_deref(),
-                sort.as_deref(),
-                reverse,
-                format,
-            ),
-            None => return 1,
-        },
-        Command::Eval {
-            solver,
-            explain,
-            inputs,
-        } => {
-            if crate::app::commands::plan::is_plan_arg(&solver) {
-                let dir = cli.registry.as_deref();
-                return crate::app::commands::plan::eval(&solver, explain, &inputs, dir, format);
-            }
-            let Some(reg) = registry_or_report(cli.registry.as_deref()) else {
-                return 1;
-            };
-            // Flags written after the inputs land in `inputs` (trailing arguments): take them back.
-            let (inputs, late_explain, late_format) =
-                crate::app::commands::eval::split_flags(&inputs);
-            match late_format.as_deref().map(Format::from_str_arg).transpose() {
-                Ok(f) => crate::app::commands::eval::run(
-                    &reg,
-                    &solver,
-                    &inputs,
-                    explain || late_explain,
-                    f.unwrap_or(format),
-                ),
-                Err(e) => Err(e),
-            }
-        }
-        Command::Schema => return crate::app::commands::plan::schema(),
-        Command::Optimize { search } => {
-            return crate::app::commands::optimize::run(search, cli.registry.as_deref(), format)
-        }
-    };
-    match result {
-        Ok(out) => {
-            print!("{out}");
-            0
-        }
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            1
-        }
-    }
 }
 
 #[cfg(test)]

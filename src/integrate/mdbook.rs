@@ -222,7 +222,7 @@ pub fn expand(
 
 /// Loads the registry and templates (`--registry` first, then `book.toml`, then the built-in
 /// ones), expands the book, and returns the book JSON for stdout.
-pub fn run(json: &str, registry_flag: Option<&Path>) -> Result<String, Failure> {
+pub fn expand_json(json: &str, registry_flag: Option<&Path>) -> Result<String, Failure> {
     let mut input = parse_input(json).map_err(Failure::Message)?;
     let registry = registry_flag.or(input.settings.registry.as_deref());
     let reg = crate::registry::load::load_or_embedded(registry).map_err(Failure::Registry)?;
@@ -291,7 +291,7 @@ mod tests {
     }
 
     fn expand_json(json: &str) -> Result<Value, Failure> {
-        run(json, None).map(|s| serde_json::from_str(&s).unwrap())
+        super::expand_json(json, None).map(|s| serde_json::from_str(&s).unwrap())
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The `audit` command: evaluate the book (as `check` does), then answer the question asked, or
 //! report every value with the summary and the findings.
 
-use crate::app::cli::registry_or_report;
+use crate::app::registry::load_or_report as registry_or_report;
+use crate::app::{exit, out};
 use crate::audit::findings::Severity;
 use crate::audit::report::{self, Query};
 use crate::audit::select::ValueLoc;
@@ -43,23 +44,23 @@ pub struct Args {
     pub templates: Option<PathBuf>,
 }
 
-fn fail(msg: impl std::fmt::Display) -> i32 {
+fn fail(msg: impl std::fmt::Display) -> crate::app::Result {
     eprintln!("error: {msg}");
-    1
+    Ok(exit::code(exit::FAILURE))
 }
 
 /// Runs `audit`; returns the exit status.
-pub fn run(args: &Args, registry: Option<&Path>, format: AuditFormat) -> i32 {
+pub fn run(args: &Args, registry: Option<&Path>, format: AuditFormat) -> crate::app::Result {
     let book = args.book.as_path();
     let config = match BookConfig::load(book) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
-            return 1;
+            return Ok(exit::code(exit::FAILURE));
         }
     };
     let Some(reg) = registry_or_report(registry.or(config.registry.as_deref())) else {
-        return 1;
+        return Ok(exit::code(exit::FAILURE));
     };
     let templates = match Templates::load(args.templates.as_deref().or(config.templates.as_deref()))
     {
@@ -114,7 +115,7 @@ pub fn run(args: &Args, registry: Option<&Path>, format: AuditFormat) -> i32 {
         },
     };
     // A closed pipe (`audit | head`) is not an error.
-    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    out::print(&out)?;
     let failing = view.findings.as_ref().map_or(0, |f| {
         f.iter()
             .filter(|f| f.severity != Severity::Info.name())
@@ -122,9 +123,9 @@ pub fn run(args: &Args, registry: Option<&Path>, format: AuditFormat) -> i32 {
     });
     if args.strict && failing > 0 {
         eprintln!("error: --strict: {failing} finding(s) at warning or error severity");
-        return 1;
+        return Ok(exit::code(exit::FAILURE));
     }
-    0
+    Ok(exit::code(exit::OK))
 }
 
 /// The first line of a partial audit in text.

@@ -1,80 +1,32 @@
-//! The `build` and `check` commands: settings, registry and templates, then the build, then one
-//! summary line (or every error and a count). Both compare the printed values with the book's drift
-//! lock (`mlsysim.lock`) when it has one.
+//! `build BOOK --out DIR [--update-lock]`: evaluates the book, writes a built copy (all or
+//! nothing) and one summary line, or every error and a count. Printed values are compared with the
+//! book's drift lock (`mlsysim.lock`) when it has one.
 
-use crate::app::cli::{registry_or_report, Format};
+use crate::app::book::{exit_without_freeing, load_lock, ms, print_drift, setup};
+use crate::app::format::Format;
+use crate::app::{exit, out};
 use crate::base::diag::Diagnostics;
-use crate::book::build::{build_gated_with, evaluate_book};
-use crate::book::config::BookConfig;
+use crate::book::build::build_gated_with;
 use crate::book::lock::{changed_message, compare, Drift, Lock};
-use crate::book::templates::Templates;
 use std::path::Path;
 use std::time::Instant;
 
-/// Book settings, registry and templates for `book`; problems are printed to stderr.
-pub(crate) fn setup(
-    book: &Path,
-    templates: Option<&Path>,
-    registry: Option<&Path>,
-) -> Option<(crate::registry::Registry, Templates)> {
-    let config = match BookConfig::load(book) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return None;
-        }
-    };
-    let reg = registry_or_report(registry.or(config.registry.as_deref()))?;
-    match Templates::load(templates.or(config.templates.as_deref())) {
-        Ok(t) => Some((reg, t)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            None
-        }
-    }
-}
-
-fn ms(t: Instant) -> String {
-    format!("{:.0} ms", t.elapsed().as_secs_f64() * 1e3)
-}
-
-/// Ends a command that succeeded (exit code 0) without freeing its summary and registry one
-/// allocation at a time: the process exits right after, and freeing the records of a large book
-/// costs several milliseconds on the main thread.
-fn exit_without_freeing(s: crate::book::build::Summary, reg: crate::registry::Registry) -> i32 {
-    std::mem::forget(s);
-    std::mem::forget(reg);
-    0
-}
-
-/// Drift diagnostics, one line each (they have no excerpt).
-fn print_drift(d: &Diagnostics) {
-    for x in &d.0 {
-        eprintln!("{x}");
-    }
-}
-
-/// Reads the book's drift lock (None without one); prints the problem when it cannot be read.
-pub(crate) fn load_lock(book: &Path) -> Result<Option<Lock>, ()> {
-    Lock::load(book).map_err(|d| eprintln!("{d}"))
-}
-
 /// `build BOOK --out DIR [--update-lock]`: fails, writing nothing, when a printed value changed
 /// since `BOOK/mlsysim.lock`, unless `--update-lock` accepts the change and rewrites the lock.
-pub fn build(
+pub fn run(
     book: &Path,
     out: &Path,
     templates: Option<&Path>,
     registry: Option<&Path>,
     format: Format,
     update_lock: bool,
-) -> i32 {
+) -> crate::app::Result {
     let t = Instant::now();
     let Some((reg, tpl)) = setup(book, templates, registry) else {
-        return 1;
+        return Ok(exit::code(exit::FAILURE));
     };
     let Ok(lock) = load_lock(book) else {
-        return 1;
+        return Ok(exit::code(exit::FAILURE));
     };
     let mut drift: Option<Drift> = None;
     let gate = |s: &crate::book::build::Summary| {
@@ -100,7 +52,7 @@ pub fn build(
                     Ok(w) => w,
                     Err(e) => {
                         eprintln!("error: {e}");
-                        return 1;
+                        return Ok(exit::code(exit::FAILURE));
                     }
                 };
                 let d = drift.clone().unwrap_or(Drift {
@@ -134,12 +86,12 @@ pub fn build(
                 eprintln!("note: {n}");
             }
             if format == Format::Json {
-                println!(
+                out::line(format!(
                     "{}",
                     serde_json::json!({ "status": "ok", "book": book.display().to_string(), "out": out.display().to_string(), "sources": s.sources, "copied": s.copied, "directives": s.directives, "values": s.values, "lock": lock_json })
-                );
+                ))?;
             } else {
-                println!(
+                out::line(format!(
                     "built {} → {}: {} source files ({} other files copied), {} directives, {} values printed, in {}",
                     book.display(),
                     out.display(),
@@ -148,9 +100,9 @@ pub fn build(
                     s.directives,
                     s.values,
                     ms(t)
-                );
+                ))?;
                 if let Some(l) = lock_line {
-                    println!("{l}");
+                    out::line(&l)?;
                 }
             }
             exit_without_freeing(s, reg)
@@ -172,60 +124,7 @@ pub fn build(
                     );
                 }
             }
-            1
-        }
-    }
-}
-
-/// `check BOOK`.
-pub fn check(
-    book: &Path,
-    templates: Option<&Path>,
-    registry: Option<&Path>,
-    format: Format,
-) -> i32 {
-    let t = Instant::now();
-    let Some((reg, tpl)) = setup(book, templates, registry) else {
-        return 1;
-    };
-    let Ok(lock) = load_lock(book) else {
-        return 1;
-    };
-    match evaluate_book(&reg, &tpl, book, Path::new("_build")) {
-        Ok((s, _)) => {
-            if let Some(d) = lock.map(|l| compare(&l, &s.records)) {
-                if !d.changed.is_empty() {
-                    print_drift(&Diagnostics(d.diagnostics(book)));
-                    eprintln!(
-                        "error: check failed: {}",
-                        changed_message(d.changed.len(), book)
-                    );
-                    return 1;
-                }
-                if let Some(n) = d.note() {
-                    eprintln!("note: {n}");
-                }
-            }
-            if format == Format::Json {
-                println!(
-                    "{}",
-                    serde_json::json!({ "status": "ok", "sources": s.sources, "directives": s.directives, "values": s.values })
-                );
-            } else {
-                println!(
-                    "check passed: {} source files, {} directives, {} values, in {}",
-                    s.sources,
-                    s.directives,
-                    s.values,
-                    ms(t)
-                );
-            }
-            exit_without_freeing(s, reg)
-        }
-        Err(d) => {
-            eprint!("{d}");
-            eprintln!("error: check failed with {} error(s)", d.0.len());
-            1
+            Ok(exit::code(exit::FAILURE))
         }
     }
 }

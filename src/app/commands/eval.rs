@@ -1,6 +1,6 @@
 //! `eval`: run a solver (or a single formula) from the terminal.
 
-use crate::app::cli::Format;
+use crate::app::format::Format;
 use crate::base::units::{Dim, Value};
 use crate::calc::params::{Lineage, Out, Param, Params, SolveOutput};
 use crate::registry::query::{leaf_text, plain_number};

@@ -1,6 +1,7 @@
 //! `mlsysim-book figures BOOK --out DIR --format svg,pdf,png`: regenerates every figure of a book
 //! without building its text, and prints one summary line (or every error and a count).
 
+use crate::app::{exit, out};
 use crate::book::figures::draw_book_figures;
 use crate::present::figure::convert::FigFormat;
 use std::path::Path;
@@ -13,18 +14,18 @@ pub fn run(
     formats: &[FigFormat],
     registry: Option<&Path>,
     json: bool,
-) -> i32 {
+) -> crate::app::Result {
     let t = std::time::Instant::now();
     let config = match crate::book::config::BookConfig::load(book) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
-            return 1;
+            return Ok(exit::code(exit::FAILURE));
         }
     };
-    let Some(reg) = crate::app::cli::registry_or_report(registry.or(config.registry.as_deref()))
+    let Some(reg) = crate::app::registry::load_or_report(registry.or(config.registry.as_deref()))
     else {
-        return 1;
+        return Ok(exit::code(exit::FAILURE));
     };
     match draw_book_figures(&reg, book, out, formats) {
         Ok(s) => {
@@ -32,10 +33,10 @@ pub fn run(
                 eprintln!("warning: {w}");
             }
             if json {
-                println!(
+                out::line(format!(
                     "{}",
                     serde_json::json!({ "status": "ok", "book": book.display().to_string(), "out": out.display().to_string(), "sources": s.sources, "figures": s.figures, "files": s.files })
-                );
+                ))?;
             } else {
                 let mut exts: Vec<&str> = formats.iter().map(|f| f.ext()).collect();
                 if exts.is_empty() {
@@ -43,7 +44,7 @@ pub fn run(
                 }
                 exts.sort_unstable();
                 exts.dedup();
-                println!(
+                out::line(format!(
                     "figures {} → {}: {} figures from {} source files, {} files ({}), in {:.0} ms",
                     book.display(),
                     out.join("figures").display(),
@@ -52,9 +53,9 @@ pub fn run(
                     s.files.len(),
                     exts.join(", "),
                     t.elapsed().as_secs_f64() * 1e3
-                );
+                ))?;
             }
-            0
+            Ok(exit::code(exit::OK))
         }
         Err(d) => {
             eprint!("{d}");
@@ -62,7 +63,7 @@ pub fn run(
                 "error: figures failed with {} error(s); nothing was written",
                 d.0.len()
             );
-            1
+            Ok(exit::code(exit::FAILURE))
         }
     }
 }

@@ -3,12 +3,14 @@
 
 pub mod audit;
 pub mod build;
+pub mod check;
+pub mod emit_cache;
 pub mod eval;
 pub mod figures;
-pub mod integrate;
 pub mod mdbook;
 pub mod optimize;
 pub mod plan;
+pub mod schema;
 #[cfg(feature = "watch")]
 pub mod watch;
 pub mod zoo;

@@ -4,8 +4,10 @@
 //! Exit codes as `eval PLAN`: 0 a best candidate exists, 1 evaluation errors or nothing qualifies,
 //! 2 a malformed plan or a plan the search does not apply to (located where possible).
 
-use crate::app::cli::Format;
-use crate::app::commands::plan::{open, resolved, EXIT_ERROR, EXIT_OK, EXIT_USAGE};
+use crate::app::commands::plan::{open, resolved};
+use crate::app::exit;
+use crate::app::format::Format;
+use crate::app::out;
 use crate::base::text::grouped;
 use crate::calc::plan::evaluate::{days, number};
 use crate::calc::plan::parse::locate;
@@ -96,7 +98,7 @@ pub enum OptimizeCommand {
 }
 
 /// Runs an `optimize` subcommand; returns the exit status.
-pub fn run(cmd: OptimizeCommand, registry: Option<&Path>, format: Format) -> i32 {
+pub fn run(cmd: OptimizeCommand, registry: Option<&Path>, format: Format) -> crate::app::Result {
     let plan = match &cmd {
         OptimizeCommand::Parallelism { plan, .. }
         | OptimizeCommand::Placement { plan, .. }
@@ -104,11 +106,11 @@ pub fn run(cmd: OptimizeCommand, registry: Option<&Path>, format: Format) -> i32
     };
     let (src, reg) = match open(&plan, registry) {
         Ok(x) => x,
-        Err(code) => return code,
+        Err(code) => return Ok(exit::code(code)),
     };
     let r = match resolved(&reg, &src) {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(code) => return Ok(exit::code(code)),
     };
     let result = match cmd {
         OptimizeCommand::Parallelism { objective, top, .. } => {
@@ -152,22 +154,22 @@ pub fn run(cmd: OptimizeCommand, registry: Option<&Path>, format: Format) -> i32
     };
     match result {
         Ok(out) => {
-            print!("{out}");
-            EXIT_OK
+            out::print(&out)?;
+            Ok(exit::code(exit::OK))
         }
         Err((code, msg)) => {
             if !msg.is_empty() {
                 eprintln!("{msg}");
             }
-            code
+            Ok(exit::code(code))
         }
     }
 }
 
-type CmdResult = Result<String, (i32, String)>;
+type CmdResult = Result<String, (u8, String)>;
 
-fn usage(src: &PlanSource, at: &[&'static str], msg: String) -> (i32, String) {
-    (EXIT_USAGE, locate(src, &path(at), msg).to_string())
+fn usage(src: &PlanSource, at: &[&'static str], msg: String) -> (u8, String) {
+    (exit::USAGE, locate(src, &path(at), msg).to_string())
 }
 
 /// A plain text table: right-aligned columns except those listed as left-aligned.
@@ -239,7 +241,7 @@ fn parallelism_cmd(
         recompute,
         objective,
     )
-    .map_err(|e| (EXIT_ERROR, format!("error: {}: {e}", src.file)))?;
+    .map_err(|e| (exit::FAILURE, format!("error: {}: {e}", src.file)))?;
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for rej in &s.rejected {
         match counts.iter_mut().find(|(l, _)| *l == rej.reason.label()) {
@@ -388,9 +390,10 @@ fn parallelism_cmd(
         }
     };
     if s.ranked.is_empty() {
-        print!("{out}");
+        // The table of what was tried, then the verdict on stderr.
+        out::print(&out).map_err(|_| (exit::FAILURE, String::new()))?;
         return Err((
-            EXIT_ERROR,
+            exit::FAILURE,
             format!(
                 "error: none of the {} configurations fits in memory",
                 s.searched()
@@ -413,7 +416,7 @@ fn placement_cmd(
 ) -> CmdResult {
     let duration = match duration_days {
         Some(d) if d.is_finite() && d > 0.0 => crate::base::units::base(d * 86_400.0),
-        Some(d) => return Err((EXIT_USAGE, format!("error: --duration-days must be > 0, got {d}"))),
+        Some(d) => return Err((exit::USAGE, format!("error: --duration-days must be > 0, got {d}"))),
         None => r.ops.duration.ok_or_else(|| {
             usage(
                 src,
@@ -425,7 +428,7 @@ fn placement_cmd(
     let tax = carbon_tax.or(r.ops.carbon_tax).unwrap_or(0.0);
     if !(tax.is_finite() && tax >= 0.0) {
         return Err((
-            EXIT_USAGE,
+            exit::USAGE,
             format!("error: --carbon-tax must be ≥ 0, got {tax}"),
         ));
     }
@@ -446,7 +449,7 @@ fn placement_cmd(
             }
         }
         if !bad.is_empty() {
-            return Err((EXIT_USAGE, bad.join("\n")));
+            return Err((exit::USAGE, bad.join("\n")));
         }
         regions
     } else if !r.ops.regions.is_empty() {
@@ -465,7 +468,7 @@ fn placement_cmd(
         carbon_tax: tax,
     };
     let ranked = placement::search(reg, &devices, r.system.fleet(), &regions, &o)
-        .map_err(|e| (EXIT_ERROR, format!("error: {}: {e}", src.file)))?;
+        .map_err(|e| (exit::FAILURE, format!("error: {}: {e}", src.file)))?;
     let d = duration.value / 86_400.0;
     let what = format!(
         "{} × {} for {} days, carbon tax ${}/t, mfu {}",
@@ -571,7 +574,12 @@ fn batch_cmd(
     };
     let sla = match sla_ms {
         Some(ms) if ms.is_finite() && ms > 0.0 => ms * 1e-3,
-        Some(ms) => return Err((EXIT_USAGE, format!("error: --sla-ms must be > 0, got {ms}"))),
+        Some(ms) => {
+            return Err((
+                exit::USAGE,
+                format!("error: --sla-ms must be > 0, got {ms}"),
+            ))
+        }
         None => {
             let from_plan = (metric == BatchMetric::Latency)
                 .then(|| {
@@ -584,7 +592,7 @@ fn batch_cmd(
                 .flatten();
             from_plan.ok_or_else(|| {
                 (
-                    EXIT_USAGE,
+                    exit::USAGE,
                     format!(
                         "error: give --sla-ms{}",
                         if metric == BatchMetric::Latency {
@@ -606,7 +614,7 @@ fn batch_cmd(
         seq_len: r.options.seq_len,
     };
     let s = batch::search(r.model, hw, &reg.calibration, &o)
-        .map_err(|e| (EXIT_ERROR, format!("error: {}: {e}", src.file)))?;
+        .map_err(|e| (exit::FAILURE, format!("error: {}: {e}", src.file)))?;
     let what = format!(
         "{} on {}, {} ≤ {}, {}, batches 1..{}",
         r.model.key,
@@ -698,8 +706,8 @@ fn batch_cmd(
         }
     };
     if s.meeting.is_empty() {
-        print!("{out}");
-        return Err((EXIT_ERROR, "error: no batch size meets the SLA".into()));
+        out::print(&out).map_err(|_| (exit::FAILURE, String::new()))?;
+        return Err((exit::FAILURE, "error: no batch size meets the SLA".into()));
     }
     Ok(out)
 }

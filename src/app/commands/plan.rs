@@ -4,7 +4,10 @@
 //! solver could not evaluate the plan; 2 the plan is malformed (syntax, schema, unknown keys or
 //! metrics; located as file:line:column) or the command line is wrong; 3 an assert is violated.
 
-use crate::app::cli::{registry_or_report, Format};
+use crate::app::exit;
+use crate::app::format::Format;
+use crate::app::out;
+use crate::app::registry::load_or_report as registry_or_report;
 use crate::base::diag::Diagnostic;
 use crate::calc::plan::evaluate::{evaluate, number, Scorecard};
 use crate::calc::plan::parse::{format_of, read};
@@ -14,15 +17,6 @@ use crate::registry::Registry;
 use serde_json::{json, Map, Value as Json};
 use std::borrow::Cow;
 use std::path::Path;
-
-/// Exit code: success.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: evaluation errors (registry, solver).
-pub const EXIT_ERROR: i32 = 1;
-/// Exit code: malformed plan or usage.
-pub const EXIT_USAGE: i32 = 2;
-/// Exit code: a violated assert.
-pub const EXIT_ASSERT: i32 = 3;
 
 /// Whether `eval`'s first argument names a plan rather than a solver: an existing file, a
 /// `.toml`/`.yaml`/`.yml` path, or a preset name (solver names always mean the solver).
@@ -52,28 +46,28 @@ pub fn load(arg: &str) -> Result<PlanSource, Diagnostic> {
 }
 
 /// Loads a plan and a registry prepared for it, reporting problems; `Err` is the exit code.
-pub fn open(arg: &str, registry: Option<&Path>) -> Result<(PlanSource, Registry), i32> {
+pub fn open(arg: &str, registry: Option<&Path>) -> Result<(PlanSource, Registry), u8> {
     let src = load(arg).map_err(|d| {
         eprintln!("{d}");
-        EXIT_USAGE
+        exit::USAGE
     })?;
-    let reg = registry_or_report(registry).ok_or(EXIT_ERROR)?;
+    let reg = registry_or_report(registry).ok_or(exit::FAILURE)?;
     let prepared = match prepare(&reg, &src) {
         Ok(Cow::Borrowed(_)) => None,
         Ok(Cow::Owned(r)) => Some(r),
         Err(d) => {
             report_plan_errors(&d);
-            return Err(EXIT_USAGE);
+            return Err(exit::USAGE);
         }
     };
     Ok((src, prepared.unwrap_or(reg)))
 }
 
 /// Resolves a plan against a prepared registry, reporting problems; `Err` is the exit code.
-pub fn resolved<'r>(reg: &'r Registry, src: &PlanSource) -> Result<Resolved<'r>, i32> {
+pub fn resolved<'r>(reg: &'r Registry, src: &PlanSource) -> Result<Resolved<'r>, u8> {
     resolve(reg, src).map_err(|d| {
         report_plan_errors(&d);
-        EXIT_USAGE
+        exit::USAGE
     })
 }
 
@@ -89,36 +83,36 @@ pub fn eval(
     rest: &[String],
     registry: Option<&Path>,
     format: Format,
-) -> i32 {
+) -> crate::app::Result {
     let (rest, late_explain, late_format) = crate::app::commands::eval::split_flags(rest);
     if explain || late_explain {
         eprintln!("error: --explain applies to solvers, not plans; run `eval <solver> --explain` on one level's inputs");
-        return EXIT_USAGE;
+        return Ok(exit::code(exit::USAGE));
     }
     if let Some(extra) = rest.first() {
         eprintln!("error: unexpected argument `{extra}` after the plan; usage: eval PLAN [--format text|json]");
-        return EXIT_USAGE;
+        return Ok(exit::code(exit::USAGE));
     }
     let format = match late_format.as_deref().map(Format::from_str_arg).transpose() {
         Ok(f) => f.unwrap_or(format),
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_USAGE;
+            return Ok(exit::code(exit::USAGE));
         }
     };
     let (src, reg) = match open(arg, registry) {
         Ok(x) => x,
-        Err(code) => return code,
+        Err(code) => return Ok(exit::code(code)),
     };
     let r = match resolved(&reg, &src) {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(code) => return Ok(exit::code(code)),
     };
     let card = match evaluate(&reg, &r) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {}: cannot evaluate the plan: {e}", src.file);
-            return EXIT_ERROR;
+            return Ok(exit::code(exit::FAILURE));
         }
     };
     let outcomes = card.check(&r);
@@ -128,16 +122,16 @@ pub fn eval(
         .map(|(_, o)| o.message.as_str())
         .collect();
     match format {
-        Format::Text => print!("{}", text(&src, &card, &outcomes)),
-        Format::Json => println!("{:#}", to_json(&src, &card, &outcomes)),
+        Format::Text => out::print(&text(&src, &card, &outcomes))?,
+        Format::Json => out::line(format!("{:#}", to_json(&src, &card, &outcomes)))?,
     }
     if violated.is_empty() {
-        EXIT_OK
+        Ok(exit::code(exit::OK))
     } else {
         for v in &violated {
             eprintln!("error: assert violated: {v}");
         }
-        EXIT_ASSERT
+        Ok(exit::code(exit::VIOLATED))
     }
 }
 
@@ -237,10 +231,4 @@ pub fn to_json(
         "violations": violations,
         "warnings": card.warnings,
     })
-}
-
-/// `schema`: prints the plan's JSON Schema (JSON in every format).
-pub fn schema() -> i32 {
-    println!("{:#}", crate::calc::plan::schema::plan_schema());
-    EXIT_OK
 }

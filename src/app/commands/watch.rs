@@ -10,8 +10,9 @@
 //! reports file opens on Linux, and the mini debouncer drops the event kind, so a rebuild's own
 //! reads of the sources would trigger the next rebuild. Access events are ignored here.
 
-use crate::app::cli::Format;
+use crate::app::format::Format;
 use crate::app::progress::Progress;
+use crate::app::{exit, out};
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::book::build::{book_files, duplicate_figure_ids, evaluate_file, figure_files, Expanded};
 use crate::book::config::BookConfig;
@@ -62,7 +63,7 @@ fn setup(o: &Options) -> Result<Setup, String> {
     let config = BookConfig::load(&o.book)?;
     let registry_dir = o.registry.clone().or(config.registry);
     let templates_dir = o.templates.clone().or(config.templates);
-    let reg = crate::app::cli::load_registry(registry_dir.as_deref()).map_err(|d| {
+    let reg = crate::registry::load::load_or_embedded(registry_dir.as_deref()).map_err(|d| {
         format!(
             "{d}error: the registry has {} problem(s); fix it and save again",
             d.0.len()
@@ -389,22 +390,22 @@ impl Session {
         let ms = t.elapsed().as_secs_f64() * 1e3;
         let target = self.o.emit_cache.as_ref().unwrap_or(&self.o.out);
         if json {
-            println!(
+            let _ = out::line(format!(
                 "{}",
                 serde_json::json!({ "status": "ok", "event": if first { "build" } else { "rebuild" }, "files": changed, "out": target.display().to_string(), "ms": (ms * 10.0).round() / 10.0 })
-            );
+            ));
         } else if first {
-            println!(
+            let _ = out::line(format!(
                 "built {} → {}: {} source files, {} other files, in {ms:.0} ms",
                 self.o.book.display(),
                 target.display(),
                 self.sources.len(),
                 self.others.len()
-            );
+            ));
         } else {
             let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
             let more = changed.len().saturating_sub(shown.len());
-            println!(
+            let _ = out::line(format!(
                 "rebuilt {}{} in {ms:.0} ms",
                 if changes.reload && changed.len() > 5 {
                     "everything (registry, templates or settings changed)".to_string()
@@ -416,7 +417,7 @@ impl Session {
                 } else {
                     String::new()
                 }
-            );
+            ));
         }
     }
 
@@ -428,10 +429,10 @@ impl Session {
             "nothing was written".to_string()
         };
         if self.o.format == Format::Json {
-            println!(
+            let _ = out::line(format!(
                 "{}",
                 serde_json::json!({ "status": "error", "errors": n, "out": target.display().to_string() })
-            );
+            ));
         } else {
             eprintln!("error: {n} error(s); {kept}; watching for the fix");
         }
@@ -439,17 +440,17 @@ impl Session {
 }
 
 /// Runs `build --watch` until interrupted. Returns 1 when watching cannot start.
-pub fn run(o: Options) -> i32 {
+pub fn run(o: Options) -> crate::app::Result {
     let setup = match setup(&o) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
-            return 1;
+            return Ok(exit::code(exit::FAILURE));
         }
     };
     if !o.book.is_dir() {
         eprintln!("error: {}: book folder not found", o.book.display());
-        return 1;
+        return Ok(exit::code(exit::FAILURE));
     }
     let mut s = Session {
         book_abs: absolute(&o.book),
@@ -467,7 +468,7 @@ pub fn run(o: Options) -> i32 {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch files: {e}");
-            return 1;
+            return Ok(exit::code(exit::FAILURE));
         }
     };
     let mut watched: Vec<PathBuf> = vec![s.book_abs.clone()];
@@ -483,19 +484,19 @@ pub fn run(o: Options) -> i32 {
     for w in &watched {
         if let Err(e) = watcher.watch(w, RecursiveMode::Recursive) {
             eprintln!("error: cannot watch {}: {e}", w.display());
-            return 1;
+            return Ok(exit::code(exit::FAILURE));
         }
     }
     s.rebuild(&Changes::default(), true);
     if s.o.format == Format::Text {
-        println!(
+        out::line(format!(
             "watching {} for changes (Ctrl-C to stop)",
             watched
                 .iter()
                 .map(|w| w.display().to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        ))?;
     }
     // One batch: the first event, then everything until the file system is quiet.
     while let Ok(first) = rx.recv() {
@@ -505,12 +506,12 @@ pub fn run(o: Options) -> i32 {
             match rx.recv_timeout(DEBOUNCE) {
                 Ok(e) => s.absorb(e, &mut changes),
                 Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return 0,
+                Err(RecvTimeoutError::Disconnected) => return Ok(exit::code(exit::OK)),
             }
         }
         if changes.reload || !changes.paths.is_empty() {
             s.rebuild(&changes, false);
         }
     }
-    0
+    Ok(exit::code(exit::OK))
 }

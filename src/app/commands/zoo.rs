@@ -1,6 +1,6 @@
 //! `zoo`: registry entries in the terminal (tables, one entry with its sources) or as JSON.
 
-use crate::app::cli::Format;
+use crate::app::format::Format;
 use crate::base::units::parse_unit;
 use crate::registry::query::{field_value, leaf_text, plain_number, FieldValue};
 use crate::registry::{schema, LeafValue, Registry};

@@ -1,0 +1,62 @@
+//! Opening a book for a command: its settings (`mlsysim.toml`), registry, templates and drift
+//! lock, each problem printed as a located diagnostic; and the helpers every book command shares.
+
+use crate::app::exit;
+use crate::app::registry::load_or_report;
+use crate::base::diag::Diagnostics;
+use crate::book::config::BookConfig;
+use crate::book::lock::Lock;
+use crate::book::templates::Templates;
+use std::path::Path;
+use std::time::Instant;
+
+/// Book settings, registry and templates for `book`; problems are printed to stderr.
+pub(crate) fn setup(
+    book: &Path,
+    templates: Option<&Path>,
+    registry: Option<&Path>,
+) -> Option<(crate::registry::Registry, Templates)> {
+    let config = match BookConfig::load(book) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return None;
+        }
+    };
+    let reg = load_or_report(registry.or(config.registry.as_deref()))?;
+    match Templates::load(templates.or(config.templates.as_deref())) {
+        Ok(t) => Some((reg, t)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+pub(crate) fn ms(t: Instant) -> String {
+    format!("{:.0} ms", t.elapsed().as_secs_f64() * 1e3)
+}
+
+/// Ends a command that succeeded (exit code 0) without freeing its summary and registry one
+/// allocation at a time: the process exits right after, and freeing the records of a large book
+/// costs several milliseconds on the main thread.
+pub(crate) fn exit_without_freeing(
+    s: crate::book::build::Summary,
+    reg: crate::registry::Registry,
+) -> crate::app::Result {
+    std::mem::forget(s);
+    std::mem::forget(reg);
+    Ok(exit::code(exit::OK))
+}
+
+/// Drift diagnostics, one line each (they have no excerpt).
+pub(crate) fn print_drift(d: &Diagnostics) {
+    for x in &d.0 {
+        eprintln!("{x}");
+    }
+}
+
+/// Reads the book's drift lock (None without one); prints the problem when it cannot be read.
+pub(crate) fn load_lock(book: &Path) -> Result<Option<Lock>, ()> {
+    Lock::load(book).map_err(|d| eprintln!("{d}"))
+}

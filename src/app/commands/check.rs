@@ -1,0 +1,64 @@
+//! `check BOOK`: evaluates everything and writes nothing: the CI gate. Fails on any directive
+//! error, any directive left unexpanded, and any printed value that changed since the lock.
+
+use crate::app::book::{exit_without_freeing, load_lock, ms, print_drift, setup};
+use crate::app::format::Format;
+use crate::app::{exit, out};
+use crate::base::diag::Diagnostics;
+use crate::book::build::evaluate_book;
+use crate::book::lock::{changed_message, compare};
+use std::path::Path;
+use std::time::Instant;
+
+/// `check BOOK`.
+pub fn run(
+    book: &Path,
+    templates: Option<&Path>,
+    registry: Option<&Path>,
+    format: Format,
+) -> crate::app::Result {
+    let t = Instant::now();
+    let Some((reg, tpl)) = setup(book, templates, registry) else {
+        return Ok(exit::code(exit::FAILURE));
+    };
+    let Ok(lock) = load_lock(book) else {
+        return Ok(exit::code(exit::FAILURE));
+    };
+    match evaluate_book(&reg, &tpl, book, Path::new("_build")) {
+        Ok((s, _)) => {
+            if let Some(d) = lock.map(|l| compare(&l, &s.records)) {
+                if !d.changed.is_empty() {
+                    print_drift(&Diagnostics(d.diagnostics(book)));
+                    eprintln!(
+                        "error: check failed: {}",
+                        changed_message(d.changed.len(), book)
+                    );
+                    return Ok(exit::code(exit::FAILURE));
+                }
+                if let Some(n) = d.note() {
+                    eprintln!("note: {n}");
+                }
+            }
+            if format == Format::Json {
+                out::line(format!(
+                    "{}",
+                    serde_json::json!({ "status": "ok", "sources": s.sources, "directives": s.directives, "values": s.values })
+                ))?;
+            } else {
+                out::line(format!(
+                    "check passed: {} source files, {} directives, {} values, in {}",
+                    s.sources,
+                    s.directives,
+                    s.values,
+                    ms(t)
+                ))?;
+            }
+            exit_without_freeing(s, reg)
+        }
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!("error: check failed with {} error(s)", d.0.len());
+            Ok(exit::code(exit::FAILURE))
+        }
+    }
+}
