@@ -6,7 +6,7 @@
 //! The file is TOML, one `[[value]]` per directive (table cells under `cells`), in book order:
 //!
 //! ```toml
-//! version = 1
+//! version = 2
 //!
 //! [[value]]
 //! at = "01-hardware-acceleration.qmd:23:258"
@@ -21,7 +21,7 @@
 
 use crate::base::diag::Diagnostic;
 use crate::book::evaluate::Record;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -29,7 +29,7 @@ use std::path::Path;
 pub const FILE: &str = "mlsysim.lock";
 
 /// The format version written and read.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// One locked value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +55,36 @@ pub struct Lock {
     pub entries: Vec<Entry>,
 }
 
-#[derive(Deserialize)]
+/// A table's cells: a `[value.cells]` table of cell → printed text, in table order (version 2),
+/// or the `[[cell, printed], ...]` pairs of version 1.
+#[derive(Deserialize, Serialize)]
+#[serde(untagged)]
+enum Cells {
+    Table(toml::Table),
+    Pairs(Vec<(String, String)>),
+}
+
+impl Cells {
+    fn pairs(self) -> Vec<(String, String)> {
+        match self {
+            Cells::Pairs(p) => p,
+            Cells::Table(t) => t
+                .into_iter()
+                .map(|(k, v)| match v {
+                    toml::Value::String(s) => (k, s),
+                    other => (k, other.to_string()),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The comment at the top of every lock file.
+const HEADER: &str = "# mlsysim.lock: every value this book prints, as accepted by `mlsysim-book build --update-lock`.\n\
+# `check` and `build` fail when one of them prints differently. A value is identified by its\n\
+# file, directive and table cell; `at` is for readers. Generated: do not edit by hand.\n";
+
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct LockFile {
     version: u32,
@@ -63,35 +92,15 @@ struct LockFile {
     value: Vec<LockValue>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct LockValue {
     at: String,
     directive: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     printed: Option<String>,
-    cells: Option<Vec<(String, String)>>,
-}
-
-/// A TOML string: literal (`'…'`) when possible, which keeps LaTeX and directive quotes readable.
-fn toml_str(s: &str) -> String {
-    if !s.contains('\'') && !s.chars().any(|c| c.is_control()) {
-        return format!("'{s}'");
-    }
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cells: Option<Cells>,
 }
 
 impl Lock {
@@ -112,14 +121,13 @@ impl Lock {
         }
     }
 
-    /// The lock file text (deterministic).
+    /// The lock file text (deterministic): a header comment, then the entries serialized by
+    /// `toml`, one `[[value]]` per directive with a table's cells together.
     pub fn render(&self) -> String {
-        let mut out = String::from(
-            "# mlsysim.lock: every value this book prints, as accepted by `mlsysim-book build --update-lock`.\n\
-             # `check` and `build` fail when one of them prints differently. A value is identified by its\n\
-             # file, directive and table cell; `at` is for readers. Generated: do not edit by hand.\n",
-        );
-        out.push_str(&format!("version = {VERSION}\n"));
+        let mut file = LockFile {
+            version: VERSION,
+            value: Vec::new(),
+        };
         let mut i = 0;
         while i < self.entries.len() {
             let e = &self.entries[i];
@@ -130,29 +138,27 @@ impl Lock {
             } {
                 j += 1;
             }
-            out.push_str("\n[[value]]\n");
-            out.push_str(&format!(
-                "at = {}\n",
-                toml_str(&format!("{}:{}:{}", e.file, e.line, e.column))
-            ));
-            out.push_str(&format!("directive = {}\n", toml_str(&e.directive)));
-            match &e.cell {
-                None => out.push_str(&format!("printed = {}\n", toml_str(&e.printed))),
-                Some(_) => {
-                    out.push_str("cells = [\n");
-                    for c in &self.entries[i..j] {
-                        out.push_str(&format!(
-                            "    [{}, {}],\n",
-                            toml_str(c.cell.as_deref().unwrap_or("")),
-                            toml_str(&c.printed)
-                        ));
-                    }
-                    out.push_str("]\n");
-                }
-            }
+            let cells = e.cell.as_ref().map(|_| {
+                Cells::Table(
+                    self.entries[i..j]
+                        .iter()
+                        .map(|c| {
+                            let cell = c.cell.clone().unwrap_or_default();
+                            (cell, toml::Value::String(c.printed.clone()))
+                        })
+                        .collect(),
+                )
+            });
+            file.value.push(LockValue {
+                at: format!("{}:{}:{}", e.file, e.line, e.column),
+                directive: e.directive.clone(),
+                printed: e.cell.is_none().then(|| e.printed.clone()),
+                cells,
+            });
             i = if e.cell.is_some() { j } else { i + 1 };
         }
-        out
+        let body = toml::to_string_pretty(&file).expect("a lock serializes");
+        format!("{HEADER}{body}")
     }
 
     /// Reads a lock file's text; `shown` names it in errors.
@@ -167,7 +173,7 @@ impl Lock {
             Diagnostic::file(shown, m)
                 .with_help("regenerate it with `mlsysim-book build --update-lock`")
         };
-        if f.version != VERSION {
+        if !(1..=VERSION).contains(&f.version) {
             return Err(whole(format!(
                 "lock format version {} is not supported (this mlsysim-book writes version {VERSION})",
                 f.version
@@ -198,7 +204,7 @@ impl Lock {
             match (v.printed, v.cells) {
                 (Some(p), None) => entries.push(entry(None, p)),
                 (None, Some(cells)) => {
-                    for (c, p) in cells {
+                    for (c, p) in cells.pairs() {
                         entries.push(entry(Some(c), p));
                     }
                 }
@@ -461,15 +467,24 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("cells = [\n    ['H100/bw', '3.35'],\n    ['A100/bw', '2.04'],\n]\n"),
+            text.contains("[value.cells]\n\"H100/bw\" = \"3.35\"\n\"A100/bw\" = \"2.04\"\n"),
             "{text}"
         );
         assert!(
-            text.contains("directive = \"<mlsysim value=\\\"y\\\"\\n  digits=\\\"1\\\"/>\"\n"),
+            text.contains("directive = \"\"\"\n<mlsysim value=\"y\"\n  digits=\"1\"/>\"\"\"\n"),
             "{text}"
         );
         assert_eq!(Lock::parse(&text, "x").unwrap(), lock);
         assert_eq!(text, lock.render());
+    }
+
+    #[test]
+    fn version_1_locks_with_cell_pairs_still_read() {
+        let v1 = "version = 1\n[[value]]\nat = 'a.md:1:1'\ndirective = '<t/>'\ncells = [\n    ['H100/bw', '3.35'],\n]\n";
+        let lock = Lock::parse(v1, "x").unwrap();
+        assert_eq!(lock.entries.len(), 1);
+        assert_eq!(lock.entries[0].cell.as_deref(), Some("H100/bw"));
+        assert_eq!(lock.entries[0].printed, "3.35");
     }
 
     #[test]
