@@ -1,5 +1,5 @@
 //! Standard output, written so that a closed pipe is not an error: every command writes its
-//! results through [`print`], which returns the write error instead of panicking as `print!`
+//! results through [`print()`], which returns the write error instead of panicking as `print!`
 //! does. [`crate::app::run`] turns a broken pipe (`mlsysim-book zoo | head`) into a quiet exit
 //! with status 0, as ripgrep and other well-behaved Unix tools do.
 

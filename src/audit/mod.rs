@@ -1,7 +1,8 @@
-//! `audit`: where every printed number comes from. For each value the book prints: where it is,
-//! what is printed, how it was derived and every source behind it; questions about one value, one
-//! source or one registry entry; a summary; findings with severities for CI; and the drift lock
-//! (`mlsysim.lock`) that `check` and `build` compare printed values against.
+//! Layer 6, `audit`: where every printed number comes from, read from the book's records. For each
+//! value the book prints: where it is, what is printed, how it was derived and every source behind
+//! it; questions about one value, one source or one registry entry; a summary; findings with
+//! severities for CI. The drift lock
+//! (`mlsysim.lock`) lives in [`crate::book::lock`]: the build owns it, audit reads it.
 //!
 //! Severities: `error` (a source that cannot be checked at all, such as a datasheet without a
 //! URL), `warning` (estimate or illustrative sources, sources verified longer ago than the age

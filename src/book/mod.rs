@@ -1,4 +1,6 @@
-//! The book build: find sources, evaluate their directives, write a built copy of the book.
+//! Layer 5, the book: find sources, evaluate their directives into records (every printed value
+//! with its provenance), write a built copy of the book and its manifest, keep the drift lock.
+//! Reports progress through the [`build::Progress`] trait the application implements.
 
 pub mod build;
 pub mod config;

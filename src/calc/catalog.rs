@@ -1,7 +1,7 @@
 //! The by-name entry to every calculation: `solve=` in directives, `eval <solver>`, plans and the
 //! golden tests run solvers and searches through [`run`], with [`Params`] in and a
-//! [`SolveOutput`] out. It sits above both [`solvers`](super::solvers) and
-//! [`search`](super::search), so neither needs to know the other.
+//! [`SolveOutput`] out. It sits above both [`solvers`] and
+//! [`search`], so neither needs to know the other.
 
 use super::params::{Params, SolveError, SolveOutput};
 use super::{search, solvers};

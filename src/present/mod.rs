@@ -1,4 +1,5 @@
-//! Rendering of directive results into book text.
+//! Layer 4, presentation: numbers formatted for each output target ([`mod@format`]) and figures drawn
+//! from the solvers ([`figure`]). Reads the calculation layer; knows nothing of books.
 
 mod decimal;
 pub mod figure;

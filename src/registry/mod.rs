@@ -1,5 +1,6 @@
-//! The vetted registry: TOML files of hardware, models, grids, systems, scenarios and constants,
-//! each value with a unit and a source, loaded into typed entries.
+//! Layer 2, the vetted registry: TOML files of hardware, models, grids, systems, scenarios and
+//! constants, each value with a unit and a source, loaded into typed entries. Imports only
+//! [`crate::base`]; a missing key is a [`LookupError`], which the solvers convert to their own.
 
 mod build;
 pub mod calibration;

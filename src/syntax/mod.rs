@@ -1,5 +1,6 @@
-//! The `<mlsysim …/>` directive language: finding directives in sources ([`scan()`]) and the
-//! `value=` expression language ([`expr`]).
+//! Layer 2, the `<mlsysim …/>` directive language: finding directives in sources ([`scan()`]) and
+//! the `value=` expression language ([`expr`]). Syntax only: what a directive means is decided by
+//! the book layer, how its number is printed by the presentation layer.
 
 pub mod expr;
 mod regions;

@@ -5,8 +5,8 @@
 //!   solver reads it) × the efficiency η (default 1, the datasheet roof as in mlsysim's
 //!   `plot_roofline`; with η < 1 the datasheet peak is drawn dashed).
 //! * Memory roof: main-memory bandwidth × intensity.
-//! * Ridge point: [`ridge_point`] × η (the intensity where the two roofs meet).
-//! * Workloads: [`roofline::solve`] with the same precision and η; each is drawn on its device's
+//! * Ridge point: [`ridge_point`](crate::calc::formulas::performance::ridge_point) × η (the intensity where the two roofs meet).
+//! * Workloads: [`roofline::solve`](crate::calc::solvers::roofline::solve) with the same precision and η; each is drawn on its device's
 //!   roof at (arithmetic intensity, min(bandwidth × intensity, peak × η)) with the bottleneck the
 //!   solver reports. (A model that does not fit in memory is solved on the offload path; its
 //!   point then sits below the HBM roof, and its label says so.)
