@@ -224,11 +224,9 @@ pub fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
     let Some(sub) = sub.filter(|&i| args[i] == "figures") else {
         return args;
     };
-    let is_list = |v: &str| {
-        !v.is_empty()
-            && v.split(',')
-                .all(|f| crate::present::figure::convert::FigFormat::parse(f).is_some())
-    };
+    // Anything but an output format is a list of figure formats, so that a typo (`gif`) is
+    // answered with the figure formats, not with `text, json, markdown`.
+    let is_list = |v: &str| !matches!(v, "text" | "json" | "markdown");
     let mut i = sub + 1;
     while i < args.len() {
         let a = args[i].to_string_lossy().to_string();
@@ -280,6 +278,10 @@ mod tests {
         assert_eq!(
             route(&["m", "figures", "--format", "json"]),
             ["m", "figures", "--format", "json"]
+        );
+        assert_eq!(
+            route(&["m", "figures", "--format", "gif"]),
+            ["m", "figures", "--formats", "gif"]
         );
         assert_eq!(
             route(&["m", "build", "figures", "--format", "svg"]),
