@@ -3,6 +3,7 @@
 
 mod build;
 pub mod calibration;
+pub mod extra;
 pub mod load;
 pub mod schema;
 pub mod source;
