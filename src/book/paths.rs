@@ -72,6 +72,7 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
     };
     let field = match (ns, field) {
         ("constants", None) => "value",
+        (_, None) if spec.is_groups() && entry.fields.iter().any(|(p, _)| p == "value") => "value",
         (_, Some(f)) => f,
         (_, None) => {
             return Err(format!(

@@ -25,16 +25,20 @@ mod embedded_files {
     include!(concat!(env!("OUT_DIR"), "/embedded_registry.rs"));
 }
 
-/// The registry compiled into the binary (the `registry/` folder of this repository).
-pub fn embedded() -> Result<Registry, Diagnostics> {
-    let files = embedded_files::FILES
+/// The files of the registry compiled into the binary.
+pub fn embedded_files() -> Vec<RegistryFile> {
+    embedded_files::FILES
         .iter()
         .map(|(p, t)| RegistryFile {
             path: p.to_string(),
             text: t.to_string(),
         })
-        .collect::<Vec<_>>();
-    load_files(&files, "registry")
+        .collect()
+}
+
+/// The registry compiled into the binary (the `registry/` folder of this repository).
+pub fn embedded() -> Result<Registry, Diagnostics> {
+    load_files(&embedded_files(), "registry")
 }
 
 /// Loads a registry folder from disk (`--registry DIR`).

@@ -119,7 +119,9 @@ for (ns, group), recs in sorted(by_file.items()):
         e = entry_of(path)
         if e is None:
             table = ".".join(path.split(".")[1:2])
-            field = ".".join(path.split(".")[2:])
+            # A value right under the namespace (`infrastructure.AIR_COOLING_LIMIT_KW`) is the
+            # group's `value`, as a constant's.
+            field = ".".join(path.split(".")[2:]) or "value"
         else:
             table = ".".join(e.split(".")[1:])
             field = path[len(e) + 1:]
