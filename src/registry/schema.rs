@@ -237,6 +237,8 @@ const SCENARIOS: &[FieldSpec] = &[
     f("fleet", Ref("fleets")),
     f("sla_latency", Qty(Dim::TIME)),
     f("power_budget", Qty(Dim::POWER)),
+    f("workload_name", Text),
+    f("data_rate", Qty(Dim::BANDWIDTH)),
     f("description", Text),
 ];
 
