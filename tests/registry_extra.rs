@@ -102,7 +102,9 @@ fn counts_per_group_match() {
     let mut have: BTreeMap<String, usize> = BTreeMap::new();
     for l in &reg.leaves {
         if is_group_ns(l.namespace) && matches!(l.value, LeafValue::Quantity(_)) {
-            *have.entry(format!("{}.{}", l.namespace, l.key)).or_default() += 1;
+            *have
+                .entry(format!("{}.{}", l.namespace, l.key))
+                .or_default() += 1;
         }
     }
     assert_eq!(have, want);
@@ -150,13 +152,22 @@ fn group_values_are_validated_with_located_errors() {
     let bad = "[Memory.DRAM]\nkind = \"memory_tier\"\nsource = \"horowitz-2014\"\nenergy_per_access = \"640 GB/s\"\nlatancy = \"1 ns\"\n\n[Memory.L1]\nkind = \"memory_tier\"\nlatency = \"1 ns\"\n\n[Memory.L2]\nkind = \"memory_tier\"\nsource = \"nope-source\"\nlatency = \"-4 ns\"\nstorage = { ref = \"tech.Storage.NoSuchTier\" }\n";
     let e = errors(&with_file("tech/memory.toml", bad));
     assert!(e.contains("registry/tech/memory.toml:4:21"), "{e}");
-    assert!(e.contains("a memory_tier `energy_per_access` is energy"), "{e}");
-    assert!(e.contains("unknown field `latancy` of a memory_tier entry"), "{e}");
+    assert!(
+        e.contains("a memory_tier `energy_per_access` is energy"),
+        "{e}"
+    );
+    assert!(
+        e.contains("unknown field `latancy` of a memory_tier entry"),
+        "{e}"
+    );
     assert!(e.contains("did you mean latency"), "{e}");
     assert!(e.contains("value `Memory.L1.latency` has no source"), "{e}");
     assert!(e.contains("unknown source id `nope-source`"), "{e}");
     assert!(e.contains("must be more than zero"), "{e}");
-    assert!(e.contains("`tech.Storage.NoSuchTier` names no registry entry"), "{e}");
+    assert!(
+        e.contains("`tech.Storage.NoSuchTier` names no registry entry"),
+        "{e}"
+    );
     let kinds = "[memory_tier]\nlatency = \"parsecs\"\n";
     let e = errors(&with_file(KINDS_FILE, kinds));
     assert!(e.contains("registry/kinds.toml:2:11"), "{e}");

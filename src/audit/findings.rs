@@ -146,7 +146,10 @@ fn source_findings(s: &Source, values: &[usize], opts: &Options, out: &mut Vec<F
         SourceKind::Unsourced => push(
             Severity::Warning,
             "no-known-source",
-            format!("{n} on `{}`, a value with no known source: {}", s.id, s.title),
+            format!(
+                "{n} on `{}`, a value with no known source: {}",
+                s.id, s.title
+            ),
         ),
         SourceKind::Heuristic => push(
             Severity::Info,

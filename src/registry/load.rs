@@ -145,7 +145,14 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
             continue;
         };
         if ns.is_groups() {
-            ld.group_file(ns, file, table.get_ref(), &kinds, &mut groups, &mut source_sites);
+            ld.group_file(
+                ns,
+                file,
+                table.get_ref(),
+                &kinds,
+                &mut groups,
+                &mut source_sites,
+            );
             continue;
         }
         let mut found: Vec<(String, std::ops::Range<usize>, &DeTable)> = Vec::new();
