@@ -278,9 +278,9 @@ fn strict_fails_on_warnings_and_the_age_limit_is_configurable() {
     // The sample book has warnings (illustrative sources, disagreements).
     let (code, out, err) = run(&["audit", "--as-of", AS_OF, "--strict"]);
     assert_eq!(code, 1, "{err}");
-    assert!(out.contains("Findings: 0 errors, 5 warnings"), "{out}");
+    assert!(out.contains("Findings: 0 errors, 7 warnings"), "{out}");
     assert!(
-        err.contains("--strict: 5 finding(s) at warning or error severity"),
+        err.contains("--strict: 7 finding(s) at warning or error severity"),
         "{err}"
     );
     // Without --strict the same findings exit 0.
@@ -503,7 +503,7 @@ fn a_registry_correction_fails_check_with_exactly_the_changed_values() {
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains(&format!(
-            "lock: wrote {}/mlsysim.lock (355 values; {} changed, 0 added, 0 removed)",
+            "lock: wrote {}/mlsysim.lock (367 values; {} changed, 0 added, 0 removed)",
             book.display(),
             expected.len()
         )),

@@ -70,7 +70,7 @@ fn zoo_errors_name_the_valid_choices() {
     let (code, out, err) = run(&["zoo", "hardwre"]);
     assert_eq!(code, 1);
     assert!(out.is_empty());
-    assert_eq!(err, "error: unknown namespace `hardwre` (did you mean hardware?); namespaces: hardware, models, grids, datacenters, cooling, nodes, fabrics, fleets, scenarios, constants, sources\n");
+    assert_eq!(err, "error: unknown namespace `hardwre` (did you mean hardware?); namespaces: hardware, models, grids, datacenters, cooling, nodes, fabrics, fleets, scenarios, constants, tech, reference, literature, infrastructure, systems, datasets, agents, agentplatforms, embodied, actuators, sources\n");
     let (code, _, err) = run(&["zoo", "hardware", "H10"]);
     assert_eq!(code, 1);
     assert!(

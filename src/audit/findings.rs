@@ -143,6 +143,14 @@ fn source_findings(s: &Source, values: &[usize], opts: &Options, out: &mut Vec<F
             "weak-source",
             format!("{n} on {} source `{}`: {}", s.kind.name(), s.id, s.title),
         ),
+        SourceKind::Unsourced => push(
+            Severity::Warning,
+            "no-known-source",
+            format!(
+                "{n} on `{}`, a value with no known source: {}",
+                s.id, s.title
+            ),
+        ),
         SourceKind::Heuristic => push(
             Severity::Info,
             "weak-source",

@@ -51,7 +51,7 @@ pub struct Audit<'a> {
     source_ids: Vec<u32>,
     source_at: Vec<usize>,
     /// Per record, bit `k` is set when a source of kind `SourceKind::ALL[k]` is behind it.
-    kind_bits: Vec<u8>,
+    kind_bits: Vec<u16>,
     /// Every registry path the records rest on, sorted (computed on first use).
     all_paths: OnceLock<Vec<&'a str>>,
 }
@@ -76,7 +76,7 @@ impl<'a> Audit<'a> {
         let mut kind_bits = Vec::with_capacity(records.len());
         source_at.push(0);
         for r in records {
-            let mut bits = 0u8;
+            let mut bits = 0u16;
             for id in &r.lineage.sources {
                 if let Some(&i) = index.get(&**id) {
                     source_ids.push(i);

@@ -113,7 +113,7 @@ impl Serialize for Entries<'_> {
 
 /// The kinds of source behind a value, as a bit set over [`SourceKind::ALL`].
 #[derive(Clone, Copy, Debug)]
-pub struct Provenance(pub u8);
+pub struct Provenance(pub u16);
 
 impl Provenance {
     /// The kind names, in registry order.

@@ -36,7 +36,7 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
     let key = parts.next();
     let field = parts.next();
     let Some(spec) = schema::namespace(ns) else {
-        let names = schema::NAMESPACES.iter().map(|n| n.name);
+        let names = schema::all().map(|n| n.name);
         return Err(format!(
             "unknown registry namespace `{ns}`{}",
             did_you_mean(&closest(ns, names))
@@ -58,6 +58,7 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
     };
     let field = match (ns, field) {
         ("constants", None) => "value",
+        (_, None) if spec.is_groups() && entry.fields.iter().any(|(p, _)| p == "value") => "value",
         (_, Some(f)) => f,
         (_, None) => {
             return Err(format!(

@@ -25,16 +25,20 @@ mod embedded_files {
     include!(concat!(env!("OUT_DIR"), "/embedded_registry.rs"));
 }
 
-/// The registry compiled into the binary (the `registry/` folder of this repository).
-pub fn embedded() -> Result<Registry, Diagnostics> {
-    let files = embedded_files::FILES
+/// The files of the registry compiled into the binary.
+pub fn embedded_files() -> Vec<RegistryFile> {
+    embedded_files::FILES
         .iter()
         .map(|(p, t)| RegistryFile {
             path: p.to_string(),
             text: t.to_string(),
         })
-        .collect::<Vec<_>>();
-    load_files(&files, "registry")
+        .collect()
+}
+
+/// The registry compiled into the binary (the `registry/` folder of this repository).
+pub fn embedded() -> Result<Registry, Diagnostics> {
+    load_files(&embedded_files(), "registry")
 }
 
 /// Loads a registry folder from disk (`--registry DIR`).
@@ -113,8 +117,17 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
     let mut source_sites: Vec<SourceSite> = Vec::new();
     let mut entries: BTreeMap<&'static str, BTreeMap<String, Entry>> = BTreeMap::new();
     let mut entry_sites: BTreeMap<(&'static str, String), String> = BTreeMap::new();
+    let kinds = parsed
+        .iter()
+        .find(|(f, _)| f.path == super::extra::KINDS_FILE)
+        .map(|(f, t)| ld.kinds(f, t.get_ref()))
+        .unwrap_or_default();
+    let mut groups = super::extra::Groups::default();
     for (file, table) in &parsed {
         let path = file.path.as_str();
+        if path == super::extra::KINDS_FILE {
+            continue;
+        }
         if path.starts_with("sources/") {
             ld.sources(file, table.get_ref(), &mut sources);
             continue;
@@ -131,6 +144,17 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
             }
             continue;
         };
+        if ns.is_groups() {
+            ld.group_file(
+                ns,
+                file,
+                table.get_ref(),
+                &kinds,
+                &mut groups,
+                &mut source_sites,
+            );
+            continue;
+        }
         let mut found: Vec<(String, std::ops::Range<usize>, &DeTable)> = Vec::new();
         if per_file {
             let stem = path
@@ -196,6 +220,7 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
             ld.diags.push(d);
         }
     }
+    groups.finish(&mut ld, &mut entries, files);
     ld.check_refs(&entries, files);
     if !ld.diags.is_empty() {
         return Err(Diagnostics(ld.diags).sorted());
@@ -205,23 +230,30 @@ pub fn load_files(files: &[RegistryFile], root: &str) -> Result<Registry, Diagno
 }
 
 /// Where an entry or field names a source: file, span, id.
-type SourceSite = (String, std::ops::Range<usize>, String);
+pub(super) type SourceSite = (String, std::ops::Range<usize>, String);
 
 fn classify(path: &str) -> Option<(&'static NamespaceSpec, bool)> {
+    if let Some(ns) = schema::GROUP_NAMESPACES
+        .iter()
+        .find(|ns| path.starts_with(&format!("{}/", ns.name)))
+    {
+        return Some((ns, false));
+    }
     schema::NAMESPACES.iter().find_map(|ns| match ns.layout {
         Layout::FilePerEntry(dir) => path.starts_with(&format!("{dir}/")).then_some((ns, true)),
         Layout::TablesInDir(dir) => path.starts_with(&format!("{dir}/")).then_some((ns, false)),
         Layout::TablesInFile(f) => (path == f).then_some((ns, false)),
+        Layout::Groups(_) => None,
     })
 }
 
-struct Loader {
+pub(super) struct Loader {
     index: crate::base::lines::LineIndex,
     index_of: Option<String>,
     file_shown: String,
-    root: String,
-    diags: Vec<Diagnostic>,
-    leaves: Vec<Leaf>,
+    pub(super) root: String,
+    pub(super) diags: Vec<Diagnostic>,
+    pub(super) leaves: Vec<Leaf>,
 }
 
 fn is_iso_date(s: &str) -> bool {
@@ -229,11 +261,11 @@ fn is_iso_date(s: &str) -> bool {
 }
 
 impl Loader {
-    fn shown(&self, rel: &str) -> String {
+    pub(super) fn shown(&self, rel: &str) -> String {
         format!("{}/{}", self.root, rel)
     }
 
-    fn err(
+    pub(super) fn err(
         &mut self,
         file: &RegistryFile,
         span: std::ops::Range<usize>,
@@ -538,7 +570,7 @@ impl Loader {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn leaf(
+    pub(super) fn leaf(
         &mut self,
         ns: &'static NamespaceSpec,
         key: &str,

@@ -4,6 +4,7 @@
 
 mod build;
 pub mod calibration;
+pub mod extra;
 pub mod load;
 pub mod query;
 pub mod schema;
@@ -55,8 +56,12 @@ pub struct Leaf {
 impl Leaf {
     /// The full dotted path (`hardware.H100.memory.bandwidth`).
     pub fn path(&self) -> String {
-        if self.namespace == "constants" && self.field == "value" {
-            format!("constants.{}", self.key)
+        let bare = self.namespace == "constants"
+            || schema::GROUP_NAMESPACES
+                .iter()
+                .any(|n| n.name == self.namespace);
+        if bare && self.field == "value" {
+            format!("{}.{}", self.namespace, self.key)
         } else {
             format!("{}.{}.{}", self.namespace, self.key, self.field)
         }

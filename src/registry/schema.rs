@@ -40,6 +40,9 @@ pub enum Layout {
     FilePerEntry(&'static str),
     /// Entries are top-level tables of files under this folder.
     TablesInDir(&'static str),
+    /// Entries are top-level tables of files under this folder, each a group of sourced values
+    /// with free field paths, checked against `kinds.toml` (see [`super::extra`]).
+    Groups(&'static str),
     /// Entries are top-level tables of this file.
     TablesInFile(&'static str),
 }
@@ -234,6 +237,8 @@ const SCENARIOS: &[FieldSpec] = &[
     f("fleet", Ref("fleets")),
     f("sla_latency", Qty(Dim::TIME)),
     f("power_budget", Qty(Dim::POWER)),
+    f("workload_name", Text),
+    f("data_rate", Qty(Dim::BANDWIDTH)),
     f("description", Text),
 ];
 
@@ -298,7 +303,41 @@ pub const NAMESPACES: &[NamespaceSpec] = &[
     },
 ];
 
+const fn groups(name: &'static str) -> NamespaceSpec {
+    NamespaceSpec {
+        name,
+        layout: Layout::Groups(name),
+        fields: &[],
+    }
+}
+
+/// The namespaces of mlsysim's other trees (`tech`, `reference`, ...): groups of sourced values.
+pub const GROUP_NAMESPACES: &[NamespaceSpec] = &[
+    groups("tech"),
+    groups("reference"),
+    groups("literature"),
+    groups("infrastructure"),
+    groups("systems"),
+    groups("datasets"),
+    groups("agents"),
+    groups("agentplatforms"),
+    groups("embodied"),
+    groups("actuators"),
+];
+
 /// The spec of a namespace by name.
 pub fn namespace(name: &str) -> Option<&'static NamespaceSpec> {
-    NAMESPACES.iter().find(|n| n.name == name)
+    all().find(|n| n.name == name)
+}
+
+/// Every namespace: [`NAMESPACES`], then [`GROUP_NAMESPACES`].
+pub fn all() -> impl Iterator<Item = &'static NamespaceSpec> {
+    NAMESPACES.iter().chain(GROUP_NAMESPACES)
+}
+
+impl NamespaceSpec {
+    /// Whether entries are groups with free field paths.
+    pub fn is_groups(&self) -> bool {
+        matches!(self.layout, Layout::Groups(_))
+    }
 }

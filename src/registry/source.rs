@@ -22,11 +22,14 @@ pub enum SourceKind {
     Illustrative,
     /// A modelling heuristic.
     Heuristic,
+    /// No source is known: mlsysim gives the value none and no public one is known. `audit` flags
+    /// every printed value that rests on it.
+    Unsourced,
 }
 
 impl SourceKind {
     /// All kinds.
-    pub const ALL: [SourceKind; 8] = [
+    pub const ALL: [SourceKind; 9] = [
         SourceKind::Datasheet,
         SourceKind::Literature,
         SourceKind::IndustryReport,
@@ -35,6 +38,7 @@ impl SourceKind {
         SourceKind::Derived,
         SourceKind::Illustrative,
         SourceKind::Heuristic,
+        SourceKind::Unsourced,
     ];
 
     /// The name as written in TOML.
@@ -48,6 +52,7 @@ impl SourceKind {
             SourceKind::Derived => "derived",
             SourceKind::Illustrative => "illustrative",
             SourceKind::Heuristic => "heuristic",
+            SourceKind::Unsourced => "unsourced",
         }
     }
 

@@ -147,7 +147,7 @@ fn table(headers: &[String], rows: &[Vec<String>]) -> String {
 }
 
 fn namespaces() -> Vec<&'static str> {
-    let mut v: Vec<&str> = schema::NAMESPACES.iter().map(|n| n.name).collect();
+    let mut v: Vec<&str> = schema::all().map(|n| n.name).collect();
     v.push("sources");
     v
 }

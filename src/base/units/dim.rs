@@ -2,51 +2,63 @@
 
 use std::fmt;
 
-/// Exponents of length, mass, time, information, operations and currency.
+/// Exponents of length, mass, time, information, operations, currency and electric current.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default, PartialOrd, Ord)]
-pub struct Dim(pub [i8; 6]);
+pub struct Dim(pub [i8; 7]);
 
-const BASE_NAMES: [&str; 6] = ["m", "kg", "s", "byte", "FLOP", "USD"];
+const BASE_NAMES: [&str; 7] = ["m", "kg", "s", "byte", "FLOP", "USD", "A"];
 
 impl Dim {
     /// The dimensionless dimension.
-    pub const NONE: Dim = Dim([0; 6]);
+    pub const NONE: Dim = Dim([0; 7]);
     /// Length.
-    pub const LENGTH: Dim = Dim([1, 0, 0, 0, 0, 0]);
+    pub const LENGTH: Dim = Dim([1, 0, 0, 0, 0, 0, 0]);
     /// Volume.
-    pub const VOLUME: Dim = Dim([3, 0, 0, 0, 0, 0]);
+    pub const VOLUME: Dim = Dim([3, 0, 0, 0, 0, 0, 0]);
     /// Mass.
-    pub const MASS: Dim = Dim([0, 1, 0, 0, 0, 0]);
+    pub const MASS: Dim = Dim([0, 1, 0, 0, 0, 0, 0]);
     /// Time.
-    pub const TIME: Dim = Dim([0, 0, 1, 0, 0, 0]);
+    pub const TIME: Dim = Dim([0, 0, 1, 0, 0, 0, 0]);
     /// Frequency (1/s).
-    pub const FREQUENCY: Dim = Dim([0, 0, -1, 0, 0, 0]);
+    pub const FREQUENCY: Dim = Dim([0, 0, -1, 0, 0, 0, 0]);
     /// Information (bytes).
-    pub const INFORMATION: Dim = Dim([0, 0, 0, 1, 0, 0]);
+    pub const INFORMATION: Dim = Dim([0, 0, 0, 1, 0, 0, 0]);
     /// Bandwidth (bytes per second).
-    pub const BANDWIDTH: Dim = Dim([0, 0, -1, 1, 0, 0]);
+    pub const BANDWIDTH: Dim = Dim([0, 0, -1, 1, 0, 0, 0]);
     /// Operations (FLOP).
-    pub const OPERATIONS: Dim = Dim([0, 0, 0, 0, 1, 0]);
+    pub const OPERATIONS: Dim = Dim([0, 0, 0, 0, 1, 0, 0]);
     /// Compute rate (FLOP per second).
-    pub const COMPUTE_RATE: Dim = Dim([0, 0, -1, 0, 1, 0]);
+    pub const COMPUTE_RATE: Dim = Dim([0, 0, -1, 0, 1, 0, 0]);
     /// Arithmetic intensity (FLOP per byte).
-    pub const ARITHMETIC_INTENSITY: Dim = Dim([0, 0, 0, -1, 1, 0]);
+    pub const ARITHMETIC_INTENSITY: Dim = Dim([0, 0, 0, -1, 1, 0, 0]);
     /// Energy.
-    pub const ENERGY: Dim = Dim([2, 1, -2, 0, 0, 0]);
+    pub const ENERGY: Dim = Dim([2, 1, -2, 0, 0, 0, 0]);
     /// Power.
-    pub const POWER: Dim = Dim([2, 1, -3, 0, 0, 0]);
+    pub const POWER: Dim = Dim([2, 1, -3, 0, 0, 0, 0]);
     /// Carbon intensity (mass per energy).
-    pub const CARBON_INTENSITY: Dim = Dim([-2, 0, 2, 0, 0, 0]);
+    pub const CARBON_INTENSITY: Dim = Dim([-2, 0, 2, 0, 0, 0, 0]);
     /// Water intensity (volume per energy).
-    pub const WATER_INTENSITY: Dim = Dim([1, -1, 2, 0, 0, 0]);
+    pub const WATER_INTENSITY: Dim = Dim([1, -1, 2, 0, 0, 0, 0]);
     /// Currency.
-    pub const CURRENCY: Dim = Dim([0, 0, 0, 0, 0, 1]);
+    pub const CURRENCY: Dim = Dim([0, 0, 0, 0, 0, 1, 0]);
     /// Energy price (currency per energy).
-    pub const ENERGY_PRICE: Dim = Dim([-2, -1, 2, 0, 0, 1]);
+    pub const ENERGY_PRICE: Dim = Dim([-2, -1, 2, 0, 0, 1, 0]);
     /// Price per time ($/h).
-    pub const CURRENCY_RATE: Dim = Dim([0, 0, -1, 0, 0, 1]);
+    pub const CURRENCY_RATE: Dim = Dim([0, 0, -1, 0, 0, 1, 0]);
     /// Velocity.
-    pub const VELOCITY: Dim = Dim([1, 0, -1, 0, 0, 0]);
+    pub const VELOCITY: Dim = Dim([1, 0, -1, 0, 0, 0, 0]);
+    /// Acceleration.
+    pub const ACCELERATION: Dim = Dim([1, 0, -2, 0, 0, 0, 0]);
+    /// Force (N).
+    pub const FORCE: Dim = Dim([1, 1, -2, 0, 0, 0, 0]);
+    /// Electric current (A).
+    pub const CURRENT: Dim = Dim([0, 0, 0, 0, 0, 0, 1]);
+    /// Electric potential (V = W/A).
+    pub const VOLTAGE: Dim = Dim([2, 1, -3, 0, 0, 0, -1]);
+    /// Electric resistance (Ω = V/A).
+    pub const RESISTANCE: Dim = Dim([2, 1, -3, 0, 0, 0, -2]);
+    /// Inductance (H = Ω·s).
+    pub const INDUCTANCE: Dim = Dim([2, 1, -2, 0, 0, 0, -2]);
 
     /// Product of two dimensions.
     #[allow(clippy::should_implement_trait)]
@@ -99,6 +111,12 @@ impl Dim {
             (Dim::ENERGY_PRICE, "energy price (currency/energy)"),
             (Dim::CURRENCY_RATE, "currency per time"),
             (Dim::VELOCITY, "velocity"),
+            (Dim::ACCELERATION, "acceleration"),
+            (Dim::FORCE, "force"),
+            (Dim::CURRENT, "electric current"),
+            (Dim::VOLTAGE, "voltage"),
+            (Dim::RESISTANCE, "resistance"),
+            (Dim::INDUCTANCE, "inductance"),
         ];
         known
             .iter()

@@ -22,7 +22,7 @@ where
 
 /// Multiplies dimensions, failing instead of overflowing the `i8` exponents.
 fn dim_mul(a: Dim, b: Dim, k: i32) -> Option<Dim> {
-    let mut out = [0i8; 6];
+    let mut out = [0i8; 7];
     for (o, (x, y)) in out.iter_mut().zip(a.0.iter().zip(b.0.iter())) {
         *o = i8::try_from(i32::from(*x) + k * i32::from(*y)).ok()?;
     }
@@ -30,7 +30,7 @@ fn dim_mul(a: Dim, b: Dim, k: i32) -> Option<Dim> {
 }
 
 fn dim_pow(a: Dim, n: i64) -> Option<Dim> {
-    let mut out = [0i8; 6];
+    let mut out = [0i8; 7];
     for (o, x) in out.iter_mut().zip(a.0.iter()) {
         *o = i8::try_from(i64::from(*x).checked_mul(n)?).ok()?;
     }
