@@ -286,3 +286,37 @@ fn a_closed_pipe_ends_quietly_with_status_0() {
         assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
     }
 }
+
+#[test]
+fn eval_inputs_may_be_registry_paths_traced_to_their_source() {
+    let out = ok(&[
+        "eval",
+        "economics",
+        "--fleet",
+        "Frontier_8K",
+        "--duration-days",
+        "30",
+        "--kwh-price",
+        "infrastructure.Pricing.Cloud.ElectricityPerKwh.rate",
+        "--explain",
+    ]);
+    assert!(out.contains("input kwh_price = 0.12 $/kWh"), "{out}");
+    assert!(
+        out.contains("infrastructure.Pricing.Cloud.ElectricityPerKwh.rate = 0.12 USD/kWh  [cloud-pricing-2024]"),
+        "{out}"
+    );
+    let (code, _, err) = run(&[
+        "eval",
+        "economics",
+        "--fleet",
+        "Frontier_8K",
+        "--kwh-price",
+        "infrastructure.Pricing.Cloud.ElectricityPerKwx.rate",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("input `--kwh-price`: unknown field `Cloud.ElectricityPerKwx.rate`")
+            && err.contains("did you mean `Cloud.ElectricityPerKwh.rate`"),
+        "{err}"
+    );
+}

@@ -155,7 +155,8 @@ pub enum Command {
     /// exits 0 (asserts hold), 1 (evaluation error), 2 (malformed plan) or 3 (an assert is violated).
     ///
     /// Solvers: roofline, serving, distributed, economics, sustainability, reliability, scenario.
-    /// Inputs are given as `--name value` (mlsysim's input names; `-` and `_` are interchangeable).
+    /// Inputs are given as `--name value` (mlsysim's input names; `-` and `_` are interchangeable);
+    /// a value may be a registry path (`--kwh-price infrastructure.Pricing.Cloud.ElectricityPerKwh.rate`).
     /// `--explain` prints the lineage: formulas, registry values and their sources.
     Eval {
         /// Solver name, or a plan file / preset name.

@@ -306,7 +306,8 @@ pub fn run(
                 names.join(", ")
             ));
         };
-        let params = parse_inputs(rest)?;
+        let mut params = parse_inputs(rest)?;
+        registry_inputs(reg, &mut params)?;
         let outs = crate::calc::formulas::call(name, &params).map_err(|e| e.to_string())?;
         return Ok(render(
             solver,
@@ -320,9 +321,34 @@ pub fn run(
             format,
         ));
     }
-    let params = parse_inputs(args)?;
-    let out = crate::calc::catalog::run(reg, solver, &params).map_err(|e| e.to_string())?;
+    let mut params = parse_inputs(args)?;
+    let leaves = registry_inputs(reg, &mut params)?;
+    let mut out = crate::calc::catalog::run(reg, solver, &params).map_err(|e| e.to_string())?;
+    for l in leaves {
+        if !out.lineage.leaves.contains(&l) {
+            out.lineage.leaves.push(l);
+        }
+    }
     Ok(render(solver, &out, reg, with_explain, format))
+}
+
+/// Inputs written as registry paths (`--electricity-price
+/// infrastructure.Pricing.Cloud.ElectricityPerKwh.rate`) become the quantity they name; returns
+/// the registry leaves read, for the lineage.
+fn registry_inputs(reg: &Registry, params: &mut Params) -> Result<Vec<u32>, String> {
+    let mut leaves = Vec::new();
+    for (name, p) in params.iter_mut() {
+        let Param::Text(text) = p else { continue };
+        let first = text.split('.').next().unwrap_or("");
+        if !text.contains('.') || !crate::book::paths::is_namespace(first) {
+            continue;
+        }
+        let r = crate::book::paths::resolve(reg, text)
+            .map_err(|e| format!("input `--{}`: {e}", name.replace('_', "-")))?;
+        leaves.extend(r.leaves);
+        *p = Param::Quantity(r.value);
+    }
+    Ok(leaves)
 }
 
 fn render(
