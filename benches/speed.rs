@@ -340,6 +340,12 @@ fn book_commands() {
     let out = dir.with_file_name("bench-book-out");
     let _ = std::fs::remove_dir_all(&out);
     command(&["check", &dir.display().to_string()]);
+    // A book with nothing in it: process start, registry load, templates (budget 15 ms).
+    let empty = dir.with_file_name("bench-empty-book");
+    let _ = std::fs::remove_dir_all(&empty);
+    std::fs::create_dir_all(&empty).expect("empty book dir");
+    std::fs::write(empty.join("index.md"), "# Nothing to compute\n").expect("write index");
+    command(&["check", &empty.display().to_string()]);
     command(&[
         "build",
         &dir.display().to_string(),
@@ -375,7 +381,13 @@ fn command(args: &[&str]) {
     };
     println!(
         "{:<40} {:>10.1} ms median, {:.1} ms best of 11; peak memory {:.1} MB",
-        format!("command: mlsysim-book {}", args[0]),
+        format!(
+            "command: mlsysim-book {} {}",
+            args[0],
+            std::path::Path::new(args[1])
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+        ),
         times[5],
         times[0],
         peak_kib as f64 * 1024.0 / 1e6
