@@ -442,8 +442,9 @@ fn a_registry_correction_fails_check_with_exactly_the_changed_values() {
     assert_eq!(drift_lines(&err), expected);
     assert!(
         err.trim_end().ends_with(&format!(
-            "error: check failed: {} printed values changed since {}/mlsysim.lock; review each sentence, then accept with `mlsysim-book build --update-lock`",
+            "error: check failed: {} printed values changed since {}/mlsysim.lock; review each sentence, then accept with `mlsysim-book build {} --update-lock`",
             expected.len(),
+            book.display(),
             book.display()
         )),
         "{err}"
@@ -558,7 +559,8 @@ fn editing_prose_is_not_drift_and_new_values_are_noted() {
     assert_eq!(
         err.trim_end(),
         format!(
-            "note: mlsysim.lock is out of date: 1 printed value is not locked yet, 1 locked value is no longer printed; `mlsysim-book build --update-lock` records them"
+            "note: mlsysim.lock is out of date: 1 printed value is not locked yet, 1 locked value is no longer printed; `mlsysim-book build {} --update-lock` records them",
+            book.display()
         )
     );
     // A broken lock is a located error.

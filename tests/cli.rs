@@ -320,3 +320,91 @@ fn eval_inputs_may_be_registry_paths_traced_to_their_source() {
         "{err}"
     );
 }
+
+/// A fresh scratch folder under target/.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("scratch dir");
+    d
+}
+
+#[test]
+fn init_makes_a_book_that_checks_and_never_overwrites() {
+    let dir = scratch("init");
+    let book = dir.join("new-book");
+    let (code, out, err) = common::run_in(&dir, &["init", "new-book"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("new book in new-book: 7 files"), "{out}");
+    for f in [
+        "mlsysim.toml",
+        "index.qmd",
+        "index.md",
+        "SUMMARY.md",
+        "book.toml",
+        "_quarto.yml",
+        ".github/workflows/mlsysim.yml",
+    ] {
+        assert!(book.join(f).is_file(), "{f} missing");
+    }
+    // Every hint it prints works: check, then lock.
+    let (code, out, err) = common::run_in(&dir, &["check", "new-book"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("check passed: 3 source files"), "{out}");
+    let (code, _, err) = common::run_in(&dir, &["build", "new-book", "--update-lock"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(book.join("mlsysim.lock").is_file());
+    // A second init writes nothing and names every file in the way.
+    std::fs::write(book.join("index.qmd"), "mine").unwrap();
+    let (code, _, err) = common::run_in(&dir, &["init", "new-book"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("index.qmd: error: already exists"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(book.join("index.qmd")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn without_a_book_folder_commands_look_upwards_for_mlsysim_toml() {
+    let dir = scratch("discover");
+    common::run_in(&dir, &["init", "b"]);
+    let deep = dir.join("b/chapters/draft");
+    std::fs::create_dir_all(&deep).unwrap();
+    let (code, out, err) = common::run_in(&deep, &["check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("check passed: 3 source files"), "{out}");
+    // Nothing upwards and no book-snippets: a usage error that says what to do.
+    let lonely = scratch("lonely");
+    let (code, _, err) = common::run_in(&lonely, &["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("mlsysim-book init my-book"), "{err}");
+}
+
+#[test]
+fn drift_hints_name_the_book_so_they_work_when_pasted() {
+    let dir = scratch("hint");
+    common::run_in(&dir, &["init", "my book"]);
+    let (code, _, err) = common::run_in(&dir, &["build", "my book", "--update-lock"]);
+    assert_eq!(code, 0, "{err}");
+    // Change a locked value in the chapter: the failure's hint is a command for this book.
+    let ch = dir.join("my book/index.qmd");
+    let text = std::fs::read_to_string(&ch).unwrap();
+    std::fs::write(&ch, text.replace("seq_len=\"2048\"", "seq_len=\"4096\"")).unwrap();
+    let (code, _, err) = common::run_in(&dir, &["check", "my book"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("accept with `mlsysim-book build 'my book' --update-lock`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = ok(&["completions", shell]);
+        assert!(out.contains("mlsysim-book"), "{shell}: {out}");
+        assert!(out.contains("update-lock"), "{shell}");
+    }
+}

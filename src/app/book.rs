@@ -60,3 +60,37 @@ pub(crate) fn print_drift(d: &Diagnostics) {
 pub(crate) fn load_lock(book: &Path) -> Result<Option<Lock>, ()> {
     Lock::load(book).map_err(|d| eprintln!("{d}"))
 }
+
+/// The book folder of a command: the one given, else the nearest folder upwards from the current
+/// directory that has an `mlsysim.toml`, else `book-snippets` when it exists. `None` (after
+/// printing why) when there is none.
+pub fn locate(given: Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
+    if let Some(b) = given {
+        return Some(b);
+    }
+    let cwd = std::env::current_dir().ok()?;
+    for dir in cwd.ancestors() {
+        if dir.join(crate::book::config::FILE).is_file() {
+            // Shown relative to the current directory when it is the current directory or above.
+            let up = cwd.ancestors().position(|a| a == dir).unwrap_or(0);
+            return Some(if up == 0 {
+                ".".into()
+            } else {
+                std::iter::repeat_n("..", up)
+                    .collect::<Vec<_>>()
+                    .join("/")
+                    .into()
+            });
+        }
+    }
+    let fallback = Path::new("book-snippets");
+    if fallback.is_dir() {
+        return Some(fallback.to_path_buf());
+    }
+    eprintln!(
+        "error: no book folder given, no `{}` here or in a folder above, and no `book-snippets/`",
+        crate::book::config::FILE
+    );
+    eprintln!("  = help: name the book folder (`mlsysim-book check my-book`), or start one with `mlsysim-book init my-book`");
+    None
+}

@@ -44,9 +44,9 @@ pub enum Command {
     /// `mlsysim-manifest.json` lists every printed value with its lineage. A build with any error
     /// writes nothing and lists every error as `file:line:column: error: ...`.
     Build {
-        /// The book folder.
-        #[arg(default_value = "book-snippets")]
-        book: PathBuf,
+        /// The book folder [default: the nearest folder, upwards from here, with an
+        /// `mlsysim.toml`; else `book-snippets`].
+        book: Option<PathBuf>,
         /// Output folder (replaced as a whole when the build succeeds).
         #[arg(long, default_value = "_build", value_name = "DIR")]
         out: PathBuf,
@@ -70,9 +70,9 @@ pub enum Command {
     /// any directive left unexpanded, and on any printed value that changed since the book's
     /// `mlsysim.lock` (listing old and new text with locations).
     Check {
-        /// The book folder.
-        #[arg(default_value = "book-snippets")]
-        book: PathBuf,
+        /// The book folder [default: the nearest folder, upwards from here, with an
+        /// `mlsysim.toml`; else `book-snippets`].
+        book: Option<PathBuf>,
         /// Template folder overriding the built-in templates by file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
@@ -81,9 +81,9 @@ pub enum Command {
     /// `DIR/figures/<id>.<ext>` without building the text: SVG for the web, PDF for slides, PNG
     /// for previews. Nothing is written if any figure has an error.
     Figures {
-        /// The book folder.
-        #[arg(default_value = "book-snippets")]
-        book: PathBuf,
+        /// The book folder [default: the nearest folder, upwards from here, with an
+        /// `mlsysim.toml`; else `book-snippets`].
+        book: Option<PathBuf>,
         /// Output folder; figures go to its `figures/` subfolder.
         #[arg(long, default_value = "_build", value_name = "DIR")]
         out: PathBuf,
@@ -106,9 +106,9 @@ pub enum Command {
     /// registry source). Exit status: 0; 1 with --strict when a finding is a warning or an error,
     /// or when the book has errors; 2 usage errors.
     Audit {
-        /// The book folder.
-        #[arg(default_value = "book-snippets")]
-        book: PathBuf,
+        /// The book folder [default: the nearest folder, upwards from here, with an
+        /// `mlsysim.toml`; else `book-snippets`].
+        book: Option<PathBuf>,
         /// Only the value(s) at FILE:LINE or FILE:LINE:COLUMN, in full detail.
         #[arg(long, value_name = "FILE:LINE", conflicts_with_all = ["source", "entry"])]
         value: Option<crate::audit::select::ValueLoc>,
@@ -174,6 +174,21 @@ pub enum Command {
     },
     /// Print the JSON Schema of plan files (for editors and agents).
     Schema,
+    /// Print a shell completion script: `mlsysim-book completions bash > ~/.local/share/bash-completion/completions/mlsysim-book`
+    /// (zsh: into a folder of `$fpath` as `_mlsysim-book`; fish: `~/.config/fish/completions/`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Start a new book in DIR: a chapter with live directives, `mlsysim.toml`, `_quarto.yml`,
+    /// `book.toml` and `SUMMARY.md` for mdBook, and a CI workflow that runs `check`. Refuses to
+    /// overwrite any file that exists.
+    Init {
+        /// The folder of the new book (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Search a plan's design space: parallelism, placement or batch size.
     Optimize {
         /// The search.

@@ -36,10 +36,21 @@ pub fn run() -> Result {
 }
 
 /// Runs parsed arguments.
-pub fn dispatch(cli: Cli) -> Result {
+pub fn dispatch(mut cli: Cli) -> Result {
+    // Commands on a book without a book folder look for one.
+    if let Command::Build { book, .. }
+    | Command::Check { book, .. }
+    | Command::Figures { book, .. }
+    | Command::Audit { book, .. } = &mut cli.command
+    {
+        match book::locate(book.take()) {
+            Some(b) => *book = Some(b),
+            None => return Ok(code(exit::USAGE)),
+        }
+    }
     let registry = cli.registry.as_deref();
     if let Command::Audit {
-        book,
+        book: Some(book),
         value,
         source,
         entry,
@@ -77,7 +88,7 @@ pub fn dispatch(cli: Cli) -> Result {
     match cli.command {
         Command::Audit { .. } => unreachable!("handled above"),
         Command::Build {
-            book,
+            book: Some(book),
             out,
             templates,
             update_lock,
@@ -107,18 +118,21 @@ pub fn dispatch(cli: Cli) -> Result {
                 update_lock,
             )
         }
-        Command::Check { book, templates } => {
-            commands::check::run(&book, templates.as_deref(), registry, format)
-        }
+        Command::Check {
+            book: Some(book),
+            templates,
+        } => commands::check::run(&book, templates.as_deref(), registry, format),
         Command::Mdbook { cmd } => {
             let renderer = cmd
                 .as_ref()
                 .map(|MdbookCmd::Supports { renderer }| renderer.as_str());
             commands::mdbook::run(renderer, registry)
         }
-        Command::Figures { book, out, formats } => {
-            commands::figures::run(&book, &out, &formats, registry, format == Format::Json)
-        }
+        Command::Figures {
+            book: Some(book),
+            out,
+            formats,
+        } => commands::figures::run(&book, &out, &formats, registry, format == Format::Json),
         Command::Zoo {
             namespace,
             key,
@@ -156,6 +170,17 @@ pub fn dispatch(cli: Cli) -> Result {
             text_or_error(result)
         }
         Command::Schema => commands::schema::run(),
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "mlsysim-book", &mut text);
+            out::print(&String::from_utf8_lossy(&text))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => commands::init::run(&dir),
+        Command::Build { book: None, .. }
+        | Command::Check { book: None, .. }
+        | Command::Figures { book: None, .. } => unreachable!("book folders are located above"),
         Command::Optimize { search } => commands::optimize::run(search, registry, format),
     }
 }

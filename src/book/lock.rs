@@ -163,16 +163,15 @@ impl Lock {
 
     /// Reads a lock file's text; `shown` names it in errors.
     pub fn parse(text: &str, shown: &str) -> Result<Lock, Diagnostic> {
+        let book = Path::new(shown).parent().unwrap_or(Path::new("."));
+        let help = format!("regenerate it with `{}`", update_lock_command(book));
         let f: LockFile = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
             let mut d = Diagnostic::at(shown, text, span, e.message().trim().to_string());
-            d.help = Some("regenerate it with `mlsysim-book build --update-lock`".into());
+            d.help = Some(help.clone());
             d
         })?;
-        let whole = |m: String| {
-            Diagnostic::file(shown, m)
-                .with_help("regenerate it with `mlsysim-book build --update-lock`")
-        };
+        let whole = |m: String| Diagnostic::file(shown, m).with_help(help.clone());
         if !(1..=VERSION).contains(&f.version) {
             return Err(whole(format!(
                 "lock format version {} is not supported (this mlsysim-book writes version {VERSION})",
@@ -308,7 +307,7 @@ impl Drift {
     }
 
     /// The note about values added or removed since the lock, if any.
-    pub fn note(&self) -> Option<String> {
+    pub fn note(&self, book: &Path) -> Option<String> {
         if self.added == 0 && self.removed == 0 {
             return None;
         }
@@ -334,18 +333,35 @@ impl Drift {
             ));
         }
         Some(format!(
-            "{FILE} is out of date: {}; `mlsysim-book build --update-lock` records them",
-            parts.join(", ")
+            "{FILE} is out of date: {}; `{}` records them",
+            parts.join(", "),
+            update_lock_command(book)
         ))
     }
+}
+
+/// The command that accepts the printed values of `book`, ready to paste into a shell.
+pub fn update_lock_command(book: &Path) -> String {
+    let shown = book.display().to_string();
+    let safe = !shown.is_empty()
+        && shown
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c));
+    let arg = if safe {
+        shown
+    } else {
+        format!("'{}'", shown.replace('\'', "'\\''"))
+    };
+    format!("mlsysim-book build {arg} --update-lock")
 }
 
 /// The closing line of a drift failure.
 pub fn changed_message(changed: usize, book: &Path) -> String {
     format!(
-        "{changed} printed value{} changed since {}; review each sentence, then accept with `mlsysim-book build --update-lock`",
+        "{changed} printed value{} changed since {}; review each sentence, then accept with `{}`",
         if changed == 1 { "" } else { "s" },
-        book.join(FILE).display()
+        book.join(FILE).display(),
+        update_lock_command(book)
     )
 }
 
@@ -541,7 +557,7 @@ mod tests {
         assert!(d.changed.is_empty(), "{d:?}");
         assert_eq!((d.added, d.removed), (2, 1));
         assert!(d
-            .note()
+            .note(Path::new("b"))
             .unwrap()
             .contains("2 printed values are not locked yet, 1 locked value is no longer printed"));
     }

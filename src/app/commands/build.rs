@@ -82,7 +82,7 @@ pub fn run(
                         s.records.len()
                     )
                 });
-            } else if let Some(n) = drift.as_ref().and_then(Drift::note) {
+            } else if let Some(n) = drift.as_ref().and_then(|d| d.note(book)) {
                 eprintln!("note: {n}");
             }
             if format == Format::Json {

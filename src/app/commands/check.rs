@@ -35,7 +35,7 @@ pub fn run(
                     );
                     return Ok(exit::code(exit::FAILURE));
                 }
-                if let Some(n) = d.note() {
+                if let Some(n) = d.note(book) {
                     eprintln!("note: {n}");
                 }
             }

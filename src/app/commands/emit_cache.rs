@@ -58,7 +58,7 @@ pub fn run(
             return Ok(exit::code(exit::FAILURE));
         }
         Some(d) if !update_lock => {
-            if let Some(n) = d.note() {
+            if let Some(n) = d.note(book) {
                 eprintln!("note: {n}");
             }
         }
