@@ -102,8 +102,9 @@ pub enum Command {
     ///
     /// Findings: `error` (a datasheet, paper or report source without URL), `warning` (estimate or
     /// illustrative sources, sources verified more than --max-age-months ago, dead-looking URLs,
-    /// one quantity printed as different numbers), `info` (heuristic sources, values without a
-    /// registry source). Exit status: 0; 1 with --strict when a finding is a warning or an error,
+    /// one expression over the same registry values with different values), `info` (heuristic
+    /// sources, values without a registry source, one value rounded differently in different
+    /// places: 295 and 295.2). Exit status: 0; 1 with --strict when a finding is a warning or an error,
     /// or when the book has errors; 2 usage errors.
     Audit {
         /// The book folder [default: the nearest folder, upwards from here, with an

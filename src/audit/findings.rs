@@ -7,7 +7,8 @@
 //! | `stale-source` | warning | a source verified more than the age limit before the audit date |
 //! | `future-verified` | warning | a `verified` date after the audit date (or not a date) |
 //! | `dead-url` | warning | a URL that looks dead: not https, localhost or placeholder domains, malformed |
-//! | `disagreement` | warning | one quantity printed as different numbers in different places |
+//! | `disagreement` | warning | one expression over the same registry values with different values in different places |
+//! | `rounding` | info | one value printed with different digits in different places (295 and 295.2) |
 //! | `unsourced` | info | printed values resting on no registry value (literals only) |
 //!
 //! Only sources behind printed values are examined: the audit is about the book.
@@ -273,8 +274,72 @@ fn presentation(directive: &str) -> String {
     format!("{}|{}", get("style"), get("round"))
 }
 
-/// One finding per quantity printed as different numbers (in the same unit, style and rounding).
+/// The identity of what a printed number says, apart from its value: the expression, the
+/// registry values, formulas and inputs behind it, and its unit.
+fn subject_key(r: &Record) -> (&str, &str, Vec<&str>, &[std::sync::Arc<str>], String) {
+    let l = &r.lineage;
+    (
+        &r.unit,
+        &r.display_unit,
+        l.registry.iter().map(|x| &*x.path).collect(),
+        &l.formulas,
+        format!(
+            "{:?}|{}",
+            l.inputs,
+            l.derivation
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    )
+}
+
+/// One finding per subject (see [`subject_key`]) printed with different values: the same
+/// expression over the same registry values should print the same number everywhere.
 fn disagreements(records: &[Record], out: &mut Vec<Finding>) {
+    let mut by_subject: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        if r.value.is_some() {
+            by_subject.entry(subject_key(r)).or_default().push(i);
+        }
+    }
+    let mut found = Vec::new();
+    for members in by_subject.into_values() {
+        let mut variants: Vec<((i64, i32), String, usize)> = Vec::new();
+        for &i in &members {
+            let k = value_key(records[i].value.unwrap_or(0.0));
+            match variants.iter_mut().find(|(v, _, _)| *v == k) {
+                Some(v) => v.2 += 1,
+                None => variants.push((k, records[i].printed.clone(), 1)),
+            }
+        }
+        if variants.len() < 2 {
+            continue;
+        }
+        let first = &records[members[0]];
+        let list: Vec<String> = variants
+            .iter()
+            .map(|(_, p, n)| format!("{} ({})", plain(p), plural(*n, "place", "places")))
+            .collect();
+        let subject = first.lineage.derivation.to_string();
+        found.push(Finding {
+            severity: Severity::Warning,
+            code: "disagreement",
+            message: format!(
+                "`{subject}` has different values: {}: the same expression over the same registry values",
+                join_and(&list)
+            ),
+            subject,
+            values: members,
+        });
+    }
+    found.sort_by(|a, b| a.values.cmp(&b.values));
+    out.extend(found);
+}
+
+/// One finding per quantity printed as different numbers (in the same unit, style and rounding):
+/// the same value shown with different digits, which a reader may take for a contradiction.
+fn roundings(records: &[Record], out: &mut Vec<Finding>) {
     let mut by_hash: FastMap<u64, Vec<usize>> = FastMap::default();
     for (i, r) in records.iter().enumerate() {
         if let Some(h) = quantity_hash(r) {
@@ -363,10 +428,10 @@ fn disagreements(records: &[Record], out: &mut Vec<Finding>) {
                 format!(" {}", first.display_unit)
             };
             found.push(Finding {
-                severity: Severity::Warning,
-                code: "disagreement",
+                severity: Severity::Info,
+                code: "rounding",
                 message: format!(
-                    "`{subject}` is printed as {}{unit}: one quantity, different numbers",
+                    "`{subject}` is printed as {}{unit}: one value, rounded differently",
                     join_and(&list)
                 ),
                 subject,
@@ -407,6 +472,7 @@ impl Audit<'_> {
             }
         }
         disagreements(self.records, &mut out);
+        roundings(self.records, &mut out);
         if !unsourced.is_empty() {
             out.push(Finding {
                 severity: Severity::Info,
@@ -524,17 +590,33 @@ mod tests {
             printed(&d("1"), "295.2 FLOP/byte", v * 1.5, &ridge),
         ];
         let mut out = Vec::new();
-        disagreements(&records, &mut out);
+        roundings(&records, &mut out);
         assert_eq!(out.len(), 1, "{out:?}");
         assert_eq!(out[0].values, [0, 1, 2]);
+        assert_eq!(out[0].severity, Severity::Info);
         assert_eq!(
             out[0].message,
-            "`hardware.H100.ridge_point` is printed as 295 (1 place) and 295.2 (2 places) FLOP/byte: one quantity, different numbers"
+            "`hardware.H100.ridge_point` is printed as 295 (1 place) and 295.2 (2 places) FLOP/byte: one value, rounded differently"
         );
         // Printed alike everywhere: nothing to report.
         let mut out = Vec::new();
-        disagreements(&records[1..3], &mut out);
+        roundings(&records[1..3], &mut out);
         assert!(out.is_empty());
+        // The same expression over the same registry values with another value: a disagreement,
+        // the only one of these that is a warning.
+        let mut out = Vec::new();
+        disagreements(&records, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].severity, Severity::Warning);
+        assert_eq!(out[0].values, [0, 1, 2, 3, 4]);
+        assert_eq!(
+            out[0].message,
+            "`hardware.H100.ridge_point` has different values: 295 FLOP/byte (4 places) and 295.2 FLOP/byte (1 place): the same expression over the same registry values"
+        );
+        // Rounding alone is no disagreement.
+        let mut out = Vec::new();
+        disagreements(&records[..4], &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     fn source(kind: SourceKind, url: Option<&str>, verified: &str) -> Source {

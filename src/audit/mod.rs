@@ -6,8 +6,8 @@
 //!
 //! Severities: `error` (a source that cannot be checked at all, such as a datasheet without a
 //! URL), `warning` (estimate or illustrative sources, sources verified longer ago than the age
-//! limit, dead-looking URLs, one quantity printed as different numbers) and `info` (heuristic
-//! sources, values with no registry source). `audit --strict` exits 1 when there is any error or
+//! limit, dead-looking URLs, one expression with different values) and `info` (heuristic
+//! sources, values with no registry source, one value rounded differently in different places). `audit --strict` exits 1 when there is any error or
 //! warning; info findings never fail.
 
 pub mod findings;
