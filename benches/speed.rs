@@ -124,9 +124,149 @@ fn main() {
             black_box(mlsysim_book::calc::catalog::run(&reg, solver, params).ok());
         });
     }
+    models(&reg, &p);
     typed(&reg);
     figures(&reg);
     book(&reg);
+}
+
+/// The declared mlsysim models, one call each with text inputs (as directives give them).
+type MakeParams<'a> = &'a dyn Fn(&[(&str, &str)]) -> mlsysim_book::calc::params::Params;
+
+fn models(reg: &mlsysim_book::registry::Registry, p: MakeParams) {
+    let cases: [(&str, mlsysim_book::calc::params::Params); 14] = [
+        (
+            "iron-law",
+            p(&[
+                ("memory_time", "2 ms"),
+                ("compute_time", "1 ms"),
+                ("overhead", "0.5 ms"),
+                ("memory_speedup", "2"),
+            ]),
+        ),
+        (
+            "amdahl",
+            p(&[
+                ("stage_time", "80 ms"),
+                ("rest_time", "20 ms"),
+                ("speedup", "4"),
+            ]),
+        ),
+        (
+            "failure-interval",
+            p(&[
+                ("component_mtbf", "50000 h"),
+                ("n_components", "1000"),
+                ("run_duration", "720 h"),
+            ]),
+        ),
+        (
+            "checkpoint-interval",
+            p(&[("write_time", "30 s"), ("mtbf", "5 h")]),
+        ),
+        (
+            "goodput",
+            p(&[
+                ("scheduling", "0.9"),
+                ("runtime", "0.8"),
+                ("program", "0.5"),
+                ("device_hour_rate", "2.5 USD/h"),
+            ]),
+        ),
+        (
+            "data-stall",
+            p(&[("compute_time", "100 ms"), ("io_time", "40 ms")]),
+        ),
+        (
+            "storage-footprint",
+            p(&[
+                ("parameters", "70e9"),
+                ("bytes_per_param", "16 B"),
+                ("corpus_bytes", "30 TB"),
+                ("source_bytes", "100 TB"),
+                ("run_duration", "1440 h"),
+                ("save_interval", "3 h"),
+                ("shard_bytes", "512 MB"),
+                ("archive_every", "10"),
+            ]),
+        ),
+        (
+            "tiered-checkpoint",
+            p(&[
+                ("checkpoint_bytes", "1120 GB"),
+                ("nodes", "128"),
+                ("local_bandwidth", "5 GB/s"),
+                ("durable_bandwidth", "100 GB/s"),
+                ("save_interval", "1800 s"),
+            ]),
+        ),
+        (
+            "checkpoint-storm",
+            p(&[
+                ("state_bytes", "1120 GB"),
+                ("replicas", "8"),
+                ("ingest_bandwidth", "100 GB/s"),
+            ]),
+        ),
+        (
+            "alpha-beta",
+            p(&[
+                ("alpha", "5 us"),
+                ("bandwidth", "50 GB/s"),
+                ("message", "1 MB"),
+            ]),
+        ),
+        (
+            "bisection",
+            p(&[
+                ("n_devices", "1024"),
+                ("link_bandwidth", "50 GB/s"),
+                ("oversubscription_ratio", "2"),
+                ("payload_per_device", "14 GB"),
+                ("communication_fraction", "0.3"),
+                ("cluster_cost", "3e8 USD"),
+            ]),
+        ),
+        (
+            "incast",
+            p(&[
+                ("n_senders", "32"),
+                ("sender_bandwidth", "50 GB/s"),
+                ("egress_bandwidth", "50 GB/s"),
+                ("buffer", "64 MB"),
+                ("feedback_rtt", "10 us"),
+            ]),
+        ),
+        (
+            "allreduce-algorithm",
+            p(&[
+                ("message", "100 MB"),
+                ("group_size", "8"),
+                ("alpha", "5 us"),
+                ("bandwidth", "50 GB/s"),
+            ]),
+        ),
+        (
+            "hierarchical-allreduce",
+            p(&[
+                ("message", "1000 MB"),
+                ("n_nodes", "16"),
+                ("gpus_per_node", "8"),
+                ("intra_bandwidth", "900 GB/s"),
+                ("inter_bandwidth", "50 GB/s"),
+                ("inter_alpha", "5 us"),
+            ]),
+        ),
+    ];
+    for (solver, params) in &cases {
+        if let Err(e) = mlsysim_book::calc::catalog::run(reg, solver, params) {
+            println!("{solver:<40} error: {e}");
+            continue;
+        }
+        per_call(&format!("model: {solver}"), 20_000, || {
+            black_box(mlsysim_book::calc::catalog::run(reg, solver, params).ok());
+        });
+    }
 }
 
 /// Figures: parse the directive's attributes and draw the SVG (the budget is 5 ms per figure);

@@ -155,10 +155,13 @@ pub enum Command {
     /// MobileNomad, TinyPioneer). A plan prints the feasibility / performance / macro scorecard and
     /// exits 0 (asserts hold), 1 (evaluation error), 2 (malformed plan) or 3 (an assert is violated).
     ///
-    /// Solvers: roofline, serving, distributed, economics, sustainability, reliability, scenario.
+    /// Solvers: every name of the solver catalog (roofline, serving, distributed, economics,
+    /// sustainability, reliability, scenario, the optimize-* searches and mlsysim's models such as
+    /// iron-law or hierarchical-allreduce); `eval SOLVER --help` lists a solver's inputs and outputs.
     /// Inputs are given as `--name value` (mlsysim's input names; `-` and `_` are interchangeable);
     /// a value may be a registry path (`--kwh-price infrastructure.Pricing.Cloud.ElectricityPerKwh.rate`).
     /// `--explain` prints the lineage: formulas, registry values and their sources.
+    #[command(disable_help_flag = true)]
     Eval {
         /// Solver name, or a plan file / preset name.
         solver: String,

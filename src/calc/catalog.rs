@@ -1,42 +1,119 @@
-//! The by-name entry to every calculation: `solve=` in directives, `eval <solver>`, plans and the
-//! golden tests run solvers and searches through [`run`], with [`Params`] in and a
-//! [`SolveOutput`] out. It sits above both [`solvers`] and
-//! [`search`], so neither needs to know the other.
+//! The solver catalog: one declaration per solver ([`SolverDef`]: name, mlsysim class, inputs with
+//! type, unit, default and range, outputs with unit and meaning, a one-line doc). Dispatch
+//! ([`run`]), input validation, the `eval` flags and `eval SOLVER --help`, and the plan schema all
+//! read it; the names in [`SOLVERS`] are derived from it. It sits above both
+//! [`solvers`] and [`search`], so neither needs to know the other.
 
 use super::params::{Params, SolveError, SolveOutput};
+use super::solvers::decl::{check_names, run_model, Run, SolverDef};
+use super::solvers::models::GROUPS;
 use super::{search, solvers};
 use crate::registry::Registry;
 
-/// The solver names accepted by [`run`]; the `optimize-*` names are the design-space searches.
-pub const SOLVERS: [&str; 10] = [
-    "roofline",
-    "serving",
-    "distributed",
-    "economics",
-    "sustainability",
-    "reliability",
-    "scenario",
-    "optimize-parallelism",
-    "optimize-placement",
-    "optimize-batch",
+const fn own(
+    name: &'static str,
+    class: &'static str,
+    doc: &'static str,
+    inputs: &'static [&'static str],
+    run: solvers::decl::RunFn,
+) -> SolverDef {
+    SolverDef {
+        name,
+        class,
+        doc,
+        inputs: &[],
+        outputs: &[],
+        own_inputs: inputs,
+        run: Run::Own(run),
+    }
+}
+
+/// The core solvers, scenario and searches (they read their own parameters).
+pub const CORE: &[SolverDef] = &[
+    own(solvers::roofline::SOLVER, "SingleNodeModel", "Roofline latency, throughput and memory of one model on one device.", solvers::roofline::INPUTS, solvers::roofline::run),
+    own(solvers::serving::SOLVER, "ServingModel", "LLM serving: TTFT, ITL, KV cache and memory of one model on one device.", solvers::serving::INPUTS, solvers::serving::run),
+    own(solvers::distributed::SOLVER, "DistributedModel", "3D/4D-parallel training step on a fleet: compute, communication, bubble, scaling efficiency.", solvers::distributed::INPUTS, solvers::distributed::run),
+    own(solvers::economics::SOLVER, "EconomicsModel", "Total cost of ownership of a fleet: CapEx, energy and maintenance.", solvers::economics::PARAMS, solvers::economics::run),
+    own(solvers::sustainability::SOLVER, "SustainabilityModel", "Energy, carbon and water of a fleet over a duration.", solvers::sustainability::PARAMS, solvers::sustainability::run),
+    own(solvers::reliability::SOLVER, "ReliabilityModel", "Fleet MTBF, failure probability, Young–Daly interval and goodput of a job.", solvers::reliability::PARAMS, solvers::reliability::run),
+    own(solvers::scenario::SOLVER, "Scenario", "A registry scenario evaluated end to end.", solvers::scenario::PARAMS, solvers::scenario::run),
+    own(search::parallelism::SOLVER, "ParallelismOptimizer", "Search of TP × PP × DP layouts for the best step time or efficiency.", search::parallelism::INPUTS, search::parallelism::run),
+    own(search::placement::SOLVER, "PlacementOptimizer", "Cheapest region (cost plus carbon tax) for a fleet or device.", search::placement::INPUTS, search::placement::run),
+    own(search::batch::SOLVER, "BatchingOptimizer", "Largest batch that meets a latency SLA.", search::batch::INPUTS, search::batch::run),
 ];
 
-/// Runs a solver or search by name.
+const fn count() -> usize {
+    let mut n = CORE.len();
+    let mut g = 0;
+    while g < GROUPS.len() {
+        n += GROUPS[g].len();
+        g += 1;
+    }
+    n
+}
+
+/// How many solvers there are.
+pub const N: usize = count();
+
+const fn all() -> [&'static SolverDef; N] {
+    let mut out = [&CORE[0]; N];
+    let mut i = 0;
+    while i < CORE.len() {
+        out[i] = &CORE[i];
+        i += 1;
+    }
+    let mut g = 0;
+    while g < GROUPS.len() {
+        let mut j = 0;
+        while j < GROUPS[g].len() {
+            out[i] = &GROUPS[g][j];
+            i += 1;
+            j += 1;
+        }
+        g += 1;
+    }
+    out
+}
+
+/// Every solver declaration: the core solvers and searches, then the models.
+pub static CATALOG: [&SolverDef; N] = all();
+
+const fn names() -> [&'static str; N] {
+    let defs = all();
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = defs[i].name;
+        i += 1;
+    }
+    out
+}
+
+/// The solver names accepted by [`run`] (derived from the declarations); the `optimize-*` names
+/// are the design-space searches.
+pub const SOLVERS: [&str; N] = names();
+
+/// The declaration of a solver by our name.
+pub fn find(name: &str) -> Option<&'static SolverDef> {
+    CATALOG.iter().copied().find(|d| d.name == name)
+}
+
+/// The declaration of a solver by its mlsysim class (`IronLawModel`).
+pub fn by_class(class: &str) -> Option<&'static SolverDef> {
+    CATALOG.iter().copied().find(|d| d.class == class)
+}
+
+/// Runs a solver or search by name: checks the inputs against the declaration, then dispatches.
 pub fn run(reg: &Registry, solver: &str, params: &Params) -> Result<SolveOutput, SolveError> {
-    match solver {
-        "roofline" => solvers::roofline::run(reg, params),
-        "serving" => solvers::serving::run(reg, params),
-        "distributed" => solvers::distributed::run(reg, params),
-        "economics" => solvers::economics::run(reg, params),
-        "sustainability" => solvers::sustainability::run(reg, params),
-        "reliability" => solvers::reliability::run(reg, params),
-        "scenario" => solvers::scenario::run(reg, params),
-        "optimize-parallelism" => search::parallelism::run(reg, params),
-        "optimize-placement" => search::placement::run(reg, params),
-        "optimize-batch" => search::batch::run(reg, params),
-        other => Err(SolveError::UnknownSolver {
-            name: other.to_string(),
-            valid: SOLVERS.to_vec(),
-        }),
+    let def = find(solver).ok_or_else(|| SolveError::UnknownSolver {
+        name: solver.to_string(),
+        valid: SOLVERS.to_vec(),
+    })?;
+    match def.run {
+        Run::Own(f) => {
+            check_names(def, params)?;
+            f(reg, params)
+        }
+        Run::Model(f) => run_model(def, f, reg, params),
     }
 }

@@ -321,6 +321,9 @@ pub fn run(
             format,
         ));
     }
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        return help(solver);
+    }
     let mut params = parse_inputs(args)?;
     let leaves = registry_inputs(reg, &mut params)?;
     let mut out = crate::calc::catalog::run(reg, solver, &params).map_err(|e| e.to_string())?;
@@ -330,6 +333,52 @@ pub fn run(
         }
     }
     Ok(render(solver, &out, reg, with_explain, format))
+}
+
+/// `eval SOLVER --help`: the catalog's declaration of the solver, its inputs and its outputs.
+pub fn help(solver: &str) -> Result<String, String> {
+    use crate::calc::solvers::decl::Default as D;
+    let def = crate::calc::catalog::find(solver).ok_or_else(|| {
+        format!(
+            "unknown solver `{solver}`; solvers: {}",
+            crate::calc::catalog::SOLVERS.join(", ")
+        )
+    })?;
+    let mut s = format!(
+        "{} (mlsysim {}): {}\n\ninputs:\n",
+        def.name, def.class, def.doc
+    );
+    for i in def.inputs {
+        let default = match i.default {
+            D::Required => "required".to_string(),
+            D::Absent => "optional".to_string(),
+            D::Num(x) => format!("default {x}"),
+            D::Text(t) => format!("default {t}"),
+            D::Bool(b) => format!("default {b}"),
+        };
+        let range = i.range.text();
+        let range = if range.is_empty() {
+            String::new()
+        } else {
+            format!(", {range}")
+        };
+        s.push_str(&format!(
+            "  --{:<24} {}; {default}{range}. {}\n",
+            i.name.replace('_', "-"),
+            i.kind.name(),
+            i.doc
+        ));
+    }
+    for n in def.own_inputs {
+        s.push_str(&format!("  --{}\n", n.replace('_', "-")));
+    }
+    if !def.outputs.is_empty() {
+        s.push_str("\noutputs:\n");
+        for o in def.outputs {
+            s.push_str(&format!("  {:<26} [{}] {}\n", o.name, o.unit, o.doc));
+        }
+    }
+    Ok(s)
 }
 
 /// Inputs written as registry paths (`--electricity-price

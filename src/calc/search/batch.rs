@@ -203,7 +203,7 @@ pub fn search(
     })
 }
 
-const INPUTS: &[&str] = &[
+pub const INPUTS: &[&str] = &[
     "model",
     "hardware",
     "sla",

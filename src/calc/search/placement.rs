@@ -119,7 +119,7 @@ pub fn search(
     Ok(out)
 }
 
-const INPUTS: &[&str] = &[
+pub const INPUTS: &[&str] = &[
     "fleet",
     "hardware",
     "duration_days",

@@ -136,7 +136,7 @@ pub fn outputs(res: &EconomicsResult) -> Vec<(&'static str, Out)> {
     ]
 }
 
-const PARAMS: &[&str] = &[
+pub const PARAMS: &[&str] = &[
     "fleet",
     "duration_days",
     "kwh_price",

@@ -6,8 +6,10 @@
 //! [`SolveOutput`](crate::calc::params::SolveOutput): every output by its mlsysim name, plus the
 //! lineage.
 
+pub mod decl;
 pub mod distributed;
 pub mod economics;
+pub mod models;
 pub mod reliability;
 pub mod roofline;
 pub mod scenario;

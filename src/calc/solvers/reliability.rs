@@ -112,7 +112,7 @@ pub fn solve(
     })
 }
 
-const PARAMS: &[&str] = &[
+pub const PARAMS: &[&str] = &[
     "fleet",
     "job_duration_hours",
     "checkpoint_time_s",

@@ -418,7 +418,7 @@ pub fn outputs(res: &ScenarioResult) -> Vec<(&'static str, Out)> {
     ]
 }
 
-const PARAMS: &[&str] = &["scenario", "batch_size", "precision", "check_power_budget"];
+pub const PARAMS: &[&str] = &["scenario", "batch_size", "precision", "check_power_budget"];
 
 /// Runs the evaluation on named parameters: `scenario` (key), `batch_size` (default 1), `precision`
 /// (default fp16), `check_power_budget` (default false).

@@ -268,7 +268,7 @@ pub(crate) fn water_out(w: Option<Volume>) -> Out {
     w.map_or(Out::Missing, |w| Out::Value(w.value()))
 }
 
-const PARAMS: &[&str] = &[
+pub const PARAMS: &[&str] = &[
     "fleet",
     "duration_days",
     "datacenter",

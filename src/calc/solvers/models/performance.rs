@@ -1,0 +1,106 @@
+//! Single-machine performance models: `IronLawModel`, `AmdahlModel`.
+
+use crate::base::units::Dim;
+use crate::calc::formulas::queueing::amdahl_speedup;
+use crate::calc::params::{Out, SolveError};
+use crate::calc::solvers::decl::{
+    input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run, SolverDef,
+};
+
+const MS: Kind = Kind::Qty(Dim::TIME, "ms");
+
+/// The declarations.
+pub const DEFS: &[SolverDef] = &[
+    SolverDef {
+        name: "iron-law",
+        class: "IronLawModel",
+        doc: "Iron law on one machine: sequential (memory + compute + overhead) and overlapped (max + overhead) time, before and after an upgrade.",
+        inputs: &[
+            input("memory_time", MS, D::Required, Range::NONNEG, "time moving data"),
+            input("compute_time", MS, D::Required, Range::NONNEG, "time computing"),
+            input("overhead", MS, D::Required, Range::NONNEG, "fixed overhead (launch, framework)"),
+            input("memory_speedup", Kind::Number, D::Num(1.0), Range::POSITIVE, "upgrade factor on the memory term"),
+            input("compute_speedup", Kind::Number, D::Num(1.0), Range::POSITIVE, "upgrade factor on the compute term"),
+        ],
+        outputs: &[
+            output("memory_time", "ms", "memory term"),
+            output("compute_time", "ms", "compute term"),
+            output("overhead", "ms", "overhead term"),
+            output("sequential_time", "ms", "memory + compute + overhead"),
+            output("overlapped_time", "ms", "max(memory, compute) + overhead"),
+            output("upgraded_memory_time", "ms", "memory term after the upgrade"),
+            output("upgraded_compute_time", "ms", "compute term after the upgrade"),
+            output("upgraded_sequential_time", "ms", "sequential time after the upgrade"),
+            output("upgraded_overlapped_time", "ms", "overlapped time after the upgrade"),
+            output("naive_upgraded_time", "ms", "sequential time divided by both speedups (the naive guess)"),
+            output("sequential_reduction", "1", "share of sequential time the upgrade removes"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(iron_law),
+    },
+    SolverDef {
+        name: "amdahl",
+        class: "AmdahlModel",
+        doc: "Amdahl's law on a sequential request path: one stage made `speedup` times faster, the rest untouched.",
+        inputs: &[
+            input("stage_time", MS, D::Required, Range::NONNEG, "time of the stage that is sped up (mlsysim: stages[stage])"),
+            input("rest_time", MS, D::Required, Range::POSITIVE, "total time of the other stages (mlsysim: sum of the other stages)"),
+            input("speedup", Kind::Number, D::Required, Range::POSITIVE, "speedup of the stage"),
+        ],
+        outputs: &[
+            output("total_time", "ms", "all stages"),
+            output("stage_time", "ms", "the stage before"),
+            output("upgraded_stage_time", "ms", "the stage after"),
+            output("upgraded_total_time", "ms", "all stages after"),
+            output("untouched_time", "ms", "the other stages"),
+            output("stage_fraction", "1", "the stage's share p of the total"),
+            output("overall_speedup", "1", "1 / ((1 − p) + p / s)"),
+            output("end_to_end_reduction", "1", "1 − 1 / overall speedup"),
+            output("stage_reduction", "1", "1 − 1 / s"),
+            output("speedup_bound", "1", "total / untouched: the speedup as s → ∞"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(amdahl),
+    },
+];
+
+fn iron_law(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let (m, c, o) = (a.f("memory_time"), a.f("compute_time"), a.f("overhead"));
+    let (ms, cs) = (a.f("memory_speedup"), a.f("compute_speedup"));
+    let (m2, c2) = (m / ms, c / cs);
+    let (seq, seq2) = (m + c + o, m2 + c2 + o);
+    ctx.lin.formula("iron_law");
+    Ok(vec![
+        ("memory_time", time(m)),
+        ("compute_time", time(c)),
+        ("overhead", time(o)),
+        ("sequential_time", time(seq)),
+        ("overlapped_time", time(m.max(c) + o)),
+        ("upgraded_memory_time", time(m2)),
+        ("upgraded_compute_time", time(c2)),
+        ("upgraded_sequential_time", time(seq2)),
+        ("upgraded_overlapped_time", time(m2.max(c2) + o)),
+        ("naive_upgraded_time", time(seq / (ms * cs))),
+        ("sequential_reduction", num(1.0 - seq2 / seq)),
+    ])
+}
+
+fn amdahl(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let (part, rest, s) = (a.f("stage_time"), a.f("rest_time"), a.f("speedup"));
+    let total = part + rest;
+    let p = part / total;
+    ctx.lin.formula("amdahl_speedup");
+    let overall = amdahl_speedup(p, s);
+    Ok(vec![
+        ("total_time", time(total)),
+        ("stage_time", time(part)),
+        ("upgraded_stage_time", time(part / s)),
+        ("upgraded_total_time", time(rest + part / s)),
+        ("untouched_time", time(rest)),
+        ("stage_fraction", num(p)),
+        ("overall_speedup", num(overall)),
+        ("end_to_end_reduction", num(1.0 - 1.0 / overall)),
+        ("stage_reduction", num(1.0 - 1.0 / s)),
+        ("speedup_bound", num(total / rest)),
+    ])
+}

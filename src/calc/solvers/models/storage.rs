@@ -1,0 +1,177 @@
+//! Storage and data-pipeline models: `DataStallModel`, `StorageFootprintModel`,
+//! `TieredCheckpointModel`, `CheckpointStormModel`.
+
+use crate::base::units::Dim;
+use crate::calc::params::{Out, SolveError};
+use crate::calc::solvers::decl::{
+    bandwidth, bytes, input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run,
+    SolverDef,
+};
+
+const MS: Kind = Kind::Qty(Dim::TIME, "ms");
+const S: Kind = Kind::Qty(Dim::TIME, "s");
+const H: Kind = Kind::Qty(Dim::TIME, "h");
+const GB: Kind = Kind::Qty(Dim::INFORMATION, "GB");
+const GBPS: Kind = Kind::Qty(Dim::BANDWIDTH, "GB/s");
+
+/// The declarations.
+pub const DEFS: &[SolverDef] = &[
+    SolverDef {
+        name: "data-stall",
+        class: "DataStallModel",
+        doc: "Input wait per step when data delivery and compute run in sequence or overlap.",
+        inputs: &[
+            input("compute_time", MS, D::Required, Range::NONNEG, "compute time per step"),
+            input("io_time", MS, D::Required, Range::NONNEG, "data delivery time per step"),
+        ],
+        outputs: &[
+            output("sequential_step", "ms", "delivery + compute"),
+            output("sequential_stall", "1", "share of the sequential step spent waiting"),
+            output("overlapped_step", "ms", "max(delivery, compute)"),
+            output("overlapped_stall", "1", "share of the overlapped step spent waiting"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(data_stall),
+    },
+    SolverDef {
+        name: "storage-footprint",
+        class: "StorageFootprintModel",
+        doc: "Bytes a training run reads once (corpus) against the checkpoint bytes it writes again and again, and the archive it keeps.",
+        inputs: &[
+            input("parameters", Kind::Number, D::Required, Range::POSITIVE, "model parameters"),
+            input("bytes_per_param", Kind::Qty(Dim::INFORMATION, "B"), D::Required, Range::POSITIVE, "resumable checkpoint bytes per parameter"),
+            input("corpus_bytes", GB, D::Required, Range::POSITIVE, "tokenized corpus, read once"),
+            input("source_bytes", GB, D::Required, Range::NONNEG, "raw source data kept in the archive"),
+            input("run_duration", H, D::Required, Range::POSITIVE, "length of the run"),
+            input("save_interval", H, D::Required, Range::POSITIVE, "time between checkpoints"),
+            input("shard_bytes", Kind::Qty(Dim::INFORMATION, "MB"), D::Required, Range::POSITIVE, "size of one corpus shard"),
+            input("archive_every", Kind::Int, D::Required, Range::AT_LEAST_1, "keep every n-th checkpoint"),
+        ],
+        outputs: &[
+            output("checkpoint_bytes", "GB", "one checkpoint"),
+            output("saves", "1", "checkpoints written (whole intervals in the run)"),
+            output("checkpoint_bytes_written", "GB", "all checkpoints written"),
+            output("write_read_ratio", "1", "bytes written / corpus bytes"),
+            output("average_read_rate", "MB/s", "corpus / run duration"),
+            output("shard_count", "1", "corpus / shard size, rounded"),
+            output("archived_checkpoints", "1", "checkpoints kept"),
+            output("archive_bytes", "GB", "kept checkpoints + source + corpus"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(storage_footprint),
+    },
+    SolverDef {
+        name: "tiered-checkpoint",
+        class: "TieredCheckpointModel",
+        doc: "Checkpoint staged on each node's local storage (the pause), then drained to a durable tier in the background.",
+        inputs: &[
+            input("checkpoint_bytes", GB, D::Required, Range::POSITIVE, "whole checkpoint"),
+            input("nodes", Kind::Int, D::Required, Range::AT_LEAST_1, "nodes writing a shard each"),
+            input("local_bandwidth", GBPS, D::Required, Range::POSITIVE, "per-node local write bandwidth"),
+            input("durable_bandwidth", GBPS, D::Required, Range::POSITIVE, "aggregate bandwidth of the durable tier"),
+            input("save_interval", S, D::Required, Range::POSITIVE, "time between checkpoints"),
+        ],
+        outputs: &[
+            output("checkpoint_bytes", "GB", "whole checkpoint"),
+            output("per_node_shard", "GB", "checkpoint / nodes"),
+            output("local_write_time", "s", "training pause: shard / local bandwidth"),
+            output("drain_time", "s", "checkpoint / durable bandwidth"),
+            output("durable_share_per_node", "GB/s", "durable bandwidth / nodes"),
+            output("pause_fraction", "1", "pause / save interval"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(tiered_checkpoint),
+    },
+    SolverDef {
+        name: "checkpoint-storm",
+        class: "CheckpointStormModel",
+        doc: "Synchronized saves where every replica writes its own copy, against one logical copy, over one ingest bandwidth.",
+        inputs: &[
+            input("state_bytes", GB, D::Required, Range::POSITIVE, "full resumable state"),
+            input("replicas", Kind::Int, D::Required, Range::AT_LEAST_1, "copies written"),
+            input("ingest_bandwidth", GBPS, D::Required, Range::POSITIVE, "shared storage ingest bandwidth"),
+        ],
+        outputs: &[
+            output("state_bytes", "GB", "one copy"),
+            output("storm_bytes", "GB", "state × replicas"),
+            output("storm_time", "s", "storm bytes / ingest"),
+            output("single_copy_time", "s", "state / ingest"),
+            output("slowdown", "1", "storm time / single-copy time"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(checkpoint_storm),
+    },
+];
+
+fn data_stall(a: &Args, _: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let (c, io) = (a.f("compute_time"), a.f("io_time"));
+    let seq = io + c;
+    let ovl = c.max(io);
+    if seq == 0.0 {
+        return Err(a.invalid(
+            "compute_time",
+            "compute and delivery are both zero: the stall shares are 0/0".into(),
+        ));
+    }
+    Ok(vec![
+        ("sequential_step", time(seq)),
+        ("sequential_stall", num(io / seq)),
+        ("overlapped_step", time(ovl)),
+        ("overlapped_stall", num((ovl - c) / ovl)),
+    ])
+}
+
+fn storage_footprint(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    ctx.lin.formula("checkpoint_size");
+    let ckpt = a.f("parameters") * a.f("bytes_per_param");
+    let corpus = a.f("corpus_bytes");
+    let run = a.f("run_duration");
+    let saves = (run / a.f("save_interval")).trunc();
+    let written = ckpt * saves;
+    let every = a.f("archive_every");
+    let archived = (saves / every).floor() + if saves % every != 0.0 { 1.0 } else { 0.0 };
+    Ok(vec![
+        ("checkpoint_bytes", bytes(ckpt)),
+        ("saves", num(saves)),
+        ("checkpoint_bytes_written", bytes(written)),
+        ("write_read_ratio", num(written / corpus)),
+        ("average_read_rate", bandwidth(corpus / run)),
+        (
+            "shard_count",
+            num((corpus / a.f("shard_bytes")).round_ties_even()),
+        ),
+        ("archived_checkpoints", num(archived)),
+        (
+            "archive_bytes",
+            bytes(archived * ckpt + a.f("source_bytes") + corpus),
+        ),
+    ])
+}
+
+fn tiered_checkpoint(a: &Args, _: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let (ckpt, nodes) = (a.f("checkpoint_bytes"), a.f("nodes"));
+    let durable = a.f("durable_bandwidth");
+    let shard = ckpt / nodes;
+    let pause = shard / a.f("local_bandwidth");
+    Ok(vec![
+        ("checkpoint_bytes", bytes(ckpt)),
+        ("per_node_shard", bytes(shard)),
+        ("local_write_time", time(pause)),
+        ("drain_time", time(ckpt / durable)),
+        ("durable_share_per_node", bandwidth(durable / nodes)),
+        ("pause_fraction", num(pause / a.f("save_interval"))),
+    ])
+}
+
+fn checkpoint_storm(a: &Args, _: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let (state, bw) = (a.f("state_bytes"), a.f("ingest_bandwidth"));
+    let storm = state * a.f("replicas");
+    let (storm_t, once_t) = (storm / bw, state / bw);
+    Ok(vec![
+        ("state_bytes", bytes(state)),
+        ("storm_bytes", bytes(storm)),
+        ("storm_time", time(storm_t)),
+        ("single_copy_time", time(once_t)),
+        ("slowdown", num(storm_t / once_t)),
+    ])
+}
