@@ -82,6 +82,7 @@ pub fn evaluate_text(
                 source_line: out.text.lines().nth(line as usize - 1).unwrap_or("").to_string(),
                 width: 8,
                 help: None,
+                severity: crate::base::diag::Severity::Error,
             });
         }
     }
