@@ -14,7 +14,7 @@
 
 use super::text::{number, plain};
 use super::{Audit, Date, FastMap, Fx, Options};
-use crate::book::evaluate::Record;
+use crate::book::model::Record;
 use crate::registry::{Source, SourceKind};
 use crate::syntax::{scan, SourceKind as DocKind};
 use serde::Serialize;
@@ -462,12 +462,12 @@ mod tests {
     }
 
     fn printed(directive: &str, text: &str, value: f64, paths: &[&str]) -> Record {
-        use crate::book::evaluate::{Provenance, RecordLineage, RegistryRef};
+        use crate::book::model::{Kind, Provenance, RecordLineage, RegistryRef};
         Record {
             file: "a.qmd".into(),
             line: 1,
             column: 1,
-            kind: "value",
+            kind: Kind::Value,
             directive: directive.into(),
             cell: None,
             printed: text.into(),
@@ -488,6 +488,7 @@ mod tests {
                 }
                 .into(),
             },
+            warnings: Vec::new(),
         }
     }
 

@@ -15,7 +15,7 @@ pub mod select;
 pub mod summary;
 pub mod text;
 
-use crate::book::evaluate::Record;
+use crate::book::model::Record;
 use crate::registry::{Leaf, LeafId, Registry, Source, SourceKind};
 use std::collections::HashMap;
 use std::sync::OnceLock;

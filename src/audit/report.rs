@@ -6,7 +6,7 @@ use super::summary::Summary;
 use super::text::plain;
 use super::{entry_of, Audit, Options};
 use crate::base::units::parse_unit;
-use crate::book::evaluate::{Record, RegistryRef};
+use crate::book::model::{Kind, Record, RegistryRef};
 use crate::book::templates::Templates;
 use crate::registry::query::{leaf_text, plain_number};
 use crate::registry::{Source, SourceKind};
@@ -37,8 +37,8 @@ pub struct ValueView<'a> {
     pub line: u32,
     /// Column.
     pub column: u32,
-    /// `value`, `solve` or `table`.
-    pub kind: &'static str,
+    /// `value`, `solve`, `table` or `figure`.
+    pub kind: Kind,
     /// Table cell.
     pub cell: Option<&'a str>,
     /// The directive as written.
