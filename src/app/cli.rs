@@ -86,6 +86,10 @@ pub enum Command {
         /// saved; errors are shown and the last good output is kept. Stop with Ctrl-C.
         #[arg(long)]
         watch: bool,
+        /// Fail (exit 1, writing nothing) when a directive's solver warns
+        /// (`file:line:column: warning: ...`).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Evaluate the book without writing anything: the CI gate. Fails on any directive error, on
     /// any directive left unexpanded, and on any printed value that changed since the book's
@@ -97,6 +101,9 @@ pub enum Command {
         /// Template folder overriding the built-in templates by file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Fail (exit 1) when a directive's solver warns (`file:line:column: warning: ...`).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Draw every figure of a book (`figure=` directives in `.md`, `.qmd` and `.tex` files) into
     /// `DIR/figures/<id>.<ext>` without building the text: SVG for the web, PDF for slides, PNG
@@ -339,6 +346,7 @@ pub fn run(cli: Cli) -> i32 {
             update_lock,
             emit_cache,
             watch,
+            deny_warnings,
         } => {
             if watch {
                 return crate::app::commands::integrate::watch(
@@ -359,6 +367,7 @@ pub fn run(cli: Cli) -> i32 {
                     cli.registry.as_deref(),
                     format,
                     update_lock,
+                    deny_warnings,
                 );
             }
             return crate::app::commands::build::build(
@@ -368,14 +377,20 @@ pub fn run(cli: Cli) -> i32 {
                 cli.registry.as_deref(),
                 format,
                 update_lock,
+                deny_warnings,
             );
         }
-        Command::Check { book, templates } => {
+        Command::Check {
+            book,
+            templates,
+            deny_warnings,
+        } => {
             return crate::app::commands::build::check(
                 &book,
                 templates.as_deref(),
                 cli.registry.as_deref(),
                 format,
+                deny_warnings,
             )
         }
         Command::Mdbook { cmd } => {

@@ -1,9 +1,10 @@
 //! The `build` and `check` commands: settings, registry and templates, then the build, then one
 //! summary line (or every error and a count). Both compare the printed values with the book's drift
-//! lock (`mlsysim.lock`) when it has one.
+//! lock (`mlsysim.lock`) when it has one, and print solver warnings (`file:line:column: warning:
+//! ...`), which fail them with `--deny-warnings`.
 
 use crate::app::cli::{registry_or_report, Format};
-use crate::base::diag::Diagnostics;
+use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::book::build::{build_gated_with, evaluate_book};
 use crate::book::config::BookConfig;
 use crate::book::lock::{changed_message, compare, Drift, Lock};
@@ -54,13 +55,29 @@ fn print_drift(d: &Diagnostics) {
     }
 }
 
+/// Solver warnings, to stderr (each with its excerpt, like errors).
+pub(crate) fn print_warnings(warnings: &[Diagnostic]) {
+    for (i, w) in warnings.iter().enumerate() {
+        if i > 0 {
+            eprintln!();
+        }
+        eprintln!("{w}");
+    }
+}
+
+/// Why a run with `--deny-warnings` failed.
+pub(crate) fn denied(n: usize) -> String {
+    format!("{n} warning(s) denied by --deny-warnings")
+}
+
 /// Reads the book's drift lock (None without one); prints the problem when it cannot be read.
 pub(crate) fn load_lock(book: &Path) -> Result<Option<Lock>, ()> {
     Lock::load(book).map_err(|d| eprintln!("{d}"))
 }
 
-/// `build BOOK --out DIR [--update-lock]`: fails, writing nothing, when a printed value changed
-/// since `BOOK/mlsysim.lock`, unless `--update-lock` accepts the change and rewrites the lock.
+/// `build BOOK --out DIR [--update-lock] [--deny-warnings]`: fails, writing nothing, when a
+/// printed value changed since `BOOK/mlsysim.lock`, unless `--update-lock` accepts the change and
+/// rewrites the lock; with `--deny-warnings`, also when a solver warned.
 pub fn build(
     book: &Path,
     out: &Path,
@@ -68,6 +85,7 @@ pub fn build(
     registry: Option<&Path>,
     format: Format,
     update_lock: bool,
+    deny_warnings: bool,
 ) -> i32 {
     let t = Instant::now();
     let Some((reg, tpl)) = setup(book, templates, registry) else {
@@ -77,11 +95,18 @@ pub fn build(
         return 1;
     };
     let mut drift: Option<Drift> = None;
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    let mut denied_warnings = false;
     let gate = |s: &crate::book::build::Summary| {
+        warnings.clone_from(&s.warnings);
         let d = lock.as_ref().map(|l| compare(l, &s.records));
         let refused = match &d {
             Some(d) if !update_lock && !d.changed.is_empty() => {
                 Err(Diagnostics(d.diagnostics(book)))
+            }
+            _ if deny_warnings && !s.warnings.is_empty() => {
+                denied_warnings = true;
+                Err(Diagnostics(Vec::new()))
             }
             _ => Ok(()),
         };
@@ -91,6 +116,7 @@ pub fn build(
     let progress = crate::app::progress::Progress::for_command(format == Format::Json);
     let result = build_gated_with(&reg, &tpl, book, out, Some(&progress), gate);
     progress.finish();
+    print_warnings(&warnings);
     match result {
         Ok(s) => {
             let mut lock_json = serde_json::Value::Null;
@@ -164,6 +190,12 @@ pub fn build(
                         changed_message(dr.changed.len(), book)
                     );
                 }
+                _ if denied_warnings => {
+                    eprintln!(
+                        "error: build failed: {}; nothing was written",
+                        denied(warnings.len())
+                    );
+                }
                 _ => {
                     eprint!("{d}");
                     eprintln!(
@@ -177,12 +209,13 @@ pub fn build(
     }
 }
 
-/// `check BOOK`.
+/// `check BOOK [--deny-warnings]`.
 pub fn check(
     book: &Path,
     templates: Option<&Path>,
     registry: Option<&Path>,
     format: Format,
+    deny_warnings: bool,
 ) -> i32 {
     let t = Instant::now();
     let Some((reg, tpl)) = setup(book, templates, registry) else {
@@ -193,6 +226,7 @@ pub fn check(
     };
     match evaluate_book(&reg, &tpl, book, Path::new("_build")) {
         Ok((s, _)) => {
+            print_warnings(&s.warnings);
             if let Some(d) = lock.map(|l| compare(&l, &s.records)) {
                 if !d.changed.is_empty() {
                     print_drift(&Diagnostics(d.diagnostics(book)));
@@ -205,6 +239,10 @@ pub fn check(
                 if let Some(n) = d.note() {
                     eprintln!("note: {n}");
                 }
+            }
+            if deny_warnings && !s.warnings.is_empty() {
+                eprintln!("error: check failed: {}", denied(s.warnings.len()));
+                return 1;
             }
             if format == Format::Json {
                 println!(

@@ -11,7 +11,8 @@ use std::time::Instant;
 /// `build BOOK --emit-cache PATH [--update-lock]`: evaluates the book and writes the Quarto value
 /// cache (no built copy). Errors are reported like `build`'s, and like `build` it refuses values
 /// that changed since the book's `mlsysim.lock` unless `--update-lock` accepts them; on any error
-/// nothing is written.
+/// nothing is written. Solver warnings are printed, and fail it with `--deny-warnings`.
+#[allow(clippy::too_many_arguments)]
 pub fn emit_cache(
     book: &Path,
     cache: &Path,
@@ -20,6 +21,7 @@ pub fn emit_cache(
     registry: Option<&Path>,
     format: Format,
     update_lock: bool,
+    deny_warnings: bool,
 ) -> i32 {
     let t = Instant::now();
     let Some((reg, tpl)) = crate::app::commands::build::setup(book, templates, registry) else {
@@ -42,6 +44,7 @@ pub fn emit_cache(
             return 1;
         }
     };
+    crate::app::commands::build::print_warnings(&summary.warnings);
     let drift = lock.as_ref().map(|l| compare(l, &summary.records));
     match &drift {
         Some(d) if !update_lock && !d.changed.is_empty() => {
@@ -60,6 +63,13 @@ pub fn emit_cache(
             }
         }
         _ => {}
+    }
+    if deny_warnings && !summary.warnings.is_empty() {
+        eprintln!(
+            "error: {}; the cache was not written",
+            crate::app::commands::build::denied(summary.warnings.len())
+        );
+        return 1;
     }
     if update_lock {
         if let Err(e) = Lock::from_records(&summary.records).write(book) {
