@@ -130,8 +130,8 @@ pub enum Command {
     ///
     /// Findings: `error` (a datasheet, paper or report source without URL), `warning` (estimate or
     /// illustrative sources, sources verified more than --max-age-months ago, dead-looking URLs,
-    /// one quantity printed as different numbers), `info` (heuristic sources, values without a
-    /// registry source). Exit status: 0; 1 with --strict when a finding is a warning or an error,
+    /// one quantity printed as different numbers, values whose solver warned), `info` (heuristic
+    /// sources, values without a registry source). Exit status: 0; 1 with --strict when a finding is a warning or an error,
     /// or when the book has errors; 2 usage errors.
     Audit {
         /// The book folder.

@@ -5,7 +5,8 @@
 //!
 //! Severities: `error` (a source that cannot be checked at all, such as a datasheet without a
 //! URL), `warning` (estimate or illustrative sources, sources verified longer ago than the age
-//! limit, dead-looking URLs, one quantity printed as different numbers) and `info` (heuristic
+//! limit, dead-looking URLs, one quantity printed as different numbers, values whose solver warned)
+//! and `info` (heuristic
 //! sources, values with no registry source). `audit --strict` exits 1 when there is any error or
 //! warning; info findings never fail.
 

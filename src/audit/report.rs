@@ -68,6 +68,9 @@ pub struct ValueView<'a> {
     pub sources: &'a [std::sync::Arc<str>],
     /// Kinds of the sources, without duplicates.
     pub provenance: Provenance,
+    /// What the solvers behind it warned about (JSON: only when there is a warning).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub warnings: &'a [std::sync::Arc<str>],
     /// Each source with its kind (for the text report).
     #[serde(skip)]
     pub sourced: Sourced<'a>,
@@ -256,6 +259,7 @@ impl<'a> Audit<'a> {
             registry: Paths(&r.lineage.registry),
             sources: &r.lineage.sources,
             provenance: Provenance(self.kind_bits[i]),
+            warnings: &r.warnings,
             sourced: Sourced {
                 ids: self.source_indexes(i),
                 table: &self.sources,
@@ -437,6 +441,9 @@ fn compact(out: &mut String, v: &ValueView) {
         out.push(')');
     }
     out.push('\n');
+    for w in v.warnings {
+        let _ = writeln!(out, "      warning: {w}");
+    }
 }
 
 /// The ranges of `values` that share a file.
@@ -638,6 +645,9 @@ fn detailed(out: &mut String, v: &ValueView, view: &View) {
                 }
             }
         }
+    }
+    for w in v.warnings {
+        let _ = writeln!(out, "  {:<11} {w}", "warning:");
     }
     if v.sources.is_empty() {
         out.push_str("  sources:    none\n");
