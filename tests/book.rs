@@ -409,7 +409,9 @@ fn solver_warnings_reach_the_author() {
                 "{}:{}{}",
                 v["line"],
                 v["column"],
-                v["cell"].as_str().map_or(String::new(), |c| format!(" {c}"))
+                v["cell"]
+                    .as_str()
+                    .map_or(String::new(), |c| format!(" {c}"))
             );
             let w = v.get("warnings").map(|w| {
                 let w = w.as_array().unwrap();
@@ -434,7 +436,10 @@ fn solver_warnings_reach_the_author() {
         );
     }
     assert!(
-        warned.iter().filter(|(at, _)| at.starts_with("11:1")).all(|(_, w)| *w),
+        warned
+            .iter()
+            .filter(|(at, _)| at.starts_with("11:1"))
+            .all(|(_, w)| *w),
         "{warned:?}"
     );
     // Values without warnings are written as before: no `warnings` key at all.
@@ -451,7 +456,10 @@ fn solver_warnings_reach_the_author() {
 
     let (code, _, stderr) = run(&["check", book, "--deny-warnings"]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains(&format!("{f}:3:122: warning: ")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{f}:3:122: warning: ")),
+        "{stderr}"
+    );
     assert!(
         stderr.ends_with("error: check failed: 4 warning(s) denied by --deny-warnings\n"),
         "{stderr}"
@@ -474,7 +482,11 @@ fn solver_warnings_reach_the_author() {
         ),
         "{stderr}"
     );
-    assert_eq!(tree(&out), before, "a denied build must not touch the output");
+    assert_eq!(
+        tree(&out),
+        before,
+        "a denied build must not touch the output"
+    );
 
     let cache = scratch("warnings-cache").join("values.json");
     let (code, _, stderr) = run(&[

@@ -187,10 +187,7 @@ mod tests {
         );
         let w = e.clone().warning();
         assert!(!w.is_error());
-        assert_eq!(
-            w.to_string(),
-            shown.replacen(": error: ", ": warning: ", 1)
-        );
+        assert_eq!(w.to_string(), shown.replacen(": error: ", ": warning: ", 1));
         assert_eq!(
             Diagnostic::file("ch.md", "unreadable").to_string(),
             "ch.md:1:1: error: unreadable"

@@ -278,11 +278,17 @@ mod tests {
         let mut r = record("a.md", 1, Arc::new(Provenance::default()));
         let mut out = Vec::new();
         push_value(&mut out, &r, 0, &mut LastDirective::default());
-        assert!(out.ends_with(b",\"lineage\":0}"), "{}", String::from_utf8_lossy(&out));
+        assert!(
+            out.ends_with(b",\"lineage\":0}"),
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
         r.warnings = vec!["Precision 'int4' \"x\"".into(), "second".into()];
         let mut out = Vec::new();
         push_value(&mut out, &r, 0, &mut LastDirective::default());
-        assert!(out.ends_with(b",\"lineage\":0,\"warnings\":[\"Precision 'int4' \\\"x\\\"\",\"second\"]}"));
+        assert!(out.ends_with(
+            b",\"lineage\":0,\"warnings\":[\"Precision 'int4' \\\"x\\\"\",\"second\"]}"
+        ));
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["warnings"][0], "Precision 'int4' \"x\"");
         assert_eq!(v["warnings"][1], "second");

@@ -322,10 +322,17 @@ mod tests {
         ));
         assert!(o.diags.is_empty(), "{:?}", o.diags);
         let at: Vec<(u32, u32)> = o.warnings.iter().map(|w| (w.line, w.column)).collect();
-        assert_eq!(at, [(1, 10), (3, 1)], "one per directive, not per sweep row");
+        assert_eq!(
+            at,
+            [(1, 10), (3, 1)],
+            "one per directive, not per sweep row"
+        );
         for w in &o.warnings {
             assert!(!w.is_error());
-            assert!(w.message.starts_with("Precision 'int4' not in NVIDIA H100"), "{w}");
+            assert!(
+                w.message.starts_with("Precision 'int4' not in NVIDIA H100"),
+                "{w}"
+            );
             assert_eq!(w.width, 8, "the tag is underlined");
         }
         assert_eq!(o.records.len(), 3);
