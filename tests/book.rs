@@ -332,6 +332,9 @@ fn output_folder_safety() {
 fn usage_errors_exit_2() {
     let (code, _, _) = run(&["build", "--no-such-flag"]);
     assert_eq!(code, 2);
+    // A watch keeps running: it cannot fail on warnings.
+    let (code, _, stderr) = run(&["build", "--watch", "--deny-warnings"]);
+    assert_eq!(code, 2, "{stderr}");
     let (code, _, stderr) = run(&[
         "build",
         "no-such-book",

@@ -87,8 +87,8 @@ pub enum Command {
         #[arg(long)]
         watch: bool,
         /// Fail (exit 1, writing nothing) when a directive's solver warns
-        /// (`file:line:column: warning: ...`).
-        #[arg(long)]
+        /// (`file:line:column: warning: ...`). Not with --watch.
+        #[arg(long, conflicts_with = "watch")]
         deny_warnings: bool,
     },
     /// Evaluate the book without writing anything: the CI gate. Fails on any directive error, on
