@@ -579,3 +579,77 @@ fn editing_prose_is_not_drift_and_new_values_are_noted() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Solver warnings in the audit: under each value resting on a warned result (text and JSON, where
+/// values without warnings have no `warnings` key), in the detail of one value, and as a finding
+/// of severity warning per distinct warning, which fails `--strict`.
+#[test]
+fn solver_warnings_are_audited() {
+    let book = "tests/fixtures/books/warnings";
+    let precision = "Precision 'int4' not in NVIDIA H100 precision_flops (available: [";
+    let text = ok(&["audit", book, "--as-of", AS_OF]);
+    assert!(
+        text.contains(&format!("\n      warning: {precision}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "\n  warning[solver-warning] 4 printed values rest on a solver result that warned: {precision}"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\n  warning[solver-warning] 5 printed values rest on a solver result that warned: figure `fig-int4`: "
+        ),
+        "{text}"
+    );
+
+    let v = json(&["audit", book, "--as-of", AS_OF, "--format", "json"]);
+    let values = v["values"].as_array().unwrap();
+    let at = |a: &str| {
+        values
+            .iter()
+            .find(|x| x["at"].as_str().unwrap().ends_with(a))
+            .unwrap_or_else(|| panic!("no value at {a}"))
+    };
+    assert!(at("chapter.qmd:7:26")["warnings"][0]
+        .as_str()
+        .unwrap()
+        .starts_with(precision));
+    assert_eq!(at("chapter.qmd:7:26")["kind"], "value");
+    assert!(at("chapter.qmd:7:105").get("warnings").is_none());
+    let findings: Vec<(&str, &str, usize)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["code"].as_str().unwrap(),
+                f["values"].as_array().unwrap().len(),
+            )
+        })
+        .filter(|f| f.1 == "solver-warning")
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("warning", "solver-warning", 4),
+            ("warning", "solver-warning", 5)
+        ]
+    );
+
+    let one = ok(&[
+        "audit",
+        book,
+        "--value",
+        "tests/fixtures/books/warnings/chapter.qmd:7",
+    ]);
+    assert!(
+        one.contains(&format!("\n  warning:    {precision}")),
+        "{one}"
+    );
+    let (code, _, _) = run(&["audit", book, "--as-of", AS_OF, "--strict"]);
+    assert_eq!(code, 1);
+}

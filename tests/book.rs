@@ -332,6 +332,9 @@ fn output_folder_safety() {
 fn usage_errors_exit_2() {
     let (code, _, _) = run(&["build", "--no-such-flag"]);
     assert_eq!(code, 2);
+    // A watch keeps running: it cannot fail on warnings.
+    let (code, _, stderr) = run(&["build", "--watch", "--deny-warnings"]);
+    assert_eq!(code, 2, "{stderr}");
     let (code, _, stderr) = run(&[
         "build",
         "no-such-book",
@@ -363,4 +366,149 @@ fn a_book_config_can_name_its_own_registry() {
         stdout.starts_with("check passed: 1 source files, 1 directives"),
         "{stdout}"
     );
+}
+
+/// A chapter whose solvers warn (INT4 on an H100, whose datasheet lists no INT4 peak): each
+/// directive whose solver warned is named on stderr at its location, once; the build succeeds; the
+/// manifest carries the warnings of every value resting on a warned result (a `value` through a
+/// `let` too) and no `warnings` key on the others; `--deny-warnings` fails `check`, `build` (which
+/// then writes nothing) and `build --emit-cache`.
+#[test]
+fn solver_warnings_reach_the_author() {
+    let book = "tests/fixtures/books/warnings";
+    let f = "tests/fixtures/books/warnings/chapter.qmd";
+    let precision = "Precision 'int4' not in NVIDIA H100 precision_flops (available: [";
+    let out = scratch("warnings");
+    let (code, stdout, stderr) = run(&["build", book, "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("built "), "{stdout}");
+    for at in ["3:122", "5:1", "9:1"] {
+        let line = format!("{f}:{at}: warning: {precision}");
+        assert!(stderr.contains(&line), "missing {line:?} in:\n{stderr}");
+    }
+    let figure = format!("{f}:11:1: warning: figure `fig-int4`: {precision}");
+    assert!(stderr.contains(&figure), "{stderr}");
+    assert_eq!(
+        stderr.matches(": warning: ").count(),
+        4,
+        "one warning per directive whose solver warned (the value reading the `let` has none, the sweep's two rows share one):\n{stderr}"
+    );
+    assert!(!stderr.contains("error"), "{stderr}");
+    // The directive is shown and its tag underlined, as for errors.
+    assert!(
+        stderr.contains("5 | <mlsysim let=\"q\" solve=\"roofline\"")
+            && stderr.contains("  | ^^^^^^^^\n"),
+        "{stderr}"
+    );
+
+    let text = std::fs::read_to_string(out.join("mlsysim-manifest.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let warned: Vec<(String, bool)> = m["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let at = format!(
+                "{}:{}{}",
+                v["line"],
+                v["column"],
+                v["cell"]
+                    .as_str()
+                    .map_or(String::new(), |c| format!(" {c}"))
+            );
+            let w = v.get("warnings").map(|w| {
+                let w = w.as_array().unwrap();
+                assert_eq!(w.len(), 1, "{at}: {w:?}");
+                assert!(w[0].as_str().unwrap().contains(precision), "{at}: {w:?}");
+            });
+            (at, w.is_some())
+        })
+        .collect();
+    let expect = [
+        ("3:122", true),
+        ("7:26", true),
+        ("7:105", false),
+        ("9:1 batch_size=1/latency", true),
+        ("9:1 batch_size=8/latency", true),
+    ];
+    for (at, w) in expect {
+        assert!(
+            warned.contains(&(at.to_string(), w)),
+            "{at} should{} carry warnings: {warned:?}",
+            if w { "" } else { " not" }
+        );
+    }
+    assert!(
+        warned
+            .iter()
+            .filter(|(at, _)| at.starts_with("11:1"))
+            .all(|(_, w)| *w),
+        "{warned:?}"
+    );
+    // Values without warnings are written as before: no `warnings` key at all.
+    let plain = text
+        .lines()
+        .find(|l| l.contains("\"line\":7,\"column\":105"))
+        .unwrap();
+    assert!(plain.ends_with("\"lineage\":2},"), "{plain}");
+
+    let (code, stdout, stderr) = run(&["check", book]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("check passed: "), "{stdout}");
+    assert_eq!(stderr.matches(": warning: ").count(), 4, "{stderr}");
+
+    let (code, _, stderr) = run(&["check", book, "--deny-warnings"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{f}:3:122: warning: ")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: check failed: 4 warning(s) denied by --deny-warnings\n"),
+        "{stderr}"
+    );
+
+    let before = tree(&out);
+    let (code, stdout, stderr) = run(&[
+        "build",
+        book,
+        "--out",
+        out.to_str().unwrap(),
+        "--deny-warnings",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains(&format!("{f}:5:1: warning: ")), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "error: build failed: 4 warning(s) denied by --deny-warnings; nothing was written\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        tree(&out),
+        before,
+        "a denied build must not touch the output"
+    );
+
+    let cache = scratch("warnings-cache").join("values.json");
+    let (code, _, stderr) = run(&[
+        "build",
+        book,
+        "--emit-cache",
+        cache.to_str().unwrap(),
+        "--deny-warnings",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "error: 4 warning(s) denied by --deny-warnings; the cache was not written\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!cache.exists());
+
+    // A book without warnings passes with the flag, and prints nothing on stderr.
+    let (code, _, stderr) = run(&["check", "book-snippets", "--deny-warnings"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
 }

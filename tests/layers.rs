@@ -32,8 +32,21 @@ const LAYERS: &[(&str, f64)] = &[
     ("present::format", 4.1),
     ("present::figure", 4.2),
     ("present", 4.3),
-    // 5. the book.
-    ("book", 5.0),
+    // 5. the book: settings, paths, templates and the output folder; the records every later
+    // stage reads; the lock over them; evaluation, the manifest and file discovery; figures of a
+    // book; the build that puts it together.
+    ("book::config", 5.0),
+    ("book::paths", 5.0),
+    ("book::templates", 5.0),
+    ("book::output", 5.0),
+    ("book::model", 5.1),
+    ("book::lock", 5.2),
+    ("book::evaluate", 5.3),
+    ("book::manifest", 5.3),
+    ("book::files", 5.3),
+    ("book::figures", 5.4),
+    ("book::build", 5.5),
+    ("book", 5.6),
     // 6. audit and toolchain integrations, side by side.
     ("audit", 6.0),
     ("integrate", 6.0),
@@ -245,5 +258,9 @@ fn the_checker_sees_upward_sideways_and_relative_imports() {
     let ok = "use crate::base::units::Value; // crate::app\nuse super::params::Out;\n\
               #[cfg(test)]\nmod tests {\n use crate::app::cli;\n}\nuse crate::base::diag;";
     assert!(violations("calc::solvers", ok).is_empty());
-    assert!(violations("book::evaluate", "use crate::book::lock::Lock;").is_empty());
+    assert!(violations("book::evaluate::table", "use crate::book::model::Record;").is_empty());
+    assert_eq!(
+        violations("book::model", "use crate::book::evaluate::FileEval;").len(),
+        1
+    );
 }

@@ -3,7 +3,7 @@
 
 use crate::app::exit;
 use crate::app::registry::load_or_report;
-use crate::base::diag::Diagnostics;
+use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::book::config::BookConfig;
 use crate::book::lock::Lock;
 use crate::book::templates::Templates;
@@ -47,6 +47,21 @@ pub(crate) fn exit_without_freeing(
     std::mem::forget(s);
     std::mem::forget(reg);
     Ok(exit::code(exit::OK))
+}
+
+/// Solver warnings, to stderr (each with its excerpt, like errors).
+pub(crate) fn print_warnings(warnings: &[Diagnostic]) {
+    for (i, w) in warnings.iter().enumerate() {
+        if i > 0 {
+            eprintln!();
+        }
+        eprintln!("{w}");
+    }
+}
+
+/// Why a run with `--deny-warnings` failed.
+pub(crate) fn denied(n: usize) -> String {
+    format!("{n} warning(s) denied by --deny-warnings")
 }
 
 /// Drift diagnostics, one line each (they have no excerpt).

@@ -65,6 +65,10 @@ pub enum Command {
         /// saved; errors are shown and the last good output is kept. Stop with Ctrl-C.
         #[arg(long)]
         watch: bool,
+        /// Fail (exit 1, writing nothing) when a directive's solver warns
+        /// (`file:line:column: warning: ...`). Not with --watch.
+        #[arg(long, conflicts_with = "watch")]
+        deny_warnings: bool,
     },
     /// Evaluate the book without writing anything: the CI gate. Fails on any directive error, on
     /// any directive left unexpanded, and on any printed value that changed since the book's
@@ -76,6 +80,9 @@ pub enum Command {
         /// Template folder overriding the built-in templates by file name.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Fail (exit 1) when a directive's solver warns (`file:line:column: warning: ...`).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Draw every figure of a book (`figure=` directives in `.md`, `.qmd` and `.tex` files) into
     /// `DIR/figures/<id>.<ext>` without building the text: SVG for the web, PDF for slides, PNG
@@ -102,7 +109,8 @@ pub enum Command {
     ///
     /// Findings: `error` (a datasheet, paper or report source without URL), `warning` (estimate or
     /// illustrative sources, sources verified more than --max-age-months ago, dead-looking URLs,
-    /// one expression over the same registry values with different values), `info` (heuristic
+    /// one expression over the same registry values with different values, values whose solver
+    /// warned), `info` (heuristic
     /// sources, values without a registry source, one value rounded differently in different
     /// places: 295 and 295.2). Exit status: 0; 1 with --strict when a finding is a warning or an error,
     /// or when the book has errors; 2 usage errors.

@@ -94,6 +94,7 @@ pub fn dispatch(mut cli: Cli) -> Result {
             update_lock,
             emit_cache,
             watch,
+            deny_warnings,
         } => {
             if watch {
                 return watch_book(book, out, templates, cli.registry, emit_cache, format);
@@ -107,6 +108,7 @@ pub fn dispatch(mut cli: Cli) -> Result {
                     registry,
                     format,
                     update_lock,
+                    deny_warnings,
                 );
             }
             commands::build::run(
@@ -116,12 +118,14 @@ pub fn dispatch(mut cli: Cli) -> Result {
                 registry,
                 format,
                 update_lock,
+                deny_warnings,
             )
         }
         Command::Check {
             book: Some(book),
             templates,
-        } => commands::check::run(&book, templates.as_deref(), registry, format),
+            deny_warnings,
+        } => commands::check::run(&book, templates.as_deref(), registry, format, deny_warnings),
         Command::Mdbook { cmd } => {
             let renderer = cmd
                 .as_ref()

@@ -9,13 +9,14 @@
 //! | `dead-url` | warning | a URL that looks dead: not https, localhost or placeholder domains, malformed |
 //! | `disagreement` | warning | one expression over the same registry values with different values in different places |
 //! | `rounding` | info | one value printed with different digits in different places (295 and 295.2) |
+//! | `solver-warning` | warning | printed values resting on a solver result that warned (one finding per warning) |
 //! | `unsourced` | info | printed values resting on no registry value (literals only) |
 //!
 //! Only sources behind printed values are examined: the audit is about the book.
 
 use super::text::{number, plain};
 use super::{Audit, Date, FastMap, Fx, Options};
-use crate::book::evaluate::Record;
+use crate::book::model::Record;
 use crate::registry::{Source, SourceKind};
 use crate::syntax::{scan, SourceKind as DocKind};
 use serde::Serialize;
@@ -443,6 +444,31 @@ fn roundings(records: &[Record], out: &mut Vec<Finding>) {
     out.extend(found);
 }
 
+/// One finding per distinct solver warning, with the printed values resting on it (book order).
+fn solver_warnings(records: &[Record], out: &mut Vec<Finding>) {
+    let mut by_text: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        for w in &r.warnings {
+            match by_text.iter_mut().find(|(t, _)| *t == &**w) {
+                Some((_, values)) => values.push(i),
+                None => by_text.push((w, vec![i])),
+            }
+        }
+    }
+    for (text, values) in by_text {
+        out.push(Finding {
+            severity: Severity::Warning,
+            code: "solver-warning",
+            subject: text.to_string(),
+            message: format!(
+                "{} on a solver result that warned: {text}",
+                plural(values.len(), "printed value rests", "printed values rest")
+            ),
+            values,
+        });
+    }
+}
+
 fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -473,6 +499,7 @@ impl Audit<'_> {
         }
         disagreements(self.records, &mut out);
         roundings(self.records, &mut out);
+        solver_warnings(self.records, &mut out);
         if !unsourced.is_empty() {
             out.push(Finding {
                 severity: Severity::Info,
@@ -536,12 +563,12 @@ mod tests {
     }
 
     fn printed(directive: &str, text: &str, value: f64, paths: &[&str]) -> Record {
-        use crate::book::evaluate::{Provenance, RecordLineage, RegistryRef};
+        use crate::book::model::{Kind, Provenance, RecordLineage, RegistryRef};
         Record {
             file: "a.qmd".into(),
             line: 1,
             column: 1,
-            kind: "value",
+            kind: Kind::Value,
             directive: directive.into(),
             cell: None,
             printed: text.into(),
@@ -562,7 +589,39 @@ mod tests {
                 }
                 .into(),
             },
+            warnings: Vec::new(),
         }
+    }
+
+    #[test]
+    fn one_finding_per_solver_warning_with_its_values() {
+        let mut records: Vec<Record> = (0..3)
+            .map(|i| printed("<mlsysim value=\"x\"/>", "1", f64::from(i), &[]))
+            .collect();
+        records[0].warnings = vec!["int4 falls back".into()];
+        records[2].warnings = vec!["int4 falls back".into(), "other".into()];
+        let mut out = Vec::new();
+        solver_warnings(&records, &mut out);
+        let got: Vec<(Severity, &str, &str, Vec<usize>)> = out
+            .iter()
+            .map(|f| (f.severity, f.code, f.subject.as_str(), f.values.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Severity::Warning,
+                    "solver-warning",
+                    "int4 falls back",
+                    vec![0, 2]
+                ),
+                (Severity::Warning, "solver-warning", "other", vec![2]),
+            ]
+        );
+        assert_eq!(
+            out[1].message,
+            "1 printed value rests on a solver result that warned: other"
+        );
     }
 
     #[test]

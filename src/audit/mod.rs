@@ -6,8 +6,9 @@
 //!
 //! Severities: `error` (a source that cannot be checked at all, such as a datasheet without a
 //! URL), `warning` (estimate or illustrative sources, sources verified longer ago than the age
-//! limit, dead-looking URLs, one expression with different values) and `info` (heuristic
-//! sources, values with no registry source, one value rounded differently in different places). `audit --strict` exits 1 when there is any error or
+//! limit, dead-looking URLs, one expression with different values, values whose solver warned)
+//! and `info` (heuristic sources, values with no registry source, one value rounded differently
+//! in different places). `audit --strict` exits 1 when there is any error or
 //! warning; info findings never fail.
 
 pub mod findings;
@@ -16,7 +17,7 @@ pub mod select;
 pub mod summary;
 pub mod text;
 
-use crate::book::evaluate::Record;
+use crate::book::model::Record;
 use crate::registry::{Leaf, LeafId, Registry, Source, SourceKind};
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -6,7 +6,7 @@ use super::summary::Summary;
 use super::text::plain;
 use super::{entry_of, Audit, Options};
 use crate::base::units::parse_unit;
-use crate::book::evaluate::{Record, RegistryRef};
+use crate::book::model::{Kind, Record, RegistryRef};
 use crate::book::templates::Templates;
 use crate::registry::query::{leaf_text, plain_number};
 use crate::registry::{Source, SourceKind};
@@ -37,8 +37,8 @@ pub struct ValueView<'a> {
     pub line: u32,
     /// Column.
     pub column: u32,
-    /// `value`, `solve` or `table`.
-    pub kind: &'static str,
+    /// `value`, `solve`, `table` or `figure`.
+    pub kind: Kind,
     /// Table cell.
     pub cell: Option<&'a str>,
     /// The directive as written.
@@ -68,6 +68,9 @@ pub struct ValueView<'a> {
     pub sources: &'a [std::sync::Arc<str>],
     /// Kinds of the sources, without duplicates.
     pub provenance: Provenance,
+    /// What the solvers behind it warned about (JSON: only when there is a warning).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub warnings: &'a [std::sync::Arc<str>],
     /// Each source with its kind (for the text report).
     #[serde(skip)]
     pub sourced: Sourced<'a>,
@@ -256,6 +259,7 @@ impl<'a> Audit<'a> {
             registry: Paths(&r.lineage.registry),
             sources: &r.lineage.sources,
             provenance: Provenance(self.kind_bits[i]),
+            warnings: &r.warnings,
             sourced: Sourced {
                 ids: self.source_indexes(i),
                 table: &self.sources,
@@ -437,6 +441,9 @@ fn compact(out: &mut String, v: &ValueView) {
         out.push(')');
     }
     out.push('\n');
+    for w in v.warnings {
+        let _ = writeln!(out, "      warning: {w}");
+    }
 }
 
 /// The ranges of `values` that share a file.
@@ -638,6 +645,9 @@ fn detailed(out: &mut String, v: &ValueView, view: &View) {
                 }
             }
         }
+    }
+    for w in v.warnings {
+        let _ = writeln!(out, "  {:<11} {w}", "warning:");
     }
     if v.sources.is_empty() {
         out.push_str("  sources:    none\n");

@@ -2,7 +2,7 @@
 //! entries and sources the book never uses.
 
 use super::Audit;
-use crate::book::evaluate::Record;
+use crate::book::model::Record;
 use crate::registry::SourceKind;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashSet};

@@ -1,8 +1,31 @@
-//! Diagnostics: located errors (`file:line:column: error: ...`) with the offending text underlined
-//! and an optional hint. Collected, never fatal one by one, so every problem is reported at once.
+//! Diagnostics: located errors (`file:line:column: error: ...`) and warnings
+//! (`file:line:column: warning: ...`) with the offending text underlined and an optional hint.
+//! Collected, never fatal one by one, so every problem is reported at once. A diagnostic is an
+//! error unless made a warning ([`Diagnostic::warning`]); whether a warning fails a command is the
+//! command's decision.
 
 use crate::base::lines::line_col;
 use std::fmt;
+
+/// How much a diagnostic matters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Something to look at; fails only where warnings are denied.
+    Warning,
+    /// Something wrong: the command fails.
+    #[default]
+    Error,
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
 
 /// One located problem.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,6 +44,8 @@ pub struct Diagnostic {
     pub width: u32,
     /// A hint (closest key, valid names, expected dimension).
     pub help: Option<String>,
+    /// Error or warning.
+    pub severity: Severity,
 }
 
 impl Diagnostic {
@@ -46,6 +71,7 @@ impl Diagnostic {
             source_line,
             width,
             help: None,
+            severity: Severity::Error,
         }
     }
 
@@ -59,6 +85,7 @@ impl Diagnostic {
             source_line: String::new(),
             width: 1,
             help: None,
+            severity: Severity::Error,
         }
     }
 
@@ -67,14 +94,29 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+
+    /// The same diagnostic as a warning.
+    pub fn warning(mut self) -> Diagnostic {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// Whether it is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{}:{}: error: {}",
-            self.file, self.line, self.column, self.message
+            "{}:{}:{}: {}: {}",
+            self.file,
+            self.line,
+            self.column,
+            self.severity.name(),
+            self.message
         )?;
         if !self.source_line.is_empty() {
             let gutter = self.line.to_string().len();
@@ -128,3 +170,27 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_and_warnings_differ_only_in_their_word() {
+        let src = "a\nsome <mlsysim solve=\"x\"/> text\n";
+        let e = Diagnostic::at("ch.md", src, 7..15, "it failed");
+        assert!(e.is_error());
+        let shown = e.to_string();
+        assert_eq!(
+            shown,
+            "ch.md:2:6: error: it failed\n  |\n2 | some <mlsysim solve=\"x\"/> text\n  |      ^^^^^^^^"
+        );
+        let w = e.clone().warning();
+        assert!(!w.is_error());
+        assert_eq!(w.to_string(), shown.replacen(": error: ", ": warning: ", 1));
+        assert_eq!(
+            Diagnostic::file("ch.md", "unreadable").to_string(),
+            "ch.md:1:1: error: unreadable"
+        );
+    }
+}

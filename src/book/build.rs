@@ -1,9 +1,10 @@
 //! `build` and `check`: evaluate every source of a book in parallel; write the built copy, its
 //! manifest and the other files only when there is no error at all.
 
-use super::evaluate::{Expansion, FigureOut, FileEval, FileOutput, Record};
+use super::evaluate::FileEval;
 use super::files::{discover, BookFile, FileKind};
 use super::manifest::write_manifest;
+use super::model::{Expansion, FigureOut, FileOutput, Record};
 use super::output::{check_replaceable, write_tree, Content, MANIFEST};
 use super::templates::Templates;
 use crate::base::diag::{Diagnostic, Diagnostics};
@@ -40,6 +41,8 @@ pub struct Summary {
     pub expanded: Vec<Expanded>,
     /// Figures drawn, by file and position (written to `figures/<id>.<ext>`).
     pub figures: Vec<FigureOut>,
+    /// Solver warnings of every directive, sorted by file and position (severity warning).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The directives of one evaluated source file, for toolchains that expand them themselves.
@@ -82,6 +85,7 @@ pub fn evaluate_text(
                 source_line: out.text.lines().nth(line as usize - 1).unwrap_or("").to_string(),
                 width: 8,
                 help: None,
+                severity: crate::base::diag::Severity::Error,
             });
         }
     }
@@ -158,6 +162,7 @@ pub fn evaluate_book_with(
         match r {
             Ok(o) => {
                 diags.extend(o.diags);
+                summary.warnings.extend(o.warnings);
                 summary.directives += o.directives;
                 summary.values += o.records.len();
                 summary.records.extend(o.records);
@@ -181,6 +186,11 @@ pub fn evaluate_book_with(
         return Err(Diagnostics(diags).sorted());
     }
     summary.outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    if !summary.warnings.is_empty() {
+        summary.warnings = Diagnostics(std::mem::take(&mut summary.warnings))
+            .sorted()
+            .0;
+    }
     summary.expanded.sort_by(|a, b| a.rel.cmp(&b.rel));
     let by_place =
         |a: &Record, b: &Record| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column));

@@ -20,7 +20,7 @@
 //! they are noted, and `build --update-lock` records them.
 
 use crate::base::diag::Diagnostic;
-use crate::book::evaluate::Record;
+use crate::book::model::Record;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -428,14 +428,18 @@ pub fn compare(lock: &Lock, records: &[Record]) -> Drift {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::evaluate::RecordLineage;
+    use crate::book::model::{Kind, RecordLineage};
 
     fn rec(file: &str, line: u32, directive: &str, cell: Option<&str>, printed: &str) -> Record {
         Record {
             file: file.into(),
             line,
             column: 1,
-            kind: if cell.is_some() { "table" } else { "value" },
+            kind: if cell.is_some() {
+                Kind::Table
+            } else {
+                Kind::Value
+            },
             directive: directive.into(),
             cell: cell.map(str::to_string),
             printed: printed.into(),
@@ -443,6 +447,7 @@ mod tests {
             unit: "1".into(),
             display_unit: "".into(),
             lineage: RecordLineage::default(),
+            warnings: Vec::new(),
         }
     }
 

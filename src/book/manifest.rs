@@ -1,9 +1,10 @@
 //! The build manifest `mlsysim-manifest.json`: every printed value of a build, one per line
 //! (file, line, column, kind, directive, cell, printed text, raw value, base and display unit,
 //! derivation) with the index of its lineage (formulas, inputs, registry values, sources) in a
-//! `lineages` table that values with the same provenance share.
+//! `lineages` table that values with the same provenance share, and the solver warnings behind it
+//! (`warnings`, only on values that have some).
 
-use super::evaluate::{Provenance, Record};
+use super::model::{Provenance, Record};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -64,7 +65,7 @@ fn push_value(out: &mut Vec<u8>, r: &Record, lineage: usize, last: &mut LastDire
     out.extend_from_slice(b",\"column\":");
     out.extend_from_slice(int.format(r.column).as_bytes());
     out.extend_from_slice(b",\"kind\":");
-    push_str(out, r.kind);
+    push_str(out, r.kind.as_str());
     out.extend_from_slice(b",\"directive\":");
     if !last
         .text
@@ -98,6 +99,16 @@ fn push_value(out: &mut Vec<u8>, r: &Record, lineage: usize, last: &mut LastDire
     push_str(out, &r.lineage.derivation);
     out.extend_from_slice(b",\"lineage\":");
     out.extend_from_slice(int.format(lineage).as_bytes());
+    if !r.warnings.is_empty() {
+        out.extend_from_slice(b",\"warnings\":[");
+        for (i, w) in r.warnings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_str(out, w);
+        }
+        out.push(b']');
+    }
     out.push(b'}');
 }
 
@@ -171,7 +182,7 @@ pub fn manifest_json(records: &[Record]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::evaluate::{RecordLineage, RegistryRef};
+    use crate::book::model::{Kind, RecordLineage, RegistryRef};
     use std::sync::Arc;
 
     fn record(file: &str, line: u32, provenance: Arc<Provenance>) -> Record {
@@ -179,7 +190,7 @@ mod tests {
             file: file.into(),
             line,
             column: 1,
-            kind: "value",
+            kind: Kind::Value,
             directive: "<mlsysim value=\"x\"/>".into(),
             cell: None,
             printed: "1 \"ms\"".into(),
@@ -190,6 +201,7 @@ mod tests {
                 derivation: format!("d{line}"),
                 provenance,
             },
+            warnings: Vec::new(),
         }
     }
 
@@ -259,5 +271,31 @@ mod tests {
         push_value(&mut out, &r, 0, &mut LastDirective::default());
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert!(v["value"].is_null() && v["cell"].is_null());
+    }
+
+    #[test]
+    fn warnings_are_written_only_when_there_are_some() {
+        let mut r = record("a.md", 1, Arc::new(Provenance::default()));
+        let mut out = Vec::new();
+        push_value(&mut out, &r, 0, &mut LastDirective::default());
+        assert!(
+            out.ends_with(b",\"lineage\":0}"),
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
+        r.warnings = vec!["Precision 'int4' \"x\"".into(), "second".into()];
+        let mut out = Vec::new();
+        push_value(&mut out, &r, 0, &mut LastDirective::default());
+        assert!(out.ends_with(
+            b",\"lineage\":0,\"warnings\":[\"Precision 'int4' \\\"x\\\"\",\"second\"]}"
+        ));
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["warnings"][0], "Precision 'int4' \"x\"");
+        assert_eq!(v["warnings"][1], "second");
+        // Records serialize with serde the same way.
+        let j = serde_json::to_value(&r).unwrap();
+        assert_eq!(j["warnings"], v["warnings"]);
+        r.warnings.clear();
+        assert!(serde_json::to_value(&r).unwrap().get("warnings").is_none());
     }
 }

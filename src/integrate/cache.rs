@@ -19,6 +19,7 @@
 //! `math` the LaTeX for one inside math; each is present only when the file uses that context.
 
 use crate::book::build::Expanded;
+use crate::book::model::Kind;
 use crate::syntax::Context;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -38,8 +39,8 @@ pub fn normalize_key(directive: &str) -> String {
 /// One directive of one file.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Entry {
-    /// `value`, `solve`, `let` or `table`.
-    pub kind: &'static str,
+    /// `value`, `solve`, `let`, `table` or `figure`.
+    pub kind: Kind,
     /// 1-based line of its first occurrence.
     pub line: u32,
     /// 1-based column of its first occurrence.
@@ -160,10 +161,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::evaluate::Expansion;
+    use crate::book::model::Expansion;
     use std::sync::Arc;
 
-    fn exp(d: &str, ctx: Context, kind: &'static str, text: &str, line: u32) -> Expansion {
+    fn exp(d: &str, ctx: Context, kind: Kind, text: &str, line: u32) -> Expansion {
         Expansion {
             line,
             column: 1,
@@ -194,13 +195,13 @@ mod tests {
                 rel: "a.qmd".into(),
                 markdown: true,
                 expansions: vec![
-                    exp(d, Context::Text, "value", "700 W", 3),
-                    exp(d, Context::Math, "value", "700\\,\\mathrm{W}", 5),
-                    exp(d, Context::Text, "value", "700 W", 9),
+                    exp(d, Context::Text, Kind::Value, "700 W", 3),
+                    exp(d, Context::Math, Kind::Value, "700\\,\\mathrm{W}", 5),
+                    exp(d, Context::Text, Kind::Value, "700 W", 9),
                     exp(
                         "<mlsysim table=\"x\"/>",
                         Context::Text,
-                        "table",
+                        Kind::Table,
                         "\n| a |\n",
                         7,
                     ),
@@ -210,7 +211,7 @@ mod tests {
             Expanded {
                 rel: "b.tex".into(),
                 markdown: false,
-                expansions: vec![exp(d, Context::Text, "value", "700 W", 1)],
+                expansions: vec![exp(d, Context::Text, Kind::Value, "700 W", 1)],
                 footnotes: String::new(),
             },
             Expanded {
@@ -225,7 +226,7 @@ mod tests {
         let f = &c.files["a.qmd"];
         assert_eq!(f.footnotes, "[^m]: Source.");
         let e = &f.directives["<mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>"];
-        assert_eq!((e.line, e.kind), (3, "value"));
+        assert_eq!((e.line, e.kind), (3, Kind::Value));
         assert_eq!(e.text.as_deref(), Some("700 W"));
         assert_eq!(e.math.as_deref(), Some("700\\,\\mathrm{W}"));
         assert_eq!(

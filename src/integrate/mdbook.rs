@@ -172,7 +172,7 @@ pub fn expand(
         &mut chapters,
     );
     let src = &input.src;
-    let results: Vec<Option<crate::book::evaluate::FileOutput>> = chapters
+    let results: Vec<Option<crate::book::model::FileOutput>> = chapters
         .par_iter()
         .map(|c| {
             // `\<mlsysim` escapes need the evaluator too, so test for the name alone.

@@ -2,10 +2,12 @@
 //! nothing) and one summary line, or every error and a count. Printed values are compared with the
 //! book's drift lock (`mlsysim.lock`) when it has one.
 
-use crate::app::book::{exit_without_freeing, load_lock, ms, print_drift, setup};
+use crate::app::book::{
+    denied, exit_without_freeing, load_lock, ms, print_drift, print_warnings, setup,
+};
 use crate::app::format::Format;
 use crate::app::{exit, out};
-use crate::base::diag::Diagnostics;
+use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::book::build::build_gated_with;
 use crate::book::lock::{changed_message, compare, Drift, Lock};
 use std::path::Path;
@@ -20,6 +22,7 @@ pub fn run(
     registry: Option<&Path>,
     format: Format,
     update_lock: bool,
+    deny_warnings: bool,
 ) -> crate::app::Result {
     let t = Instant::now();
     let Some((reg, tpl)) = setup(book, templates, registry) else {
@@ -29,11 +32,18 @@ pub fn run(
         return Ok(exit::code(exit::FAILURE));
     };
     let mut drift: Option<Drift> = None;
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    let mut denied_warnings = false;
     let gate = |s: &crate::book::build::Summary| {
+        warnings.clone_from(&s.warnings);
         let d = lock.as_ref().map(|l| compare(l, &s.records));
         let refused = match &d {
             Some(d) if !update_lock && !d.changed.is_empty() => {
                 Err(Diagnostics(d.diagnostics(book)))
+            }
+            _ if deny_warnings && !s.warnings.is_empty() => {
+                denied_warnings = true;
+                Err(Diagnostics(Vec::new()))
             }
             _ => Ok(()),
         };
@@ -43,6 +53,7 @@ pub fn run(
     let progress = crate::app::progress::Progress::for_command(format == Format::Json);
     let result = build_gated_with(&reg, &tpl, book, out, Some(&progress), gate);
     progress.finish();
+    print_warnings(&warnings);
     match result {
         Ok(s) => {
             let mut lock_json = serde_json::Value::Null;
@@ -114,6 +125,12 @@ pub fn run(
                     eprintln!(
                         "error: build failed: {}; nothing was written",
                         changed_message(dr.changed.len(), book)
+                    );
+                }
+                _ if denied_warnings => {
+                    eprintln!(
+                        "error: build failed: {}; nothing was written",
+                        denied(warnings.len())
                     );
                 }
                 _ => {

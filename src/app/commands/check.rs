@@ -1,7 +1,9 @@
 //! `check BOOK`: evaluates everything and writes nothing: the CI gate. Fails on any directive
 //! error, any directive left unexpanded, and any printed value that changed since the lock.
 
-use crate::app::book::{exit_without_freeing, load_lock, ms, print_drift, setup};
+use crate::app::book::{
+    denied, exit_without_freeing, load_lock, ms, print_drift, print_warnings, setup,
+};
 use crate::app::format::Format;
 use crate::app::{exit, out};
 use crate::base::diag::Diagnostics;
@@ -16,6 +18,7 @@ pub fn run(
     templates: Option<&Path>,
     registry: Option<&Path>,
     format: Format,
+    deny_warnings: bool,
 ) -> crate::app::Result {
     let t = Instant::now();
     let Some((reg, tpl)) = setup(book, templates, registry) else {
@@ -26,6 +29,7 @@ pub fn run(
     };
     match evaluate_book(&reg, &tpl, book, Path::new("_build")) {
         Ok((s, _)) => {
+            print_warnings(&s.warnings);
             if let Some(d) = lock.map(|l| compare(&l, &s.records)) {
                 if !d.changed.is_empty() {
                     print_drift(&Diagnostics(d.diagnostics(book)));
@@ -38,6 +42,10 @@ pub fn run(
                 if let Some(n) = d.note(book) {
                     eprintln!("note: {n}");
                 }
+            }
+            if deny_warnings && !s.warnings.is_empty() {
+                eprintln!("error: check failed: {}", denied(s.warnings.len()));
+                return Ok(exit::code(exit::FAILURE));
             }
             if format == Format::Json {
                 out::line(format!(

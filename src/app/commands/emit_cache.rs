@@ -1,7 +1,7 @@
 //! `build BOOK --emit-cache PATH`: the Quarto pre-render step. Evaluates the book and writes the
 //! value cache the Lua filter reads, instead of a built copy.
 
-use crate::app::book::{load_lock, setup};
+use crate::app::book::{denied, load_lock, print_warnings, setup};
 use crate::app::format::Format;
 use crate::app::progress::Progress;
 use crate::app::{exit, out};
@@ -14,7 +14,8 @@ use std::time::Instant;
 /// `build BOOK --emit-cache PATH [--update-lock]`: evaluates the book and writes the Quarto value
 /// cache (no built copy). Errors are reported like `build`'s, and like `build` it refuses values
 /// that changed since the book's `mlsysim.lock` unless `--update-lock` accepts them; on any error
-/// nothing is written.
+/// nothing is written. Solver warnings are printed, and fail it with `--deny-warnings`.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     book: &Path,
     cache: &Path,
@@ -23,6 +24,7 @@ pub fn run(
     registry: Option<&Path>,
     format: Format,
     update_lock: bool,
+    deny_warnings: bool,
 ) -> crate::app::Result {
     let t = Instant::now();
     let Some((reg, tpl)) = setup(book, templates, registry) else {
@@ -45,6 +47,7 @@ pub fn run(
             return Ok(exit::code(exit::FAILURE));
         }
     };
+    print_warnings(&summary.warnings);
     let drift = lock.as_ref().map(|l| compare(l, &summary.records));
     match &drift {
         Some(d) if !update_lock && !d.changed.is_empty() => {
@@ -63,6 +66,13 @@ pub fn run(
             }
         }
         _ => {}
+    }
+    if deny_warnings && !summary.warnings.is_empty() {
+        eprintln!(
+            "error: {}; the cache was not written",
+            denied(summary.warnings.len())
+        );
+        return Ok(exit::code(exit::FAILURE));
     }
     if update_lock {
         if let Err(e) = Lock::from_records(&summary.records).write(book) {

@@ -1,0 +1,120 @@
+//! Running a solver for a directive (`solve=`, `let=... solve=`, `table="sweep"`): the directive's
+//! other attributes become the solver's inputs, a solver error is located at the attribute at
+//! fault, `show=` picks the output to print, and the solver's warnings become located warnings.
+//!
+//! Rules: kind and formatting attributes are never inputs; `-` in an attribute name reads as `_`
+//! (`batch-size` is `batch_size`); a warning is shown at the directive's `<mlsysim`, once per
+//! directive however many times its solver warned (a sweep runs it once per row).
+
+use super::{attrs, problem, tag_start, FileEval, Problem};
+use crate::base::diag::Diagnostic;
+use crate::base::text::{closest, did_you_mean};
+use crate::calc::catalog::{self, SOLVERS};
+use crate::calc::params::{Out, Param, Params, SolveError, SolveOutput};
+use crate::syntax::Directive;
+
+/// The solver inputs of a directive: every attribute but the kind and formatting ones and
+/// `reserved`.
+pub(super) fn params(d: &Directive, reserved: &[&str]) -> Params {
+    let mut params = Params::new();
+    for a in &d.attrs {
+        let n = a.name.as_str();
+        if reserved.contains(&n) || attrs::is_reserved(n) {
+            continue;
+        }
+        params.insert(n.replace('-', "_"), Param::Text(a.value.clone()));
+    }
+    params
+}
+
+impl FileEval<'_> {
+    /// Runs the solver of a `solve=` directive with the directive's other attributes as inputs.
+    pub(super) fn run_solver(
+        &self,
+        d: &Directive,
+        reserved: &[&str],
+    ) -> Result<SolveOutput, Problem> {
+        let solve = d.attr("solve").expect("solve attribute");
+        self.call_solver(d, &solve.value, &params(d, reserved))
+    }
+
+    /// Runs `solver` on `params`; an error is located at the attribute it is about.
+    pub(super) fn call_solver(
+        &self,
+        d: &Directive,
+        solver: &str,
+        params: &Params,
+    ) -> Result<SolveOutput, Problem> {
+        let solve = d.attr("solve").expect("solve attribute");
+        catalog::run(self.reg, solver, params).map_err(|e| {
+            let by_name = |name: &str| d.attrs.iter().find(|a| a.name.replace('-', "_") == name);
+            match &e {
+                SolveError::UnknownSolver { .. } => Problem {
+                    span: solve.value_span.clone(),
+                    message: format!("unknown solver `{solver}`"),
+                    help: Some(format!(
+                        "solvers: {}{}",
+                        SOLVERS.join(", "),
+                        did_you_mean(&closest(solver, SOLVERS.into_iter()))
+                    )),
+                },
+                SolveError::UnknownParam { name, valid, .. } => Problem {
+                    span: by_name(name).map_or(solve.value_span.clone(), |a| a.name_span.clone()),
+                    message: format!("solver `{solver}` has no input `{name}`"),
+                    help: Some(format!("inputs: {}", valid.join(", "))),
+                },
+                SolveError::UnknownKey { key, .. } => {
+                    let at = d
+                        .attrs
+                        .iter()
+                        .find(|a| &a.value == key)
+                        .map_or(solve.value_span.clone(), |a| a.value_span.clone());
+                    problem(at, e.to_string())
+                }
+                SolveError::Invalid { what, .. } => problem(
+                    by_name(what).map_or(solve.value_span.clone(), |a| a.value_span.clone()),
+                    e.to_string(),
+                ),
+            }
+        })
+    }
+
+    /// The output `show=` names.
+    pub(super) fn show<'o>(
+        &self,
+        d: &Directive,
+        out: &'o SolveOutput,
+    ) -> Result<(&'static str, &'o Out), Problem> {
+        let Some(show) = d.attr("show") else {
+            return Err(Problem {
+                span: d.attr("solve").expect("solve").name_span.clone(),
+                message: "a `solve` directive needs `show=` naming the output to print".into(),
+                help: Some(format!("outputs: {}", out.names().join(", "))),
+            });
+        };
+        out.outputs
+            .iter()
+            .find(|(n, _)| *n == show.value)
+            .map(|(n, o)| (*n, o))
+            .ok_or_else(|| Problem {
+                span: show.value_span.clone(),
+                message: format!(
+                    "solver `{}` has no output `{}`{}",
+                    out.lineage.solver,
+                    show.value,
+                    did_you_mean(&closest(&show.value, out.names().into_iter()))
+                ),
+                help: Some(format!("outputs: {}", out.names().join(", "))),
+            })
+    }
+
+    /// Reports the warnings of a solver that ran for `d`, each once per directive.
+    pub(super) fn warn(&mut self, d: &Directive, warnings: &[String]) {
+        for w in warnings {
+            let diag = Diagnostic::at(&self.file_arc, self.src, tag_start(d), w.clone()).warning();
+            if !self.warnings.contains(&diag) {
+                self.warnings.push(diag);
+            }
+        }
+    }
+}
