@@ -15,9 +15,12 @@
 //! ```
 //!
 //! A value is identified by its file, its directive text, its table cell and its order among
-//! identical directives of the file; `at` (line and column) is for readers, so editing the prose
-//! around a value does not break the lock. Values added or removed since the lock are not drift:
-//! they are noted, and `build --update-lock` records them.
+//! identical directives of the file; `at` (line and column) is for readers, so editing or moving
+//! the prose around a value does not break the lock. A directive edited only in how it prints or
+//! guards its value (`unit`, `digits`, `expect`, `style`, ...) is still the same value: when its
+//! printed text changed with it, that is drift ("directive and printed value changed", with the
+//! old directive), never hidden as one value removed and another added. Values really added or
+//! removed since the lock are not drift: they are noted, and `build --update-lock` records them.
 
 use crate::base::diag::Diagnostic;
 use crate::book::model::Record;
@@ -263,6 +266,8 @@ pub struct Change {
     pub old: String,
     /// Printed now.
     pub new: String,
+    /// The directive as locked, when it was edited since (the value changed with it).
+    pub old_directive: Option<String>,
 }
 
 /// How a book's printed values differ from its lock.
@@ -288,17 +293,22 @@ impl Drift {
         self.changed
             .iter()
             .map(|c| {
+                let cell = c
+                    .cell
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(" in cell {c}"));
+                let what = if c.old_directive.is_some() {
+                    "directive and printed value changed"
+                } else {
+                    "printed value changed"
+                };
                 let mut d = Diagnostic::file(
                     &book.join(&c.file).display().to_string(),
-                    format!(
-                        "printed value changed{}: \"{}\" → \"{}\" (was locked)",
-                        c.cell
-                            .as_ref()
-                            .map_or(String::new(), |c| format!(" in cell {c}")),
-                        c.old,
-                        c.new
-                    ),
+                    format!("{what}{cell}: \"{}\" → \"{}\" (was locked)", c.old, c.new),
                 );
+                if let Some(old) = &c.old_directive {
+                    d.help = Some(format!("the locked directive was {old}"));
+                }
                 d.line = c.line;
                 d.column = c.column;
                 d
@@ -367,8 +377,55 @@ pub fn changed_message(changed: usize, book: &Path) -> String {
 
 type Identity<'a> = (&'a str, &'a str, Option<&'a str>);
 
+/// Attributes that only shape how a value is printed or guarded, not which value it is. A
+/// directive edited in these (or in nothing else) is still the same value, so a change of its
+/// printed text is reported, not hidden as one value removed and another added.
+const PRESENTATION: [&str; 17] = [
+    "unit",
+    "digits",
+    "sig",
+    "round",
+    "group",
+    "style",
+    "show-unit",
+    "expect",
+    "cite",
+    "label",
+    "scale",
+    "unit-style",
+    "to",
+    "caption",
+    "alt",
+    "header",
+    "missing",
+];
+
+/// What a directive computes: its attributes apart from [`PRESENTATION`], sorted by name.
+fn essence(directive: &str) -> String {
+    let scanned = crate::syntax::scan(directive, crate::syntax::SourceKind::Markdown);
+    let Some(d) = scanned.directives.first() else {
+        return directive.to_string();
+    };
+    let mut attrs: Vec<(&str, &str)> = d
+        .attrs
+        .iter()
+        .filter(|a| !PRESENTATION.contains(&a.name.as_str()))
+        .map(|a| (a.name.as_str(), a.value.as_str()))
+        .collect();
+    attrs.sort_unstable();
+    attrs
+        .iter()
+        .map(|(n, v)| format!("{n}={v:?}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Compares printed values with a lock. Values are paired by identity (file, directive, cell);
-/// among identical directives of a file, equal texts pair first, the rest in book order.
+/// among identical directives of a file, equal texts pair first, the rest in book order. A value
+/// whose directive was edited pairs with the locked value of the same file and cell that computes
+/// the same thing (the directive apart from its presentation attributes), so a printed value
+/// that changed together with its directive is reported, with the old directive. Where a value
+/// stands in the file (its line) never matters: a moved paragraph is no change.
 pub fn compare(lock: &Lock, records: &[Record]) -> Drift {
     let mut locked: HashMap<Identity, Vec<&Entry>> = HashMap::new();
     for e in &lock.entries {
@@ -389,6 +446,17 @@ pub fn compare(lock: &Lock, records: &[Record]) -> Drift {
     }
     let mut drift = Drift::default();
     let mut changed: Vec<(usize, Change)> = Vec::new();
+    let change = |r: &Record, e: &Entry, edited: bool| Change {
+        file: r.file.to_string(),
+        line: r.line,
+        column: r.column,
+        cell: r.cell.clone(),
+        old: e.printed.clone(),
+        new: r.printed.clone(),
+        old_directive: edited.then(|| e.directive.clone()),
+    };
+    let mut added: Vec<usize> = Vec::new();
+    let mut removed: Vec<&Entry> = Vec::new();
     for id in order {
         let was = locked.remove(&id).unwrap_or_default();
         let mut used = vec![false; was.len()];
@@ -401,25 +469,37 @@ pub fn compare(lock: &Lock, records: &[Record]) -> Drift {
         }
         let mut left = (0..was.len()).filter(|k| !used[*k]).map(|k| was[k]);
         for i in unmatched {
-            let r = &records[i];
             match left.next() {
-                Some(e) => changed.push((
-                    i,
-                    Change {
-                        file: r.file.to_string(),
-                        line: r.line,
-                        column: r.column,
-                        cell: r.cell.clone(),
-                        old: e.printed.clone(),
-                        new: r.printed.clone(),
-                    },
-                )),
-                None => drift.added += 1,
+                Some(e) => changed.push((i, change(&records[i], e, false))),
+                None => added.push(i),
             }
         }
-        drift.removed += left.count();
+        removed.extend(left);
     }
-    drift.removed += locked.values().map(Vec::len).sum::<usize>();
+    removed.extend(locked.into_values().flatten());
+    // Edited directives: pair what was added with what was removed, by file, cell and essence,
+    // in book order.
+    let mut gone: HashMap<(&str, Option<&str>, String), Vec<&Entry>> = HashMap::new();
+    removed.sort_by_key(|e| (&e.file, e.line, e.column));
+    for e in removed {
+        gone.entry((&e.file, e.cell.as_deref(), essence(&e.directive)))
+            .or_default()
+            .push(e);
+    }
+    for i in added {
+        let r = &records[i];
+        let key = (&*r.file, r.cell.as_deref(), essence(&r.directive));
+        match gone.get_mut(&key).filter(|v| !v.is_empty()) {
+            Some(v) => {
+                let e = v.remove(0);
+                if e.printed != r.printed {
+                    changed.push((i, change(r, e, true)));
+                }
+            }
+            None => drift.added += 1,
+        }
+    }
+    drift.removed += gone.values().map(Vec::len).sum::<usize>();
     changed.sort_by_key(|(i, _)| *i);
     drift.changed = changed.into_iter().map(|(_, c)| c).collect();
     drift
@@ -521,6 +601,36 @@ mod tests {
             })
             .collect();
         assert!(compare(&lock, &moved).is_empty());
+    }
+
+    #[test]
+    fn a_value_changed_with_its_directive_is_reported_with_the_old_directive() {
+        // The registry value and the directive's `expect` changed together (43% → 46%).
+        let old = "<mlsysim value=\"u\" style=\"percent\" expect=\"0.4..0.45\"/>";
+        let new = "<mlsysim value=\"u\" style=\"percent\" expect=\"0.44..0.48\"/>";
+        let lock = Lock::from_records(&[rec("a.qmd", 3, old, None, "43%")]);
+        // Moved down two lines too: position never matters.
+        let d = compare(&lock, &[rec("a.qmd", 5, new, None, "46%")]);
+        assert_eq!((d.added, d.removed), (0, 0));
+        let msgs: Vec<String> = d
+            .diagnostics(Path::new("bk"))
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            msgs,
+            [format!(
+                "bk/a.qmd:5:1: error: directive and printed value changed: \"43%\" → \"46%\" (was locked)\n  = help: the locked directive was {old}"
+            )]
+        );
+        // Only the digits edited, the value prints the same: no drift at all.
+        let same = "<mlsysim value=\"u\" style=\"percent\" digits=\"0\"/>";
+        let d = compare(&lock, &[rec("a.qmd", 3, same, None, "43%")]);
+        assert!(d.is_empty(), "{d:?}");
+        // A directive that computes something else is a new value, the old one is gone.
+        let other = "<mlsysim value=\"v\" style=\"percent\"/>";
+        let d = compare(&lock, &[rec("a.qmd", 3, other, None, "46%")]);
+        assert_eq!((d.changed.len(), d.added, d.removed), (0, 1, 1));
     }
 
     #[test]
