@@ -170,10 +170,7 @@ impl FormatSpec {
         match name {
             "unit" => {
                 let u = value.trim();
-                parse_unit(u).map_err(|source| FormatError::BadUnit {
-                    unit: u.to_string(),
-                    source,
-                })?;
+                parse_unit(u).map_err(|source| bad_unit(u, source))?;
                 self.unit = Some(u.to_string());
             }
             "digits" => {
@@ -220,12 +217,14 @@ pub enum FormatError {
         suggest: String,
     },
     /// The display unit does not parse.
-    #[error("display unit `{unit}`: {source}")]
+    #[error("display unit `{unit}`: {source}{}", unit_hint(.close))]
     BadUnit {
         /// The unit as written.
         unit: String,
         /// Why it does not parse.
         source: UnitError,
+        /// Known units closest to it.
+        close: Vec<String>,
     },
     /// The display unit measures something else than the value.
     #[error("display unit `{unit}` measures {}, but the value is {} ({suggest})", want.name(), have.name())]
@@ -347,8 +346,61 @@ pub const DISPLAY_UNITS: &[&str] = &[
     "1/s",
 ];
 
+/// A display unit that does not parse, with the known units closest to it (`TFLOPS` →
+/// `TFLOP/s`).
+fn bad_unit(unit: &str, source: UnitError) -> FormatError {
+    let mut known: Vec<&str> = DISPLAY_UNITS
+        .iter()
+        .copied()
+        .chain(crate::base::units::table::ATOMS.iter().map(|a| a.symbol))
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    let mut close = crate::base::text::closest(unit, known.into_iter());
+    // `TFLOPS`, `GBps`: a rate written without its slash.
+    let stem = unit
+        .strip_suffix("ps")
+        .or_else(|| unit.strip_suffix('S'))
+        .or_else(|| unit.strip_suffix('s'));
+    if let Some(rate) = stem
+        .map(|s| format!("{s}/s"))
+        .filter(|r| parse_unit(r).is_ok())
+    {
+        close.retain(|c| *c != rate);
+        close.insert(0, rate);
+        close.truncate(3);
+    }
+    FormatError::BadUnit {
+        unit: unit.to_string(),
+        source,
+        close,
+    }
+}
+
+/// `; did you mean `TFLOPs` (operations), `TFLOP/s` (compute rate)?`: each close unit with what it
+/// measures, since a near-miss often names another dimension.
+fn unit_hint(close: &[String]) -> String {
+    let named: Vec<String> = close
+        .iter()
+        .map(|u| match parse_unit(u) {
+            Ok(p) => format!("`{u}` for {}", p.dim.name()),
+            Err(_) => format!("`{u}`"),
+        })
+        .collect();
+    if named.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", named.join(", "))
+    }
+}
+
 /// The display units of a dimension, as a hint: "for example ms, s, min".
 pub fn suggest_units(dim: Dim) -> String {
+    if dim == Dim::NONE {
+        return "a count or ratio: leave `unit` out, or use style=\"scaled\" (8.03B) or \
+                style=\"percent\""
+            .into();
+    }
     let fits: Vec<&str> = DISPLAY_UNITS
         .iter()
         .copied()
@@ -443,10 +495,7 @@ fn magnitude(v: Value, spec: &FormatSpec) -> Result<f64, FormatError> {
             suggest: suggest_units(v.dim),
         });
     };
-    let u = parse_unit(unit).map_err(|source| FormatError::BadUnit {
-        unit: unit.to_string(),
-        source,
-    })?;
+    let u = parse_unit(unit).map_err(|source| bad_unit(unit, source))?;
     if u.dim != v.dim {
         return Err(FormatError::WrongDimension {
             unit: unit.to_string(),
@@ -705,6 +754,24 @@ fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_units_suggest_close_ones_with_what_they_measure() {
+        let e = FormatSpec::default().apply("unit", "TFLOPS").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "display unit `TFLOPS`: unknown unit `TFLOPS`; did you mean `TFLOP/s` for compute rate (FLOP/s), `TFLOPs` for operations (FLOP), `FLOP` for operations (FLOP)?"
+        );
+        let e = FormatSpec::default().apply("unit", "GBps").unwrap_err();
+        assert!(e.to_string().contains("did you mean `GB/s` for"), "{e}");
+        // A count shown in bytes: the message says what the value is and what fits it.
+        let count = crate::base::units::Value::number(8.03e9);
+        let e = format_value(count, &FormatSpec::unit("GB"), Target::Text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "display unit `GB` measures information (bytes), but the value is dimensionless (a count or ratio: leave `unit` out, or use style=\"scaled\" (8.03B) or style=\"percent\")"
+        );
+    }
 
     #[test]
     fn formatting_target_per_context() {
