@@ -408,3 +408,17 @@ fn completions_are_generated_for_each_shell() {
         assert!(out.contains("update-lock"), "{shell}");
     }
 }
+
+#[test]
+fn eval_formula_help_names_the_equation_and_inputs() {
+    let out = ok(&["eval", "formula", "ridge_point", "--help"]);
+    assert_eq!(
+        out,
+        "ridge_point (mlsysim ridge_point): I* = F / BW\n\ninputs: --peak-flops --bandwidth\n"
+    );
+    let all = ok(&["eval", "formula", "--help"]);
+    assert!(all.contains("ring_allreduce_time"), "{all}");
+    let (code, _, err) = run(&["eval", "formula", "ridge_pont", "--help"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean `ridge_point`?"), "{err}");
+}

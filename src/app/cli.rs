@@ -10,7 +10,14 @@ use std::path::PathBuf;
 /// solvers that match the Python package mlsysim 0.3.0. Exit status: 0 success, 1 errors in the
 /// book, the registry or the inputs, 2 usage errors (and malformed plans), 3 a violated plan assert.
 #[derive(Parser, Debug)]
-#[command(name = "mlsysim-book", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "mlsysim-book",
+    version,
+    about,
+    long_about = None,
+    max_term_width = 100,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     /// Registry folder to use instead of the one built into the binary.
     #[arg(long, global = true, value_name = "DIR")]
@@ -192,6 +199,13 @@ pub enum Command {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// The author's guide in the terminal: `help directives` (kinds, expressions, formatting),
+    /// `help tables`, `help figures`, `help citations`, `help config` (settings, lock, CI),
+    /// `help solvers` (every solver's inputs, defaults and outputs), or `help COMMAND`.
+    Help {
+        /// A guide topic or a command.
+        topic: Option<String>,
     },
     /// Start a new book in DIR: a chapter with live directives, `mlsysim.toml`, `_quarto.yml`,
     /// `book.toml` and `SUMMARY.md` for mdBook, and a CI workflow that runs `check`. Refuses to

@@ -182,6 +182,7 @@ pub fn dispatch(mut cli: Cli) -> Result {
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => commands::init::run(&dir),
+        Command::Help { topic } => commands::help::run(topic.as_deref()),
         Command::Build { book: None, .. }
         | Command::Check { book: None, .. }
         | Command::Figures { book: None, .. } => unreachable!("book folders are located above"),

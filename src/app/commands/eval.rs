@@ -296,6 +296,13 @@ pub fn run(
     format: Format,
 ) -> Result<String, String> {
     if solver == "formula" {
+        let asks_help = |a: &String| a == "--help" || a == "-h";
+        if args.first().is_none_or(asks_help) {
+            return Ok(formulas_help());
+        }
+        if args.iter().skip(1).any(asks_help) {
+            return formula_help(&args[0]);
+        }
         let Some((name, rest)) = args.split_first() else {
             let names: Vec<&str> = crate::calc::formulas::catalog()
                 .iter()
@@ -333,6 +340,43 @@ pub fn run(
         }
     }
     Ok(render(solver, &out, reg, with_explain, format))
+}
+
+/// `eval formula --help`: every formula of the library with its mlsysim name and equation.
+fn formulas_help() -> String {
+    let mut s = String::from(
+        "eval formula NAME --input value ...: one formula of the library (`eval formula NAME --help` for one)\n\n",
+    );
+    for f in crate::calc::formulas::catalog() {
+        s.push_str(&format!("  {:<34} {}\n", f.name, f.equation));
+    }
+    s
+}
+
+/// `eval formula NAME --help`: a formula's mlsysim name, equation and inputs.
+fn formula_help(name: &str) -> Result<String, String> {
+    let f = crate::calc::formulas::find(name).ok_or_else(|| {
+        let names: Vec<&str> = crate::calc::formulas::catalog()
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        format!(
+            "unknown formula `{name}`{}",
+            crate::base::text::did_you_mean(&crate::base::text::closest(name, names.into_iter()))
+        )
+    })?;
+    let inputs: Vec<String> = f
+        .params
+        .iter()
+        .map(|p| format!("--{}", p.replace('_', "-")))
+        .collect();
+    Ok(format!(
+        "{} (mlsysim {}): {}\n\ninputs: {}\n",
+        f.name,
+        f.mlsysim,
+        f.equation,
+        inputs.join(" ")
+    ))
 }
 
 /// `eval SOLVER --help`: the catalog's declaration of the solver, its inputs and its outputs.

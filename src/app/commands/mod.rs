@@ -7,6 +7,7 @@ pub mod check;
 pub mod emit_cache;
 pub mod eval;
 pub mod figures;
+pub mod help;
 pub mod init;
 pub mod mdbook;
 pub mod optimize;
