@@ -512,3 +512,35 @@ fn solver_warnings_reach_the_author() {
     let (code, _, stderr) = run(&["check", "book-snippets", "--deny-warnings"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
 }
+
+#[test]
+fn diagnostics_in_json_and_github_form_and_in_colour() {
+    let book = "tests/fixtures/books/errors";
+    let (code, out, err) = run(&["check", book, "--format", "json"]);
+    assert_eq!(code, 1);
+    // One JSON object per diagnostic on stdout; the closing summary stays on stderr.
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        assert!(
+            v["file"].as_str().unwrap().ends_with("chapter.qmd"),
+            "{line}"
+        );
+        assert!(v["line"].as_u64().unwrap() > 0 && v["column"].as_u64().unwrap() > 0);
+    }
+    assert!(err.contains("error: check failed with"), "{err}");
+    insta::assert_snapshot!("errors_json", out);
+    let (code, out, _) = run(&["check", book, "--format", "github"]);
+    assert_eq!(code, 1);
+    assert!(out.lines().all(|l| l.starts_with("::error file=")), "{out}");
+    insta::assert_snapshot!("errors_github", out);
+    // Colour only when asked (stderr is not a terminal here).
+    let (_, _, plain) = run(&["check", book]);
+    assert!(!plain.contains('\u{1b}'));
+    let (_, _, coloured) = run(&["check", book, "--color", "always"]);
+    assert!(
+        coloured.contains("\u{1b}[1;31merror\u{1b}[0m"),
+        "{coloured}"
+    );
+    let (_, _, never) = run(&["check", book, "--color", "never"]);
+    assert_eq!(never, plain);
+}

@@ -51,12 +51,7 @@ pub(crate) fn exit_without_freeing(
 
 /// Solver warnings, to stderr (each with its excerpt, like errors).
 pub(crate) fn print_warnings(warnings: &[Diagnostic]) {
-    for (i, w) in warnings.iter().enumerate() {
-        if i > 0 {
-            eprintln!();
-        }
-        eprintln!("{w}");
-    }
+    crate::app::report::diagnostics(warnings);
 }
 
 /// Why a run with `--deny-warnings` failed.
@@ -66,14 +61,12 @@ pub(crate) fn denied(n: usize) -> String {
 
 /// Drift diagnostics, one line each (they have no excerpt).
 pub(crate) fn print_drift(d: &Diagnostics) {
-    for x in &d.0 {
-        eprintln!("{x}");
-    }
+    crate::app::report::diagnostics(&d.0);
 }
 
 /// Reads the book's drift lock (None without one); prints the problem when it cannot be read.
 pub(crate) fn load_lock(book: &Path) -> Result<Option<Lock>, ()> {
-    Lock::load(book).map_err(|d| eprintln!("{d}"))
+    Lock::load(book).map_err(|d| crate::app::report::diagnostics([&d]))
 }
 
 /// The book folder of a command: the one given, else the nearest folder upwards from the current

@@ -23,9 +23,16 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub registry: Option<PathBuf>,
 
-    /// Output format (`markdown` is for `audit` only).
+    /// Output format (`markdown` is for `audit` only). Diagnostics follow it: rendered on stderr
+    /// (`text`), one JSON object per line on stdout (`json`), GitHub Actions annotations on stdout
+    /// (`github`: `::error file=...,line=...,col=...::message`).
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+
+    /// Colours in diagnostics: `auto` (when stderr is a terminal and `NO_COLOR` is not set),
+    /// `always`, `never`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
 
     /// The command.
     #[command(subcommand)]
@@ -41,6 +48,19 @@ pub enum FormatArg {
     Json,
     /// Markdown (`audit` only): the book's "where the numbers come from" page.
     Markdown,
+    /// GitHub Actions annotations for diagnostics; other output as text.
+    Github,
+}
+
+/// The values of `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when stderr is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// Commands.
@@ -254,7 +274,7 @@ pub fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
     let mut i = 1;
     while i < args.len() {
         let a = args[i].to_string_lossy();
-        if a == "--registry" || a == "--format" {
+        if a == "--registry" || a == "--format" || a == "--color" {
             i += 2;
         } else if a.starts_with('-') {
             i += 1;
@@ -268,7 +288,7 @@ pub fn route_figure_formats(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::
     };
     // Anything but an output format is a list of figure formats, so that a typo (`gif`) is
     // answered with the figure formats, not with `text, json, markdown`.
-    let is_list = |v: &str| !matches!(v, "text" | "json" | "markdown");
+    let is_list = |v: &str| !matches!(v, "text" | "json" | "markdown" | "github");
     let mut i = sub + 1;
     while i < args.len() {
         let a = args[i].to_string_lossy().to_string();

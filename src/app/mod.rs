@@ -16,6 +16,7 @@ pub mod format;
 pub mod out;
 pub mod progress;
 pub mod registry;
+pub mod report;
 
 use clap::Parser;
 use cli::{Cli, Command, FormatArg, MdbookCmd};
@@ -29,10 +30,31 @@ pub type Result<T = ExitCode> = std::result::Result<T, std::io::Error>;
 /// Runs the command line of this process. A broken pipe on stdout is a quiet success.
 pub fn run() -> Result {
     let cli = Cli::parse_from(cli::route_figure_formats(std::env::args_os().collect()));
+    set_outputs(&cli);
     match dispatch(cli) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         other => other,
     }
+}
+
+/// Sets how diagnostics are written: `--format` (text, json, github) and `--color` with
+/// `NO_COLOR` and whether stderr is a terminal.
+pub fn set_outputs(cli: &Cli) {
+    use std::io::IsTerminal;
+    report::set_format(match cli.format {
+        FormatArg::Json => report::DiagFormat::Json,
+        FormatArg::Github => report::DiagFormat::Github,
+        FormatArg::Text | FormatArg::Markdown => report::DiagFormat::Text,
+    });
+    let color = match cli.color {
+        cli::ColorArg::Always => true,
+        cli::ColorArg::Never => false,
+        cli::ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    };
+    crate::base::diag::set_color(color);
 }
 
 /// Runs parsed arguments.
@@ -74,11 +96,12 @@ pub fn dispatch(mut cli: Cli) -> Result {
             FormatArg::Text => commands::audit::AuditFormat::Text,
             FormatArg::Json => commands::audit::AuditFormat::Json,
             FormatArg::Markdown => commands::audit::AuditFormat::Markdown,
+            FormatArg::Github => commands::audit::AuditFormat::Text,
         };
         return commands::audit::run(&args, registry, format);
     }
     let format = match cli.format {
-        FormatArg::Text => Format::Text,
+        FormatArg::Text | FormatArg::Github => Format::Text,
         FormatArg::Json => Format::Json,
         FormatArg::Markdown => {
             eprintln!("error: `--format markdown` is only available for `audit`");

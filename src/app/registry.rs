@@ -9,7 +9,7 @@ pub fn load_or_report(dir: Option<&Path>) -> Option<Registry> {
     match crate::registry::load::load_or_embedded(dir) {
         Ok(r) => Some(r),
         Err(d) => {
-            eprint!("{d}");
+            crate::app::report::diagnostics(&d.0);
             eprintln!("error: the registry has {} problem(s)", d.0.len());
             None
         }

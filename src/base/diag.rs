@@ -107,38 +107,81 @@ impl Diagnostic {
     }
 }
 
+/// Whether diagnostics are rendered with colours (ANSI). Set once by the application from
+/// `--color`, `NO_COLOR` and whether stderr is a terminal; plain text by default.
+static COLOR: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Renders diagnostics with colours (`true`) or as plain text.
+pub fn set_color(on: bool) {
+    COLOR.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Longest excerpt shown, in columns: a long line is cut to a window around the column.
+const EXCERPT_WIDTH: usize = 100;
+
+impl Diagnostic {
+    /// The excerpt under the header: the source line with the span underlined, then the hint,
+    /// rendered by annotate-snippets (the renderer of rustc and cargo), which cuts a long line to
+    /// a window around the column.
+    fn excerpt(&self, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let start: usize = self
+            .source_line
+            .char_indices()
+            .nth(self.column.saturating_sub(1) as usize)
+            .map_or(self.source_line.len(), |(i, _)| i);
+        let end = self.source_line[start..]
+            .char_indices()
+            .nth(self.width.max(1) as usize)
+            .map_or(self.source_line.len(), |(i, _)| start + i);
+        let mut group = Group::with_level(level.clone());
+        if !self.source_line.is_empty() {
+            group = group.element(
+                Snippet::source(self.source_line.as_str())
+                    .line_start(self.line as usize)
+                    .fold(false)
+                    .annotation(AnnotationKind::Primary.span(start..end.max(start))),
+            );
+        }
+        if let Some(h) = &self.help {
+            group = group.element(Level::HELP.message(h.as_str()));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.term_width(EXCERPT_WIDTH).render(&[group])
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let color = COLOR.load(std::sync::atomic::Ordering::Relaxed);
+        let (on, off) = match (color, self.severity) {
+            (false, _) => ("", ""),
+            (true, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
+            (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
+        };
         write!(
             f,
-            "{}:{}:{}: {}: {}",
+            "{}:{}:{}: {on}{}{off}: {}",
             self.file,
             self.line,
             self.column,
             self.severity.name(),
             self.message
         )?;
-        if !self.source_line.is_empty() {
-            let gutter = self.line.to_string().len();
-            let pad: String = self
-                .source_line
-                .chars()
-                .take(self.column.saturating_sub(1) as usize)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            write!(
-                f,
-                "\n{:gutter$} |\n{} | {}\n{:gutter$} | {}{}",
-                "",
-                self.line,
-                self.source_line,
-                "",
-                pad,
-                "^".repeat(self.width as usize)
-            )?;
+        if self.source_line.is_empty() && self.help.is_none() {
+            return Ok(());
         }
-        if let Some(h) = &self.help {
-            write!(f, "\n  = help: {h}")?;
+        let excerpt = self.excerpt(color);
+        if !excerpt.is_empty() {
+            write!(f, "\n{}", excerpt.trim_end_matches('\n'))?;
         }
         Ok(())
     }

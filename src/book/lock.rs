@@ -620,7 +620,7 @@ mod tests {
         assert_eq!(
             msgs,
             [format!(
-                "bk/a.qmd:5:1: error: directive and printed value changed: \"43%\" → \"46%\" (was locked)\n  = help: the locked directive was {old}"
+                "bk/a.qmd:5:1: error: directive and printed value changed: \"43%\" → \"46%\" (was locked)\n = help: the locked directive was {old}"
             )]
         );
         // Only the digits edited, the value prints the same: no drift at all.

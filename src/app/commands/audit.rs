@@ -70,7 +70,7 @@ pub fn run(args: &Args, registry: Option<&Path>, format: AuditFormat) -> crate::
     let summary = match evaluate_book(&reg, &templates, book, Path::new("_build")) {
         Ok((s, _)) => s,
         Err(d) => {
-            eprint!("{d}");
+            crate::app::report::diagnostics(&d.0);
             return fail(format!(
                 "the book has {} error(s); fix them to audit it",
                 d.0.len()

@@ -134,7 +134,7 @@ pub fn run(
                     );
                 }
                 _ => {
-                    eprint!("{d}");
+                    crate::app::report::diagnostics(&d.0);
                     eprintln!(
                         "error: build failed with {} error(s); nothing was written",
                         d.0.len()

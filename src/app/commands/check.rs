@@ -64,7 +64,7 @@ pub fn run(
             exit_without_freeing(s, reg)
         }
         Err(d) => {
-            eprint!("{d}");
+            crate::app::report::diagnostics(&d.0);
             eprintln!("error: check failed with {} error(s)", d.0.len());
             Ok(exit::code(exit::FAILURE))
         }

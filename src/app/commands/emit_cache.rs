@@ -39,7 +39,7 @@ pub fn run(
     let (summary, _) = match result {
         Ok(r) => r,
         Err(d) => {
-            eprint!("{d}");
+            crate::app::report::diagnostics(&d.0);
             eprintln!(
                 "error: build failed with {} error(s); the cache was not written",
                 d.0.len()
@@ -51,9 +51,7 @@ pub fn run(
     let drift = lock.as_ref().map(|l| compare(l, &summary.records));
     match &drift {
         Some(d) if !update_lock && !d.changed.is_empty() => {
-            for x in d.diagnostics(book) {
-                eprintln!("{x}");
-            }
+            crate::app::report::diagnostics(&d.diagnostics(book));
             eprintln!(
                 "error: {}; the cache was not written",
                 changed_message(d.changed.len(), book)

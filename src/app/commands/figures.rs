@@ -58,7 +58,7 @@ pub fn run(
             Ok(exit::code(exit::OK))
         }
         Err(d) => {
-            eprint!("{d}");
+            crate::app::report::diagnostics(&d.0);
             eprintln!(
                 "error: figures failed with {} error(s); nothing was written",
                 d.0.len()

@@ -115,16 +115,14 @@ pub fn run(topic: Option<&str>) -> crate::app::Result {
         let reg = match crate::registry::load::embedded() {
             Ok(r) => r,
             Err(d) => {
-                eprint!("{d}");
+                crate::app::report::diagnostics(&d.0);
                 return Ok(exit::code(exit::FAILURE));
             }
         };
         let templates = Templates::load(None).map_err(std::io::Error::other)?;
         let page = evaluate_text(&reg, &templates, file, file, text, SourceKind::Markdown);
         if !page.diags.is_empty() {
-            for d in &page.diags {
-                eprintln!("{d}");
-            }
+            crate::app::report::diagnostics(&page.diags);
             return Ok(exit::code(exit::FAILURE));
         }
         out::print(&page.text)?;

@@ -78,7 +78,7 @@ const FILES: &[(&str, &str)] = &[
              steps:\n      \
                - uses: actions/checkout@v4\n      \
                - run: cargo install --locked --git \"$MLSYSIM_BOOK_GIT\" mlsysim-book\n      \
-               - run: mlsysim-book check .\n",
+               - run: mlsysim-book check . --format github\n",
     ),
 ];
 

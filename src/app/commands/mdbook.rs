@@ -27,12 +27,12 @@ pub fn run(supports_renderer: Option<&str>, registry_flag: Option<&Path>) -> cra
             Ok(exit::code(exit::FAILURE))
         }
         Err(Failure::Registry(d)) => {
-            eprint!("{d}");
+            crate::app::report::diagnostics(&d.0);
             eprintln!("error: the registry has {} problem(s)", d.0.len());
             Ok(exit::code(exit::FAILURE))
         }
         Err(Failure::Book(d)) => {
-            eprint!("{d}");
+            crate::app::report::diagnostics(&d.0);
             eprintln!(
                 "error: mlsysim-book mdbook: {} error(s) in the book's directives",
                 d.0.len()

@@ -48,7 +48,7 @@ pub fn load(arg: &str) -> Result<PlanSource, Diagnostic> {
 /// Loads a plan and a registry prepared for it, reporting problems; `Err` is the exit code.
 pub fn open(arg: &str, registry: Option<&Path>) -> Result<(PlanSource, Registry), u8> {
     let src = load(arg).map_err(|d| {
-        eprintln!("{d}");
+        crate::app::report::diagnostics([&d]);
         exit::USAGE
     })?;
     let reg = registry_or_report(registry).ok_or(exit::FAILURE)?;
@@ -72,7 +72,7 @@ pub fn resolved<'r>(reg: &'r Registry, src: &PlanSource) -> Result<Resolved<'r>,
 }
 
 fn report_plan_errors(d: &crate::base::diag::Diagnostics) {
-    eprint!("{d}");
+    crate::app::report::diagnostics(&d.0);
     eprintln!("error: the plan has {} problem(s)", d.0.len());
 }
 

@@ -375,7 +375,7 @@ impl Session {
         let diags = self.diagnostics();
         if !diags.0.is_empty() {
             drop(progress);
-            eprint!("{diags}");
+            crate::app::report::diagnostics(&diags.0);
             self.report_error(diags.0.len());
             return;
         }
