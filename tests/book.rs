@@ -544,3 +544,25 @@ fn diagnostics_in_json_and_github_form_and_in_colour() {
     let (_, _, never) = run(&["check", book, "--color", "never"]);
     assert_eq!(never, plain);
 }
+
+#[test]
+fn every_bad_input_of_a_solver_is_reported_at_once() {
+    let dir = scratch("all-inputs");
+    std::fs::write(
+        dir.join("ch.md"),
+        "A <mlsysim solve=\"iron-law\" show=\"t_seq\" unit=\"ms\"/> and <mlsysim solve=\"amdahl\" fraction=\"0.5\" spedup=\"4\" show=\"speedup\"/>.\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    for needed in ["compute_time", "memory_time", "overhead"] {
+        assert!(
+            err.contains(&format!("error: iron-law: `{needed}` is required")),
+            "{needed}: {err}"
+        );
+    }
+    assert!(
+        err.contains("solver `amdahl` has no input `spedup`"),
+        "{err}"
+    );
+}

@@ -103,6 +103,48 @@ pub fn by_class(class: &str) -> Option<&'static SolverDef> {
     CATALOG.iter().copied().find(|d| d.class == class)
 }
 
+/// Every problem of a solver's inputs that its declaration can tell before running it, all at
+/// once: inputs it does not take, declared required inputs that are missing, registry keys that do
+/// not exist. Empty when the solver is unknown (that is [`run`]'s error) or nothing is wrong.
+pub fn problems(reg: &Registry, solver: &str, params: &Params) -> Vec<SolveError> {
+    use super::params::Param;
+    use super::solvers::decl::{Default, Kind};
+    let Some(def) = find(solver) else {
+        return Vec::new();
+    };
+    let valid: Vec<&str> = def
+        .inputs
+        .iter()
+        .map(|i| i.name)
+        .chain(def.own_inputs.iter().copied())
+        .collect();
+    let mut out = Vec::new();
+    for name in params.keys() {
+        if !valid.contains(&name.as_str()) {
+            out.push(SolveError::UnknownParam {
+                solver: def.name.to_string(),
+                name: name.clone(),
+                valid: valid.iter().map(|v| v.to_string()).collect(),
+            });
+        }
+    }
+    for i in def.inputs {
+        match (params.get(i.name), i.default, i.kind) {
+            (None, Default::Required, _) => out.push(SolveError::Invalid {
+                what: i.name.to_string(),
+                message: format!("{}: `{}` is required", def.name, i.name),
+            }),
+            (Some(Param::Text(key)), _, Kind::Key(ns)) => {
+                if let Err(e) = reg.lookup(ns, key) {
+                    out.push(e.into());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Runs a solver or search by name: checks the inputs against the declaration, then dispatches.
 pub fn run(reg: &Registry, solver: &str, params: &Params) -> Result<SolveOutput, SolveError> {
     let def = find(solver).ok_or_else(|| SolveError::UnknownSolver {

@@ -141,6 +141,19 @@ fn find<'a, T>(
 }
 
 impl Registry {
+    /// Whether `key` exists in namespace `ns` (any namespace, typed or generic).
+    pub fn lookup(&self, ns: &str, key: &str) -> Result<(), LookupError> {
+        let keys = self.entries.get(ns);
+        if keys.is_some_and(|k| k.contains_key(key)) {
+            return Ok(());
+        }
+        Err(LookupError {
+            namespace: ns.to_string(),
+            key: key.to_string(),
+            suggestions: keys.map_or_else(Vec::new, |k| closest(key, k.keys().map(String::as_str))),
+        })
+    }
+
     /// A device by key.
     pub fn hardware(&self, key: &str) -> Result<&Hardware, LookupError> {
         find(&self.hardware, "hardware", key)

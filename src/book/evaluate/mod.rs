@@ -104,6 +104,9 @@ pub struct FileEval<'a> {
     current: Option<(usize, Arc<str>)>,
     /// The file name, shared by every record.
     file_arc: Arc<str>,
+    /// Further problems of the directive being evaluated, reported with its first (every bad
+    /// input of a solver at once).
+    more_problems: RefCell<Vec<Problem>>,
 }
 
 impl<'a> FileEval<'a> {
@@ -148,6 +151,7 @@ impl<'a> FileEval<'a> {
             resolved: RefCell::default(),
             current: None,
             file_arc: Arc::from(rel),
+            more_problems: RefCell::default(),
         };
         let mut diags: Vec<Diagnostic> = scanned
             .errors
@@ -183,9 +187,12 @@ impl<'a> FileEval<'a> {
                     });
                 }
                 Err(p) => {
-                    let mut diag = Diagnostic::at(rel, src, p.span, p.message);
-                    diag.help = p.help;
-                    diags.push(diag);
+                    let more = std::mem::take(&mut *ev.more_problems.borrow_mut());
+                    for p in std::iter::once(p).chain(more) {
+                        let mut diag = Diagnostic::at(rel, src, p.span, p.message);
+                        diag.help = p.help;
+                        diags.push(diag);
+                    }
                 }
             }
         }

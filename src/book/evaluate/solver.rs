@@ -45,8 +45,20 @@ impl FileEval<'_> {
         solver: &str,
         params: &Params,
     ) -> Result<SolveOutput, Problem> {
+        // Every input problem the declaration can tell, at once; then the solver's own checks.
+        let mut found = catalog::problems(self.reg, solver, params).into_iter();
+        if let Some(first) = found.next() {
+            let more: Vec<Problem> = found.map(|e| self.locate(d, solver, e)).collect();
+            self.more_problems.borrow_mut().extend(more);
+            return Err(self.locate(d, solver, first));
+        }
+        catalog::run(self.reg, solver, params).map_err(|e| self.locate(d, solver, e))
+    }
+
+    /// A solver error located at the attribute it is about.
+    fn locate(&self, d: &Directive, solver: &str, e: SolveError) -> Problem {
         let solve = d.attr("solve").expect("solve attribute");
-        catalog::run(self.reg, solver, params).map_err(|e| {
+        {
             let by_name = |name: &str| d.attrs.iter().find(|a| a.name.replace('-', "_") == name);
             match &e {
                 SolveError::UnknownSolver { .. } => Problem {
@@ -60,7 +72,10 @@ impl FileEval<'_> {
                 },
                 SolveError::UnknownParam { name, valid, .. } => Problem {
                     span: by_name(name).map_or(solve.value_span.clone(), |a| a.name_span.clone()),
-                    message: format!("solver `{solver}` has no input `{name}`"),
+                    message: format!(
+                        "solver `{solver}` has no input `{name}`{}",
+                        did_you_mean(&closest(name, valid.iter().map(String::as_str)))
+                    ),
                     help: Some(format!("inputs: {}", valid.join(", "))),
                 },
                 SolveError::UnknownKey { key, .. } => {
@@ -76,7 +91,7 @@ impl FileEval<'_> {
                     e.to_string(),
                 ),
             }
-        })
+        }
     }
 
     /// The output `show=` names.
