@@ -1,8 +1,11 @@
 //! Diagnostics: located errors (`file:line:column: error: ...`) with the offending text underlined
 //! and an optional hint. Collected, never fatal one by one, so every problem is reported at once.
 
-use crate::base::lines::line_col;
+use crate::base::lines::with_index;
 use std::fmt;
+
+/// Longest source line, in bytes, shown under a diagnostic.
+const MAX_EXCERPT: usize = 1000;
 
 /// One located problem.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,12 +34,28 @@ impl Diagnostic {
         span: std::ops::Range<usize>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let start = span.start.min(src.len());
-        let (line, column) = line_col(src, start);
-        let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
-        let source_line = src[line_start..line_end].trim_end_matches('\r').to_string();
-        let end = span.end.clamp(start, line_end);
+        let mut start = span.start.min(src.len());
+        while !src.is_char_boundary(start) {
+            start -= 1;
+        }
+        let (line, column, range) = with_index(src, |idx| {
+            let (l, c) = idx.line_col(src, start);
+            (l, c, idx.line_range(src, start))
+        });
+        // A line too long to show (a minified or generated file) is located but not excerpted,
+        // so N problems on one huge line cost O(N), not O(N × line).
+        let source_line = if range.len() <= MAX_EXCERPT {
+            src[range.clone()].to_string()
+        } else {
+            String::new()
+        };
+        let mut end = span
+            .end
+            .clamp(start, range.end.max(start))
+            .min(start + MAX_EXCERPT);
+        while !src.is_char_boundary(end) {
+            end -= 1;
+        }
         let width = src[start..end].chars().count().max(1) as u32;
         Diagnostic {
             file: file.to_string(),

@@ -139,6 +139,7 @@ fn classify(src: &str, kind: SourceKind) -> Vec<Found> {
         SourceKind::Markdown => regions::markdown(&neutral),
         SourceKind::Latex => regions::latex(&neutral),
     };
+    let regions = regions.index();
     tags.into_iter()
         .filter(|t| !regions.is_excluded(t.start))
         .map(|t| {
