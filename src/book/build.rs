@@ -124,8 +124,7 @@ pub fn evaluate_book_with(
     out: &Path,
     progress: Option<&dyn Progress>,
 ) -> Result<(Summary, Vec<(String, std::path::PathBuf)>), Diagnostics> {
-    let files = discover(book, out)
-        .map_err(|e| Diagnostics(vec![Diagnostic::file(&book.display().to_string(), e)]))?;
+    let files = discover(book, out).map_err(|d| Diagnostics(vec![d]))?;
     let (sources, others): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.kind != FileKind::Other);
     if let Some(p) = progress {
@@ -289,6 +288,7 @@ pub fn build_gated_with(
     gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
 ) -> Result<Summary, Diagnostics> {
     let fail = |m: String| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), m)]);
+    crate::book::output::recover(out); // an interrupted earlier write: finish or undo it
     check_replaceable(out, book).map_err(fail)?;
     let (summary, others) = evaluate_book_with(reg, templates, book, out, progress)?;
     gate(&summary)?;
@@ -296,14 +296,26 @@ pub fn build_gated_with(
         p.phase("writing", 0);
     }
     let figure_files = figure_files(&summary.figures)?;
-    if let Some((rel, _)) = others
+    // A book file never takes the place of a generated one (the manifest, a figure).
+    let generated: std::collections::HashSet<&str> = figure_files
         .iter()
-        .find(|(rel, _)| figure_files.iter().any(|(f, _)| f == rel))
-    {
-        return Err(fail(format!(
-            "{}: the book has a file `{rel}` where a generated figure goes; rename the file or the figure id",
-            book.display()
-        )));
+        .map(|(f, _)| f.as_str())
+        .chain([MANIFEST])
+        .collect();
+    let shadowing: Vec<Diagnostic> = others
+        .iter()
+        .map(|(rel, _)| rel)
+        .chain(summary.outputs.iter().map(|(rel, _)| rel))
+        .filter(|rel| generated.contains(rel.as_str()))
+        .map(|rel| {
+            Diagnostic::file(
+                &book.join(rel).display().to_string(),
+                format!("the build generates `{rel}` itself; rename this file of the book (or the figure id)"),
+            )
+        })
+        .collect();
+    if !shadowing.is_empty() {
+        return Err(Diagnostics(shadowing).sorted());
     }
     let records = &summary.records;
     let files = book_files(

@@ -10,5 +10,6 @@ pub mod files;
 pub mod lock;
 pub mod manifest;
 pub mod output;
+pub mod own;
 pub mod paths;
 pub mod templates;

@@ -35,6 +35,8 @@ pub fn run(
             Some(d) if !update_lock && !d.changed.is_empty() => {
                 Err(Diagnostics(d.diagnostics(book)))
             }
+            // The lock is written after the output: make sure it can be, before the output is.
+            _ if update_lock => Lock::check_writable(book).map_err(|e| Diagnostics(vec![e])),
             _ => Ok(()),
         };
         drift = d;
