@@ -14,6 +14,7 @@ const LAYERS: &[(&str, f64)] = &[
     ("base::lines", 1.0),
     ("base::date", 1.0),
     ("base::text", 1.0),
+    ("base::escape", 1.0),
     ("base::diag", 1.1),
     ("base", 1.2),
     // 2. the registry and the directive syntax, side by side.

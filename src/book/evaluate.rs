@@ -764,7 +764,7 @@ impl<'a> FileEval<'a> {
             let text = if self.kind == SourceKind::Latex {
                 self.templates.render(
                     "footnote.tex.j2",
-                    serde_json::json!({ "title": latex_escape(&s.title), "kind": s.kind.name(), "url": s.url, "verified": s.verified }),
+                    serde_json::json!({ "title": latex_escape(&s.title), "kind": s.kind.name(), "url": s.url.as_deref().map(crate::base::escape::latex_url), "verified": s.verified }),
                 )
             } else {
                 if !self.cited.iter().any(|c| c == &**id) {
@@ -787,7 +787,7 @@ impl<'a> FileEval<'a> {
             .cited
             .iter()
             .filter_map(|id| self.reg.sources.get(id))
-            .map(|s| serde_json::json!({ "label": Self::label(&s.id), "id": s.id, "title": s.title, "kind": s.kind.name(), "url": s.url, "verified": s.verified }))
+            .map(|s| serde_json::json!({ "label": Self::label(&s.id), "id": s.id, "title": crate::base::escape::md_text(&s.title), "kind": s.kind.name(), "url": s.url.as_deref().map(crate::base::escape::md_url), "verified": s.verified }))
             .collect();
         self.templates
             .render("footnotes.md.j2", serde_json::json!({ "sources": sources }))
@@ -1088,10 +1088,7 @@ impl<'a> FileEval<'a> {
             self.registry_table(d)?
         };
         let mut text = if self.kind == SourceKind::Latex {
-            self.templates.render(
-                "table.tex.j2",
-                serde_json::json!({ "headers": headers, "align": align, "rows": rows }),
-            )
+            self.templates.tex_table(&headers, &align, &rows)
         } else {
             self.templates.md_table(&headers, &align, &rows)
         }
@@ -1467,18 +1464,5 @@ fn parse_range(s: &str) -> Option<(f64, f64)> {
 
 /// Escapes LaTeX specials in plain text (source titles in `\footnote`).
 fn latex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '\\' => out.push_str("\\textbackslash{}"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::base::escape::latex_text(s)
 }
