@@ -177,4 +177,83 @@ mod tests {
         assert_eq!(md_bracket("a [b] \\c"), "a \\[b\\] \\\\c");
         assert_eq!(md_attr("say \"hi\""), "say \\\"hi\\\"");
     }
+
+    use proptest::prelude::*;
+
+    /// Text with every character the targets treat specially, line breaks and non-ASCII.
+    fn text() -> impl Strategy<Value = String> {
+        "[a-z &%$#_{}~^\\\\|*\\[\\]<>`\"'@/:.\n\r\t μ€-]{0,40}"
+    }
+
+    /// `s` with every `\x` escape pair removed (what remains is read literally).
+    fn unescaped(s: &str) -> String {
+        let mut out = String::new();
+        let mut it = s.chars();
+        while let Some(c) = it.next() {
+            if c == '\\' {
+                it.next();
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// LaTeX text: no special character is left unescaped, no line break, and the
+        /// escapes are the only backslashes.
+        #[test]
+        fn latex_text_leaves_no_special_unescaped(s in text()) {
+            let e = latex_text(&s);
+            let bare = unescaped(&e.replace("\\textasciitilde{}", "").replace("\\textasciicircum{}", "").replace("\\textbackslash{}", ""));
+            prop_assert!(!bare.contains(['&', '%', '$', '#', '_', '{', '}', '~', '^', '\\', '\n', '\r']), "{e}");
+        }
+
+        /// A URL in `\url{…}` inside an argument: no brace, backslash (other than the `\%` and
+        /// `\#` escapes) or whitespace; `%` and `#` always escaped.
+        #[test]
+        fn latex_url_cannot_break_its_argument(s in text()) {
+            let e = latex_url(&s);
+            prop_assert!(!e.contains(['{', '}', ' ', '\n', '\r', '\t']), "{e}");
+            let bare = e.replace("\\%", "").replace("\\#", "");
+            prop_assert!(!bare.contains(['%', '#', '\\']), "{e}");
+        }
+
+        /// Markdown text: one line, every markup character escaped.
+        #[test]
+        fn md_text_is_one_line_with_markup_escaped(s in text()) {
+            let e = md_text(&s);
+            let bare = unescaped(&e);
+            prop_assert!(!bare.contains(['*', '_', '[', ']', '<', '>', '`', '|', '$', '\n', '\r', '\\']), "{e}");
+        }
+
+        /// A pipe-table cell: no unescaped `|`, no line break.
+        #[test]
+        fn md_cell_keeps_the_table_shape(s in text()) {
+            let e = md_cell(&s);
+            prop_assert!(!e.contains(['\n', '\r']));
+            let mut backslashes = 0;
+            for c in e.chars() {
+                prop_assert!(c != '|' || backslashes % 2 == 1, "{e}");
+                backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+            }
+        }
+
+        /// An autolink URL has no space, `<` or `>`.
+        #[test]
+        fn md_url_stays_one_autolink(s in text()) {
+            prop_assert!(!md_url(&s).contains([' ', '<', '>', '\n', '\r', '\t']));
+        }
+
+        /// XML: no markup character is left raw; `&` only starts an entity.
+        #[test]
+        fn xml_leaves_no_markup(s in text()) {
+            let e = xml(&s);
+            prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let stripped = e.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "").replace("&quot;", "").replace("&apos;", "");
+            prop_assert!(!stripped.contains('&'));
+        }
+    }
 }
