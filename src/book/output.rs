@@ -337,3 +337,85 @@ fn swap_contents(tmp: &Path, out: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&old);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("mlsysim-output-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// The swap used for a mount point: the old contents go, the new ones come, nothing else
+    /// stays; a swap interrupted after it started is completed by `recover`.
+    #[test]
+    fn contents_swap_replaces_everything_and_recovers_after_a_crash() {
+        let out = scratch("contents").join("out");
+        std::fs::create_dir_all(out.join("old-dir")).unwrap();
+        std::fs::write(out.join(MANIFEST), "old").unwrap();
+        std::fs::write(out.join("old.md"), "old").unwrap();
+        let tmp = out.join(format!(".mlsysim-tmp-{}", std::process::id()));
+        std::fs::create_dir_all(tmp.join("ch")).unwrap();
+        std::fs::write(tmp.join(MANIFEST), "new").unwrap();
+        std::fs::write(tmp.join("ch/a.md"), "new").unwrap();
+        swap_contents(&tmp, &out).unwrap();
+        assert_eq!(names(&out), ["ch", MANIFEST]);
+        assert_eq!(std::fs::read_to_string(out.join(MANIFEST)).unwrap(), "new");
+
+        // A crash mid-swap by a process that no longer runs: half the new contents moved.
+        let dead = "4000000001";
+        let (tmp, old) = (
+            out.join(format!(".mlsysim-tmp-{dead}")),
+            out.join(format!(".mlsysim-old-{dead}")),
+        );
+        std::fs::create_dir_all(&tmp).unwrap();
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::rename(out.join("ch"), old.join("ch")).unwrap();
+        std::fs::rename(out.join(MANIFEST), old.join(MANIFEST)).unwrap();
+        std::fs::write(out.join("x.md"), "newer").unwrap();
+        std::fs::write(tmp.join(MANIFEST), "newer").unwrap();
+        recover(&out);
+        assert_eq!(names(&out), [MANIFEST, "x.md"]);
+        assert_eq!(
+            std::fs::read_to_string(out.join(MANIFEST)).unwrap(),
+            "newer"
+        );
+    }
+
+    /// Writing over an existing output keeps no temporary or old folder, and two writers of
+    /// one path are refused before anything is written.
+    #[test]
+    fn write_tree_leaves_no_leftovers_and_refuses_duplicates() {
+        let dir = scratch("tree");
+        let out = dir.join("out");
+        for text in ["one", "two"] {
+            let files = vec![
+                ("a.md".to_string(), Content::Bytes(text.as_bytes())),
+                (MANIFEST.to_string(), Content::Bytes(b"{}")),
+            ];
+            write_tree(&out, &files).unwrap();
+            assert_eq!(std::fs::read_to_string(out.join("a.md")).unwrap(), text);
+            assert_eq!(names(&dir), ["out"]);
+        }
+        let dup = vec![
+            ("a.md".to_string(), Content::Bytes(b"x")),
+            ("a.md".to_string(), Content::Bytes(b"y")),
+        ];
+        assert!(write_tree(&out, &dup).unwrap_err().contains("two files"));
+        assert_eq!(std::fs::read_to_string(out.join("a.md")).unwrap(), "two");
+        assert_eq!(names(&dir), ["out"]);
+    }
+}
