@@ -647,7 +647,11 @@ impl Loader {
                             // the registry is negative.
                             let positive =
                                 [Dim::BANDWIDTH, Dim::INFORMATION, Dim::COMPUTE_RATE].contains(&d);
-                            let bad = if positive { !(q.si > 0.0) } else { q.si < 0.0 };
+                            let bad = if positive {
+                                q.si <= 0.0 || q.si.is_nan()
+                            } else {
+                                q.si < 0.0
+                            };
                             if d != Dim::NONE && bad {
                                 let msg = format!(
                                     "`{path}` = \"{s}\" is out of range: {} must be {}",
