@@ -81,6 +81,15 @@ impl Diagnostic {
         }
     }
 
+    /// A diagnostic about the file a `PATH: message` text names, when PATH lies under `folder`
+    /// (an I/O error inside the output folder), else about `folder` itself.
+    pub fn at_path(folder: &str, text: &str) -> Diagnostic {
+        match text.split_once(": ") {
+            Some((p, m)) if p.starts_with(folder) && !p.contains('\n') => Diagnostic::file(p, m),
+            _ => Diagnostic::file(folder, text),
+        }
+    }
+
     /// Adds a hint.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());

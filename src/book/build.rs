@@ -287,7 +287,7 @@ pub fn build_gated_with(
     progress: Option<&dyn Progress>,
     gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
 ) -> Result<Summary, Diagnostics> {
-    let fail = |m: String| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), m)]);
+    let fail = |m: String| Diagnostics(vec![Diagnostic::at_path(&out.display().to_string(), &m)]);
     crate::book::output::recover(out); // an interrupted earlier write: finish or undo it
     check_replaceable(out, book).map_err(fail)?;
     let (summary, others) = evaluate_book_with(reg, templates, book, out, progress)?;

@@ -179,14 +179,8 @@ pub fn draw_book_figures(
 
 /// Diagnostics for `path: message` lines, each at the file it names (else at `out`).
 fn at_paths(e: &str, out: &Path) -> Diagnostics {
-    Diagnostics(
-        e.lines()
-            .map(|l| match l.split_once(": ") {
-                Some((p, m)) if p.starts_with(&*out.to_string_lossy()) => Diagnostic::file(p, m),
-                _ => Diagnostic::file(&out.display().to_string(), l),
-            })
-            .collect(),
-    )
+    let folder = out.display().to_string();
+    Diagnostics(e.lines().map(|l| Diagnostic::at_path(&folder, l)).collect())
 }
 
 /// The start of the message of a failure that happened after figure files were replaced.
