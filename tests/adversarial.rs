@@ -404,6 +404,57 @@ fn check_with(reg: &Path) -> (i32, String, String) {
     run(&["check", s(&b), "--registry", s(reg)])
 }
 
+// ---------------------------------------------------------------------------------------------
+// Escaping: registry strings reach LaTeX and Markdown through the escape of their target.
+
+#[test]
+fn registry_source_titles_and_urls_cannot_break_footnotes() {
+    let dir = scratch("escaping");
+    let reg = dir.join("registry");
+    copy_dir(&root().join("registry"), &reg);
+    let sources = reg.join("sources/hardware.toml");
+    let text = std::fs::read_to_string(&sources).unwrap();
+    let text = text
+        .replace(
+            "title = \"NVIDIA H100 datasheet; NVIDIA Hopper",
+            "title = \"NVIDIA } H100 *x* 50% $1 & a_b\\n\\ndatasheet; NVIDIA Hopper",
+        )
+        .replace(
+            "url = \"https://developer.nvidia.com/blog/nvidia-hopper-architecture-in-depth/\"",
+            "url = \"https://x.org/a}b c>#f\"",
+        );
+    std::fs::write(&sources, text).unwrap();
+    let cite = r#"<mlsysim value="hardware.H100.tdp" unit="W" cite="true"/>"#;
+    let (b, out) = book(
+        "escaping-book",
+        &[
+            ("ch.md", &format!("TDP {cite}.\n")),
+            ("slides.tex", &format!("TDP {cite}.\n")),
+        ],
+    );
+    let (code, _, err) = run(&["build", s(&b), "--out", s(&out), "--registry", s(&reg)]);
+    assert_eq!(code, 0, "{err}");
+    let tex = std::fs::read_to_string(out.join("slides.tex")).unwrap();
+    assert!(
+        tex.contains("NVIDIA \\} H100 *x* 50\\% \\$1 \\& a\\_b datasheet;"),
+        "{tex}"
+    );
+    assert!(
+        tex.contains("\\url{https://x.org/a\\%7Db\\%20c>\\#f}"),
+        "{tex}"
+    );
+    let md = std::fs::read_to_string(out.join("ch.md")).unwrap();
+    let def = md
+        .lines()
+        .find(|l| l.starts_with("[^"))
+        .expect("a footnote");
+    assert!(
+        def.contains("NVIDIA } H100 \\*x\\* 50% \\$1 \\& a\\_b datasheet;"),
+        "{md}"
+    );
+    assert!(def.contains("<https://x.org/a}b%20c%3E#f>"), "{md}");
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

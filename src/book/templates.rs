@@ -169,6 +169,23 @@ impl Templates {
 mod tests {
     use super::*;
 
+    /// Column labels are text: LaTeX specials and a `|` in Markdown cannot break the table.
+    #[test]
+    fn table_headers_are_escaped_for_their_target() {
+        let t = Templates::load(None).unwrap();
+        let headers = vec!["MFU (%) & $/h".to_string(), "a_b | c".to_string()];
+        let align = vec!["left".to_string(), "right".to_string()];
+        let rows = vec![vec!["H100".to_string(), "1".to_string()]];
+        let tex = t.tex_table(&headers, &align, &rows).unwrap();
+        assert!(
+            tex.contains("MFU (\\%) \\& \\$/h & a\\_b | c \\\\"),
+            "{tex}"
+        );
+        let md = t.md_table(&headers, &align, &rows).unwrap();
+        assert!(md.starts_with("| MFU (%) & $/h | a_b \\| c |\n"), "{md}");
+        assert_eq!(md.lines().nth(2), Some("| H100 | 1 |"));
+    }
+
     #[test]
     fn direct_layouts_match_the_builtin_templates() {
         let t = Templates::load(None).unwrap();
