@@ -196,8 +196,10 @@ pub fn evaluate_book_with(
 /// Figure ids name files and cross-references, so each is used once per book.
 pub fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, f) in figures.iter().enumerate() {
-        if let Some(first) = figures[..i].iter().find(|g| g.figure.id == f.figure.id) {
+    let mut first_of: std::collections::HashMap<&str, &FigureOut> = Default::default();
+    for f in figures {
+        let first = *first_of.entry(f.figure.id.as_str()).or_insert(f);
+        if !std::ptr::eq(first, f) {
             let mut d = f.at.clone();
             d.message = format!(
                 "figure id `{}` is already used at {}:{}:{}; ids name files and cross-references, so they must be unique in the book",

@@ -64,6 +64,7 @@ pub fn find_figures(
     let files = discover(book, out).map_err(|d| Diagnostics(vec![d]))?;
     let mut diags = Vec::new();
     let mut found: Vec<Found> = Vec::new();
+    let mut ids: std::collections::HashMap<String, usize> = Default::default();
     let mut sources = 0;
     for f in files {
         let kind = match f.kind {
@@ -100,7 +101,7 @@ pub fn find_figures(
                         .attr("id")
                         .map_or(d.span.clone(), |a| a.value_span.clone());
                     let at = Diagnostic::at(&shown, &text, id_span, "");
-                    if let Some(first) = found.iter().find(|x| x.request.id == request.id) {
+                    if let Some(first) = ids.get(&request.id).map(|k| &found[*k]) {
                         let mut dup = at;
                         dup.message = format!(
                             "figure id `{}` is already used at {}:{}:{}; ids name files and cross-references, so they must be unique in the book",
@@ -109,6 +110,7 @@ pub fn find_figures(
                         diags.push(dup);
                         continue;
                     }
+                    ids.insert(request.id.clone(), found.len());
                     found.push(Found {
                         file: shown.clone(),
                         text: text.clone(),

@@ -121,6 +121,8 @@ pub(crate) fn markdown(t: &str) -> Regions {
         | Options::ENABLE_MATH
         | Options::ENABLE_STRIKETHROUGH;
     let mut r = Regions::default();
+    // Every `-->` once, so each comment finds its end by a binary search, not a rescan.
+    let closers: Vec<usize> = t.match_indices("-->").map(|(k, _)| k).collect();
     for (ev, range) in Parser::new_ext(t, opts).into_offset_iter() {
         match ev {
             Event::Start(Tag::CodeBlock(_))
@@ -131,9 +133,8 @@ pub(crate) fn markdown(t: &str) -> Regions {
                 let text = &t[range.clone()];
                 if let Some(k) = text.find("<!--").filter(|k| text[..*k].trim().is_empty()) {
                     let start = range.start + k;
-                    let end = t[start + 4..]
-                        .find("-->")
-                        .map_or(range.end, |e| start + 4 + e + 3);
+                    let next = closers.partition_point(|c| *c < start + 4);
+                    let end = closers.get(next).map_or(range.end, |e| e + 3);
                     r.excluded.push(start..end);
                 }
             }
