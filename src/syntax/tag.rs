@@ -63,7 +63,8 @@ fn tag_name_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
 /// Whether `c` separates like a space but is not ASCII whitespace (no-break, thin, zero-width
 /// spaces, a BOM): after `<mlsysim` it would silently make the tag plain text.
 fn odd_space(c: char) -> bool {
-    (c.is_whitespace() && !c.is_ascii()) || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')
+    (c.is_whitespace() && !c.is_ascii_whitespace())
+        || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')
 }
 
 /// A near-directive at `p` (a `<`): `<mlsysim` followed by a space that is not an ASCII space,
@@ -377,6 +378,8 @@ mod tests {
             ("a <mlsysim\u{a0}value=\"x\"/> b", "U+00A0"),
             ("a <mlsysim\u{2009}value=\"x\"/>", "U+2009"),
             ("a <mlsysim\u{200b}value=\"x\"/>", "U+200B"),
+            ("a <mlsysim\u{b}value=\"x\"/>", "U+000B"),
+            ("a <mlsysim\u{85}value=\"x\"/>", "U+0085"),
             (
                 "a <mlsysm value=\"x\"/> b",
                 "`<mlsysm` looks like a misspelled",
