@@ -31,6 +31,7 @@ fn per_call<F: FnMut()>(name: &str, n: u32, mut f: F) {
 
 fn main() {
     book_commands();
+    adversarial_books();
     if std::env::var("PARSE_ONLY").is_ok() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/registry");
         let files: Vec<String> = walkdir::WalkDir::new(dir)
@@ -492,6 +493,76 @@ fn book_commands() {
         "--out",
         &out.display().to_string(),
     ]);
+}
+
+/// Adversarial single-file books (issue 19), each checked by the real command, best of 3;
+/// budget 200 ms each: linear time in the input, never a rescan per tag, span or error.
+fn adversarial_books() {
+    let tag = r#"<mlsysim value="hardware.H100.tdp" unit="W"/>"#;
+    let cases: Vec<(&str, String, bool)> = vec![
+        (
+            "4 MB of code spans holding directives",
+            format!("`{tag}` ").repeat(4_000_000 / (tag.len() + 3)),
+            true,
+        ),
+        (
+            "4 MB of code spans, a directive per line",
+            format!("{}{tag}\n", "`a` ".repeat(137)).repeat(4_000_000 / 594),
+            true,
+        ),
+        (
+            "100,000 $$x$$ spans, 1,000 directives",
+            "$$x$$ ".repeat(100_000) + &format!("\n\n{tag}\n").repeat(1_000),
+            true,
+        ),
+        (
+            "40,000 paired tags (40,000 errors)",
+            r#"<mlsysim value="hardware.H100.tdp">x</mlsysim> "#.repeat(40_000),
+            false,
+        ),
+        (
+            "100,000 errors",
+            "<mlsysim value=\"nope.x\"/>\n".repeat(100_000),
+            false,
+        ),
+        (
+            "100,000 errors on one 2.6 MB line",
+            "<mlsysim value=\"nope.x\"/> ".repeat(100_000),
+            false,
+        ),
+    ];
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-adversarial");
+    for (name, text, ok) in cases {
+        let dir = base.join(name.replace([' ', ',', '$'], "_"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("bench dir");
+        std::fs::write(dir.join("book.md"), &text).expect("write");
+        let mut best = f64::INFINITY;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlsysim-book"))
+                .args(["check", &dir.display().to_string()])
+                .output()
+                .expect("runs mlsysim-book");
+            best = best.min(t.elapsed().as_secs_f64() * 1e3);
+            assert_eq!(
+                out.status.success(),
+                ok,
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+                    .chars()
+                    .take(500)
+                    .collect::<String>()
+            );
+        }
+        println!(
+            "{:<40} {:>10.1} ms best of 3 ({:.1} MB; budget 200 ms){}",
+            format!("check: {name}"),
+            best,
+            text.len() as f64 / 1e6,
+            if best > 200.0 { "  OVER BUDGET" } else { "" }
+        );
+    }
 }
 
 /// Runs the `mlsysim-book` binary 11 times with `args`: median and best wall time, and the peak

@@ -22,6 +22,17 @@ fn build(book: &str, out: &Path) -> String {
     stdout
 }
 
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
 /// Every file under `dir` (relative path, bytes), sorted.
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
@@ -52,6 +63,45 @@ fn book_snippets_build_is_pinned_file_by_file() {
     let files = tree(&out);
     assert!(files.iter().any(|(r, _)| r == "mlsysim-manifest.json"));
     assert!(files.iter().any(|(r, _)| r == "slides/roofline.tex"));
+    // What the build wrote is compared with what is pinned, both ways: a built file that
+    // disappears (its snapshot would silently go unused) or appears unpinned fails here.
+    let snap = |rel: &str| format!("book__snippets__{}.snap", rel.replace('/', "__"));
+    let built: std::collections::BTreeSet<String> = files
+        .iter()
+        .map(|(r, _)| r)
+        .filter(|r| *r != "mlsysim-manifest.json" && !r.ends_with(".pdf"))
+        .map(|r| snap(r))
+        .collect();
+    let pinned: std::collections::BTreeSet<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with("book__snippets__") && n.ends_with(".snap"))
+            .collect();
+    assert_eq!(
+        built.difference(&pinned).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "built but not pinned"
+    );
+    assert_eq!(
+        pinned.difference(&built).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "pinned but no longer built"
+    );
+    let pdfs: Vec<&str> = files
+        .iter()
+        .map(|(r, _)| r.as_str())
+        .filter(|r| r.ends_with(".pdf"))
+        .collect();
+    assert_eq!(
+        pdfs,
+        [
+            "figures/fig-slides-doorbell.pdf",
+            "figures/fig-slides-h100.pdf"
+        ],
+        "slide figures"
+    );
     for (rel, bytes) in &files {
         if rel == "mlsysim-manifest.json" {
             continue;
@@ -273,6 +323,20 @@ fn every_error_is_reported_at_its_location_and_nothing_is_written() {
 
 #[test]
 fn check_evaluates_and_writes_nothing() {
+    // A copy of the book: `check` leaves its folder and the folder around it as they were.
+    let dir = scratch("check-writes-nothing");
+    let book = dir.join("book");
+    copy_tree(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("book-snippets")
+            .as_path(),
+        &book,
+    );
+    let before = tree(&dir);
+    let (code, stdout, stderr) = run(&["check", book.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("check passed: "), "{stdout}");
+    assert_eq!(tree(&dir), before, "check wrote something");
     let (code, stdout, stderr) = run(&["check"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with("check passed: "), "{stdout}");

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, f64)] = &[
     ("base::lines", 1.0),
     ("base::date", 1.0),
     ("base::text", 1.0),
+    ("base::escape", 1.0),
     ("base::diag", 1.1),
     ("base", 1.2),
     // 2. the registry and the directive syntax, side by side.
@@ -32,13 +33,15 @@ const LAYERS: &[(&str, f64)] = &[
     ("present::format", 4.1),
     ("present::figure", 4.2),
     ("present", 4.3),
-    // 5. the book: settings, paths, templates and the output folder; the records every later
+    // 5. the book: settings, paths, templates, the output folder and the ownership rule of what
+    // the tool writes; the records every later
     // stage reads; the lock over them; evaluation, the manifest and file discovery; figures of a
     // book; the build that puts it together.
     ("book::config", 5.0),
     ("book::paths", 5.0),
     ("book::templates", 5.0),
     ("book::output", 5.0),
+    ("book::own", 5.0),
     ("book::model", 5.1),
     ("book::lock", 5.2),
     ("book::evaluate", 5.3),

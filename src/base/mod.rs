@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod diag;
+pub mod escape;
 pub mod lines;
 pub mod text;
 pub mod units;

@@ -128,8 +128,7 @@ pub fn evaluate_book_with(
     out: &Path,
     progress: Option<&dyn Progress>,
 ) -> Result<(Summary, Vec<(String, std::path::PathBuf)>), Diagnostics> {
-    let files = discover(book, out)
-        .map_err(|e| Diagnostics(vec![Diagnostic::file(&book.display().to_string(), e)]))?;
+    let files = discover(book, out).map_err(|d| Diagnostics(vec![d]))?;
     let (sources, others): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.kind != FileKind::Other);
     if let Some(p) = progress {
@@ -207,8 +206,10 @@ pub fn evaluate_book_with(
 /// Figure ids name files and cross-references, so each is used once per book.
 pub fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (i, f) in figures.iter().enumerate() {
-        if let Some(first) = figures[..i].iter().find(|g| g.figure.id == f.figure.id) {
+    let mut first_of: std::collections::HashMap<&str, &FigureOut> = Default::default();
+    for f in figures {
+        let first = *first_of.entry(f.figure.id.as_str()).or_insert(f);
+        if !std::ptr::eq(first, f) {
             let mut d = f.at.clone();
             d.message = format!(
                 "figure id `{}` is already used at {}:{}:{}; ids name files and cross-references, so they must be unique in the book",
@@ -298,7 +299,8 @@ pub fn build_gated_with(
     progress: Option<&dyn Progress>,
     gate: impl FnOnce(&Summary) -> Result<(), Diagnostics>,
 ) -> Result<Summary, Diagnostics> {
-    let fail = |m: String| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), m)]);
+    let fail = |m: String| Diagnostics(vec![Diagnostic::at_path(&out.display().to_string(), &m)]);
+    crate::book::output::recover(out); // an interrupted earlier write: finish or undo it
     check_replaceable(out, book).map_err(fail)?;
     let (summary, others) = evaluate_book_with(reg, templates, book, out, progress)?;
     gate(&summary)?;
@@ -306,14 +308,26 @@ pub fn build_gated_with(
         p.phase("writing", 0);
     }
     let figure_files = figure_files(&summary.figures)?;
-    if let Some((rel, _)) = others
+    // A book file never takes the place of a generated one (the manifest, a figure).
+    let generated: std::collections::HashSet<&str> = figure_files
         .iter()
-        .find(|(rel, _)| figure_files.iter().any(|(f, _)| f == rel))
-    {
-        return Err(fail(format!(
-            "{}: the book has a file `{rel}` where a generated figure goes; rename the file or the figure id",
-            book.display()
-        )));
+        .map(|(f, _)| f.as_str())
+        .chain([MANIFEST])
+        .collect();
+    let shadowing: Vec<Diagnostic> = others
+        .iter()
+        .map(|(rel, _)| rel)
+        .chain(summary.outputs.iter().map(|(rel, _)| rel))
+        .filter(|rel| generated.contains(rel.as_str()))
+        .map(|rel| {
+            Diagnostic::file(
+                &book.join(rel).display().to_string(),
+                format!("the build generates `{rel}` itself; rename this file of the book (or the figure id)"),
+            )
+        })
+        .collect();
+    if !shadowing.is_empty() {
+        return Err(Diagnostics(shadowing).sorted());
     }
     let records = &summary.records;
     let files = book_files(

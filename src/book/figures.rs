@@ -61,10 +61,10 @@ pub fn find_figures(
     book: &Path,
     out: &Path,
 ) -> Result<(usize, Vec<Found>, Vec<Diagnostic>), Diagnostics> {
-    let files = discover(book, out)
-        .map_err(|e| Diagnostics(vec![Diagnostic::file(&book.display().to_string(), e)]))?;
+    let files = discover(book, out).map_err(|d| Diagnostics(vec![d]))?;
     let mut diags = Vec::new();
     let mut found: Vec<Found> = Vec::new();
+    let mut ids: std::collections::HashMap<String, usize> = Default::default();
     let mut sources = 0;
     for f in files {
         let kind = match f.kind {
@@ -81,6 +81,7 @@ pub fn find_figures(
                 continue;
             }
         };
+        let _lines = crate::base::lines::scope(&text); // one line index for its diagnostics
         let scanned = scan(&text, kind);
         for e in &scanned.errors {
             diags.push(Diagnostic::at(
@@ -100,7 +101,7 @@ pub fn find_figures(
                         .attr("id")
                         .map_or(d.span.clone(), |a| a.value_span.clone());
                     let at = Diagnostic::at(&shown, &text, id_span, "");
-                    if let Some(first) = found.iter().find(|x| x.request.id == request.id) {
+                    if let Some(first) = ids.get(&request.id).map(|k| &found[*k]) {
                         let mut dup = at;
                         dup.message = format!(
                             "figure id `{}` is already used at {}:{}:{}; ids name files and cross-references, so they must be unique in the book",
@@ -109,6 +110,7 @@ pub fn find_figures(
                         diags.push(dup);
                         continue;
                     }
+                    ids.insert(request.id.clone(), found.len());
                     found.push(Found {
                         file: shown.clone(),
                         text: text.clone(),
@@ -172,25 +174,72 @@ pub fn draw_book_figures(
         return Err(Diagnostics(diags).sorted());
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    write_files(out, &files)
-        .map_err(|e| Diagnostics(vec![Diagnostic::file(&out.display().to_string(), e)]))?;
+    write_files(out, &files).map_err(|e| at_paths(&e, out))?;
     summary.files = files.into_iter().map(|(r, _)| r).collect();
     Ok(summary)
 }
 
-/// Writes each file through a temporary name and a rename, so a reader never sees half a figure.
+/// Diagnostics for `path: message` lines, each at the file it names (else at `out`).
+fn at_paths(e: &str, out: &Path) -> Diagnostics {
+    let folder = out.display().to_string();
+    Diagnostics(e.lines().map(|l| Diagnostic::at_path(&folder, l)).collect())
+}
+
+/// The start of the message of a failure that happened after figure files were replaced.
+pub const PARTLY_WRITTEN: &str = "some figure files were replaced before this error";
+
+/// Writes every file to a temporary name beside it, then renames them all, so a reader never
+/// sees half a figure and a failed write (a full disk) replaces nothing. A file in the way that
+/// no earlier run wrote (the author's own drawing) stops the run before anything is written; the
+/// files are recorded as the tool's before they are renamed into place.
 fn write_files(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), String> {
-    for (rel, bytes) in files {
+    let dir = out.join("figures");
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|(rel, _)| rel.strip_prefix("figures/").map(str::to_string))
+        .collect();
+    crate::book::own::check_figures(&dir, &names)?;
+    let tmp_of = |p: &Path| {
+        let name = p
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+        p.with_file_name(format!(".{name}.mlsysim-tmp-{}", std::process::id()))
+    };
+    let mut written: Vec<PathBuf> = Vec::new();
+    let staged = files.iter().try_for_each(|(rel, bytes)| {
         let path: PathBuf = out.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if let Some(d) = path.parent() {
+            std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
         }
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("{}: {e}", path.display())
-        })?;
+        let tmp = tmp_of(&path);
+        written.push(tmp.clone());
+        std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))
+    });
+    let staged = staged.and_then(|()| {
+        if files.is_empty() {
+            Ok(())
+        } else {
+            crate::book::own::record_figures(&dir, &names)
+        }
+    });
+    if let Err(e) = staged {
+        for t in &written {
+            let _ = std::fs::remove_file(t);
+        }
+        return Err(e);
+    }
+    for (k, (rel, _)) in files.iter().enumerate() {
+        let path = out.join(rel);
+        if let Err(e) = std::fs::rename(tmp_of(&path), &path) {
+            for t in &written[k..] {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(format!(
+                "{PARTLY_WRITTEN} ({k} of {}): {}: {e}",
+                files.len(),
+                path.display()
+            ));
+        }
     }
     Ok(())
 }

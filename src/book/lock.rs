@@ -224,13 +224,47 @@ impl Lock {
     /// Reads `BOOK/mlsysim.lock`, if the book has one.
     pub fn load(book: &Path) -> Result<Option<Lock>, Diagnostic> {
         let path = book.join(FILE);
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(Diagnostic::file(
+                &shown,
+                "is a folder; `mlsysim.lock` is the name of the book's drift lock file: rename the folder",
+            ));
+        }
         if !path.is_file() {
             return Ok(None);
         }
-        let shown = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Diagnostic::file(&shown, format!("cannot read: {e}")))?;
         Lock::parse(&text, &shown).map(Some)
+    }
+
+    /// Whether `BOOK/mlsysim.lock` can be written (a temporary file is created in the book and
+    /// removed), so a build can refuse before it replaces its output rather than after.
+    pub fn check_writable(book: &Path) -> Result<(), Diagnostic> {
+        let path = book.join(FILE);
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(Diagnostic::file(
+                &shown,
+                "is a folder; cannot write the drift lock",
+            ));
+        }
+        let tmp = book.join(format!(".{FILE}.{}.probe", std::process::id()));
+        let probe = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp);
+        match probe {
+            Ok(_) => {
+                let _ = std::fs::remove_file(&tmp);
+                Ok(())
+            }
+            Err(e) => Err(Diagnostic::file(
+                &shown,
+                format!("cannot write the drift lock: {e}"),
+            )),
+        }
     }
 
     /// Writes `BOOK/mlsysim.lock` (through a temporary file); false when it was already up to date.

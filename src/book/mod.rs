@@ -15,5 +15,6 @@ pub mod lock;
 pub mod manifest;
 pub mod model;
 pub mod output;
+pub mod own;
 pub mod paths;
 pub mod templates;

@@ -2,6 +2,7 @@
 //! are compiled into the binary; `--templates DIR` (or `templates` in the book config) overrides
 //! any of them by file name.
 
+use crate::base::escape;
 use minijinja::{Environment, UndefinedBehavior};
 use std::path::Path;
 
@@ -110,6 +111,12 @@ impl Templates {
         align: &[String],
         rows: &[Vec<String>],
     ) -> Result<String, String> {
+        // Headers and cells are text in a pipe table: a `|` or a line break would break it.
+        let headers: Vec<String> = headers.iter().map(|h| escape::md_cell(h)).collect();
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|c| escape::md_cell(c)).collect())
+            .collect();
         if !self.default_table {
             return self.render(
                 "table.md.j2",
@@ -124,12 +131,27 @@ impl Templates {
             out.push_str(if a == "right" { "---:|" } else { ":---|" });
         }
         out.push('\n');
-        for row in rows {
+        for row in &rows {
             out.push_str("| ");
             out.push_str(&row.join(" | "));
             out.push_str(" |\n");
         }
         Ok(out)
+    }
+
+    /// Renders a LaTeX tabular through `table.tex.j2`. Headers are text (column labels, registry
+    /// names) and are LaTeX-escaped here; cells are formatted for LaTeX already.
+    pub fn tex_table(
+        &self,
+        headers: &[String],
+        align: &[String],
+        rows: &[Vec<String>],
+    ) -> Result<String, String> {
+        let headers: Vec<String> = headers.iter().map(|h| escape::latex_text(h)).collect();
+        self.render(
+            "table.tex.j2",
+            serde_json::json!({ "headers": headers, "align": align, "rows": rows }),
+        )
     }
 
     /// Renders a template with a serializable context.
@@ -146,6 +168,23 @@ impl Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Column labels are text: LaTeX specials and a `|` in Markdown cannot break the table.
+    #[test]
+    fn table_headers_are_escaped_for_their_target() {
+        let t = Templates::load(None).unwrap();
+        let headers = vec!["MFU (%) & $/h".to_string(), "a_b | c".to_string()];
+        let align = vec!["left".to_string(), "right".to_string()];
+        let rows = vec![vec!["H100".to_string(), "1".to_string()]];
+        let tex = t.tex_table(&headers, &align, &rows).unwrap();
+        assert!(
+            tex.contains("MFU (\\%) \\& \\$/h & a\\_b | c \\\\"),
+            "{tex}"
+        );
+        let md = t.md_table(&headers, &align, &rows).unwrap();
+        assert!(md.starts_with("| MFU (%) & $/h | a_b \\| c |\n"), "{md}");
+        assert_eq!(md.lines().nth(2), Some("| H100 | 1 |"));
+    }
 
     #[test]
     fn direct_layouts_match_the_builtin_templates() {

@@ -138,6 +138,7 @@ impl Cache {
         if std::fs::read(path).is_ok_and(|b| b == json.as_bytes()) {
             return Ok(());
         }
+        crate::book::own::may_replace(path, crate::book::own::is_tool_json)?;
         write_atomic(path, json.as_bytes())
     }
 }

@@ -643,6 +643,24 @@ impl Loader {
                                 self.err(file, span, msg);
                                 return;
                             }
+                            // Physical ranges: a rate or a size is positive; no quantity of
+                            // the registry is negative.
+                            let positive =
+                                [Dim::BANDWIDTH, Dim::INFORMATION, Dim::COMPUTE_RATE].contains(&d);
+                            let bad = if positive {
+                                q.si <= 0.0 || q.si.is_nan()
+                            } else {
+                                q.si < 0.0
+                            };
+                            if d != Dim::NONE && bad {
+                                let msg = format!(
+                                    "`{path}` = \"{s}\" is out of range: {} must be {}",
+                                    d.name(),
+                                    if positive { "positive" } else { "zero or more" }
+                                );
+                                self.err(file, span, msg);
+                                return;
+                            }
                         }
                         let unit = s
                             .trim()

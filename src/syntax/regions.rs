@@ -16,14 +16,65 @@ pub(crate) struct Regions {
 }
 
 impl Regions {
+    /// An index answering "is `p` excluded / in math" in O(log n) per query.
+    pub fn index(&self) -> RegionIndex {
+        RegionIndex {
+            excluded: Intervals::new(&self.excluded),
+            math: Intervals::new(&self.math),
+        }
+    }
+}
+
+/// Sorted ranges with the running maximum of their ends: `p` lies in one of them iff the largest
+/// end among the ranges starting at or before `p` is past `p` (ranges may overlap or nest).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Intervals {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl Intervals {
+    fn new(ranges: &[Range<usize>]) -> Intervals {
+        let mut sorted: Vec<Range<usize>> =
+            ranges.iter().filter(|r| !r.is_empty()).cloned().collect();
+        sorted.sort_by_key(|r| r.start);
+        let mut max = 0;
+        let max_end = sorted
+            .iter()
+            .map(|r| {
+                max = max.max(r.end);
+                max
+            })
+            .collect();
+        Intervals {
+            starts: sorted.iter().map(|r| r.start).collect(),
+            max_end,
+        }
+    }
+
+    /// Whether `p` lies in one of the ranges.
+    pub fn contains(&self, p: usize) -> bool {
+        let k = self.starts.partition_point(|s| *s <= p);
+        k > 0 && self.max_end[k - 1] > p
+    }
+}
+
+/// Point queries on [`Regions`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RegionIndex {
+    excluded: Intervals,
+    math: Intervals,
+}
+
+impl RegionIndex {
     /// Whether `p` lies in an excluded region.
     pub fn is_excluded(&self, p: usize) -> bool {
-        self.excluded.iter().any(|r| r.contains(&p))
+        self.excluded.contains(p)
     }
 
     /// Whether `p` lies in math.
     pub fn is_math(&self, p: usize) -> bool {
-        self.math.iter().any(|r| r.contains(&p))
+        self.math.contains(p)
     }
 }
 
@@ -70,6 +121,8 @@ pub(crate) fn markdown(t: &str) -> Regions {
         | Options::ENABLE_MATH
         | Options::ENABLE_STRIKETHROUGH;
     let mut r = Regions::default();
+    // Every `-->` once, so each comment finds its end by a binary search, not a rescan.
+    let closers: Vec<usize> = t.match_indices("-->").map(|(k, _)| k).collect();
     for (ev, range) in Parser::new_ext(t, opts).into_offset_iter() {
         match ev {
             Event::Start(Tag::CodeBlock(_))
@@ -80,21 +133,22 @@ pub(crate) fn markdown(t: &str) -> Regions {
                 let text = &t[range.clone()];
                 if let Some(k) = text.find("<!--").filter(|k| text[..*k].trim().is_empty()) {
                     let start = range.start + k;
-                    let end = t[start + 4..]
-                        .find("-->")
-                        .map_or(range.end, |e| start + 4 + e + 3);
+                    let next = closers.partition_point(|c| *c < start + 4);
+                    let end = closers.get(next).map_or(range.end, |e| e + 3);
                     r.excluded.push(start..end);
                 }
             }
             _ => {}
         }
     }
-    // Pandoc reads `\begin{align}…\end{align}` in Markdown as display math.
+    // Pandoc reads `\begin{align}…\end{align}` in Markdown as display math. (The ranges found
+    // here lie after every later `\begin`, so the index of the parser's ranges answers for all.)
+    let parsed = r.index();
     let mut from = 0;
     while let Some(k) = t[from..].find("\\begin") {
         let p = from + k;
         from = p + 1;
-        if r.is_excluded(p) || r.is_math(p) {
+        if parsed.is_excluded(p) || parsed.is_math(p) {
             continue;
         }
         if let Some((env, len)) = begin_env(&t[p..]) {
@@ -113,7 +167,12 @@ fn begin_env(s: &str) -> Option<(&str, usize)> {
     let rest = s.strip_prefix("\\begin")?;
     let skip = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     let rest = rest[skip..].strip_prefix('{')?;
-    let close = rest.find('}')?;
+    // The name ends on its line: never search further (a `\begin{` without `}` would otherwise
+    // scan to the end of the text, once per `\begin`).
+    let close = rest.bytes().position(|b| b == b'}' || b == b'\n')?;
+    if rest.as_bytes()[close] != b'}' {
+        return None;
+    }
     let name = &rest[..close];
     (!name.is_empty() && !name.contains('\n'))
         .then_some((name, "\\begin".len() + skip + 1 + close + 1))

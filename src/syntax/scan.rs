@@ -134,11 +134,15 @@ struct Found {
 
 fn classify(src: &str, kind: SourceKind) -> Vec<Found> {
     let tags = find_tags(src);
+    if tags.is_empty() {
+        return Vec::new(); // no tag: the regions (a full Markdown parse) are not needed
+    }
     let neutral = neutralize(src, &tags);
     let regions: Regions = match kind {
         SourceKind::Markdown => regions::markdown(&neutral),
         SourceKind::Latex => regions::latex(&neutral),
     };
+    let regions = regions.index();
     tags.into_iter()
         .filter(|t| !regions.is_excluded(t.start))
         .map(|t| {

@@ -60,24 +60,87 @@ fn tag_name_at(b: &[u8], i: usize) -> Option<(usize, bool)> {
     }
 }
 
+/// Whether `c` separates like a space but is not ASCII whitespace (no-break, thin, zero-width
+/// spaces, a BOM): after `<mlsysim` it would silently make the tag plain text.
+fn odd_space(c: char) -> bool {
+    (c.is_whitespace() && !c.is_ascii_whitespace())
+        || matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}')
+}
+
+/// A near-directive at `p` (a `<`): `<mlsysim` followed by a space that is not an ASCII space,
+/// or a name one typo away (`<mlsysm`, `<mlsyism`, `<mslysim`) followed by a tag delimiter. Returns
+/// the end of the name and the message. Such text would otherwise ship raw without a word.
+fn near_tag(src: &str, p: usize) -> Option<(usize, String)> {
+    let b = src.as_bytes();
+    let name_at = if b.get(p + 1) == Some(&b'/') {
+        p + 2
+    } else {
+        p + 1
+    };
+    if !b.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut end = name_at;
+    while end < b.len() && end - name_at <= 12 && b[end].is_ascii_alphabetic() {
+        end += 1;
+    }
+    let name = &src[name_at..end];
+    let next = src[end..].chars().next();
+    if name.eq_ignore_ascii_case("mlsysim") {
+        let c = next.filter(|c| odd_space(*c))?;
+        return Some((
+            end,
+            format!(
+                "`<mlsysim` is followed by U+{:04X}, not a plain space, so it is not read as a \
+                 directive: write an ordinary space after `<mlsysim`",
+                c as u32
+            ),
+        ));
+    }
+    let delimited =
+        next.is_some_and(|c| c.is_ascii_whitespace() || c == '/' || c == '>' || odd_space(c));
+    // One typo (a letter missing, added, changed or two swapped); a longer name that starts
+    // with `mlsysim` is another tag (`<mlsysimx>`), and a shorter prefix (`<mlsys`) is a word.
+    let lower = name.to_ascii_lowercase();
+    let near = !lower.starts_with("mlsysim")
+        && !"mlsysim".starts_with(&lower)
+        && strsim::damerau_levenshtein(&lower, "mlsysim") == 1;
+    (delimited && near).then(|| {
+        (
+            end,
+            format!("`<{name}` looks like a misspelled directive: write `<mlsysim`"),
+        )
+    })
+}
+
 /// Finds every tag candidate in `src`, in order. Candidates inside a complete tag (in an attribute
 /// value) are skipped.
 pub(crate) fn find_tags(src: &str) -> Vec<RawTag> {
     let b = src.as_bytes();
     let mut out: Vec<RawTag> = Vec::new();
-    // Closing tags swallowed by the tags before them (rare), skipped when met.
-    let mut swallowed: Vec<Range<usize>> = Vec::new();
+    // Closing tags swallowed by the tags before them, skipped when met. They come in source
+    // order, so only those not yet passed are kept (a queue, not a rescan per `<`).
+    let mut swallowed: std::collections::VecDeque<Range<usize>> = Default::default();
     let mut i = 0;
     while let Some(off) = src[i..].find('<') {
         let p = i + off;
         i = p + 1;
+        while swallowed.front().is_some_and(|r| r.end <= p) {
+            swallowed.pop_front();
+        }
         if swallowed.iter().any(|r| r.contains(&p)) {
             continue;
         }
+        let backslashes = || b[..p].iter().rev().take_while(|c| **c == b'\\').count();
         let Some((name_end, closing)) = tag_name_at(b, p) else {
+            if let Some((name_end, msg)) = near_tag(src, p) {
+                if backslashes() % 2 == 0 {
+                    out.push(err(p, name_end, Vec::new(), p..name_end, msg));
+                }
+            }
             continue;
         };
-        let backslashes = b[..p].iter().rev().take_while(|c| **c == b'\\').count();
+        let backslashes = backslashes();
         let mut tag = if closing {
             parse_close(b, p, name_end)
         } else {
@@ -284,7 +347,8 @@ fn find_close(src: &str, from: usize) -> Option<Range<usize>> {
     let mut i = from;
     while let Some(off) = src[i..].find('<') {
         let p = i + off;
-        if has_blank_line(b, from, p) {
+        // Checked piecewise from the last `<` (not a blank-line character), so each byte once.
+        if has_blank_line(b, i.max(from), p) {
             return None;
         }
         match tag_name_at(b, p) {
@@ -307,6 +371,44 @@ fn find_close(src: &str, from: usize) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_directives_are_errors_not_text() {
+        for (src, want) in [
+            ("a <mlsysim\u{a0}value=\"x\"/> b", "U+00A0"),
+            ("a <mlsysim\u{2009}value=\"x\"/>", "U+2009"),
+            ("a <mlsysim\u{200b}value=\"x\"/>", "U+200B"),
+            ("a <mlsysim\u{b}value=\"x\"/>", "U+000B"),
+            ("a <mlsysim\u{85}value=\"x\"/>", "U+0085"),
+            (
+                "a <mlsysm value=\"x\"/> b",
+                "`<mlsysm` looks like a misspelled",
+            ),
+            (
+                "a <MLSYSM value=\"x\"/> b",
+                "`<MLSYSM` looks like a misspelled",
+            ),
+            ("a <mlsyism/>", "misspelled"),
+            ("a </mlsysm>", "misspelled"),
+        ] {
+            let t = find_tags(src);
+            assert_eq!(t.len(), 1, "{src}: {t:?}");
+            let (span, msg) = t[0].error.clone().expect("an error");
+            assert!(msg.contains(want), "{src}: {msg}");
+            assert_eq!(span.start, 2, "{src}");
+        }
+        // Other tags, words and escapes stay text.
+        for src in [
+            "<div>",
+            "<span class=\"x\">",
+            "<mlsysimx/>",
+            "\\<mlsysm/>",
+            "<m/>",
+            "<system>",
+        ] {
+            assert!(find_tags(src).is_empty(), "{src}: {:?}", find_tags(src));
+        }
+    }
 
     fn one(src: &str) -> RawTag {
         let mut t = find_tags(src);

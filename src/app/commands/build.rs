@@ -45,6 +45,8 @@ pub fn run(
                 denied_warnings = true;
                 Err(Diagnostics(Vec::new()))
             }
+            // The lock is written after the output: make sure it can be, before the output is.
+            _ if update_lock => Lock::check_writable(book).map_err(|e| Diagnostics(vec![e])),
             _ => Ok(()),
         };
         drift = d;

@@ -72,6 +72,13 @@ pub fn run(
         );
         return Ok(exit::code(exit::FAILURE));
     }
+    // Nothing is written unless everything can be: a path in the way that the tool did not
+    // write (a chapter, say) stops the run before the lock is touched.
+    if let Err(e) = crate::book::own::may_replace(cache, crate::book::own::is_tool_json) {
+        eprintln!("error: {e}");
+        eprintln!("error: the cache was not written");
+        return Ok(exit::code(exit::FAILURE));
+    }
     if update_lock {
         if let Err(e) = Lock::from_records(&summary.records).write(book) {
             eprintln!("error: {e}");

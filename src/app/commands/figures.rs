@@ -59,9 +59,14 @@ pub fn run(
         }
         Err(d) => {
             crate::app::report::diagnostics(&d.0);
+            // "Nothing was written" only when it is true.
+            let partly =
+                d.0.iter()
+                    .any(|x| x.message.starts_with(crate::book::figures::PARTLY_WRITTEN));
             eprintln!(
-                "error: figures failed with {} error(s); nothing was written",
-                d.0.len()
+                "error: figures failed with {} error(s){}",
+                d.0.len(),
+                if partly { "" } else { "; nothing was written" }
             );
             Ok(exit::code(exit::FAILURE))
         }

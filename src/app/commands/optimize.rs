@@ -605,6 +605,15 @@ fn batch_cmd(
             })?
         }
     };
+    if !(1..=batch::MAX_BATCH_LIMIT).contains(&max_batch) {
+        return Err((
+            exit::USAGE,
+            format!(
+                "error: --max-batch must be from 1 to {} (every batch up to it is solved), got {max_batch}",
+                batch::MAX_BATCH_LIMIT
+            ),
+        ));
+    }
     let o = BatchOptions {
         metric,
         sla,

@@ -170,7 +170,7 @@ impl Session {
         if changes.reload {
             self.setup = setup(&self.o)?;
         }
-        let files = discover(&self.o.book, &self.o.out)?;
+        let files = discover(&self.o.book, &self.o.out).map_err(|d| d.to_string())?;
         let touched = |rel: &str| {
             changes
                 .paths

@@ -18,20 +18,7 @@ fn label(id: &str) -> String {
 
 /// Escapes LaTeX specials in plain text (source titles in `\footnote`, figure captions).
 pub(super) fn latex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '\\' => out.push_str("\\textbackslash{}"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::base::escape::latex_text(s)
 }
 
 impl FileEval<'_> {
@@ -77,7 +64,7 @@ impl FileEval<'_> {
             let text = if self.kind == SourceKind::Latex {
                 self.templates.render(
                     "footnote.tex.j2",
-                    serde_json::json!({ "title": latex_escape(&s.title), "kind": s.kind.name(), "url": s.url, "verified": s.verified }),
+                    serde_json::json!({ "title": latex_escape(&s.title), "kind": s.kind.name(), "url": s.url.as_deref().map(crate::base::escape::latex_url), "verified": s.verified }),
                 )
             } else {
                 if !self.cited.iter().any(|c| c == &**id) {
@@ -101,7 +88,7 @@ impl FileEval<'_> {
             .cited
             .iter()
             .filter_map(|id| self.reg.sources.get(id))
-            .map(|s| serde_json::json!({ "label": label(&s.id), "id": s.id, "title": s.title, "kind": s.kind.name(), "url": s.url, "verified": s.verified }))
+            .map(|s| serde_json::json!({ "label": label(&s.id), "id": s.id, "title": crate::base::escape::md_text(&s.title), "kind": s.kind.name(), "url": s.url.as_deref().map(crate::base::escape::md_url), "verified": s.verified }))
             .collect();
         self.templates
             .render("footnotes.md.j2", serde_json::json!({ "sources": sources }))

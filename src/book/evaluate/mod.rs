@@ -130,6 +130,7 @@ impl<'a> FileEval<'a> {
         src: &'a str,
         kind: SourceKind,
     ) -> FileOutput {
+        let _lines = crate::base::lines::scope(src); // one line index for all its diagnostics
         let scanned = scan(src, kind);
         let mut ev = FileEval {
             reg,

@@ -140,10 +140,7 @@ impl FileEval<'_> {
             self.registry_table(d)?
         };
         let mut text = if self.kind == SourceKind::Latex {
-            self.templates.render(
-                "table.tex.j2",
-                serde_json::json!({ "headers": headers, "align": align, "rows": rows }),
-            )
+            self.templates.tex_table(&headers, &align, &rows)
         } else {
             self.templates.md_table(&headers, &align, &rows)
         }

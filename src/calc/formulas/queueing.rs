@@ -17,34 +17,31 @@ pub struct MmcWait {
     pub p99: Time,
 }
 
-/// Erlang-C probability that an arrival waits, in log space:
-/// `P_wait = (a^c/c! · 1/(1−ρ)) / (Σ_{i<c} a^i/i! + a^c/c! · 1/(1−ρ))`, `a = c·ρ`.
+/// Erlang-C probability that an arrival waits,
+/// `P_wait = (a^c/c! · 1/(1−ρ)) / (Σ_{i<c} a^i/i! + a^c/c! · 1/(1−ρ))`, `a = c·ρ`, through the
+/// Erlang-B recurrence `B_0 = 1`, `B_k = a·B_{k−1} / (k + a·B_{k−1})` and
+/// `C = B_c / (1 − ρ·(1 − B_c))`: every step stays in [0, 1] (no overflow), constant memory,
+/// O(c) time (callers bound `c`, see [`MAX_SERVERS`]).
 pub fn erlang_c(c: u64, rho: f64) -> f64 {
     let a = c as f64 * rho;
     if a <= 0.0 {
         return 0.0;
     }
-    let ln_a = a.ln();
-    let mut ln_fact = 0.0; // ln(i!)
-    let mut terms = Vec::with_capacity(c as usize);
-    for i in 0..c {
-        if i > 0 {
-            ln_fact += (i as f64).ln();
-        }
-        terms.push(i as f64 * ln_a - ln_fact);
+    let mut b = 1.0_f64;
+    for k in 1..=c {
+        let ab = a * b;
+        b = ab / (k as f64 + ab);
     }
-    ln_fact += (c as f64).ln();
-    let log_last = c as f64 * ln_a - ln_fact - (1.0 - rho).ln();
-    let max_log = terms.iter().copied().fold(log_last, f64::max);
-    let sum: f64 =
-        terms.iter().map(|t| (t - max_log).exp()).sum::<f64>() + (log_last - max_log).exp();
-    let p = (log_last - max_log).exp() / sum;
+    let p = b / (1.0 - rho * (1.0 - b));
     if p.is_finite() {
         p.clamp(0.0, 1.0)
     } else {
         rho.clamp(0.0, 1.0)
     }
 }
+
+/// Largest `num_servers` a formula directive accepts (the Erlang-C sum has one term per server).
+pub const MAX_SERVERS: f64 = 10_000_000.0;
 
 /// M/M/c queueing wait (mlsysim `calc_queue_latency_mmc`): with Erlang-C `P_wait`, the wait tail is
 /// `P(W > t) = P_wait·e^(−c·μ·(1−ρ)·t)`, so `t_q = −ln(q/P_wait) / (c·μ·(1−ρ))` for tail mass
@@ -105,10 +102,12 @@ pub fn usl_optimal_concurrency(sigma: f64, kappa: f64) -> f64 {
 
 fn eval_mmc(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
     let c = num(r, "num_servers")?;
-    if !(c.is_finite() && c >= 0.0) {
+    if !(c.is_finite() && c >= 1.0 && c.fract() == 0.0 && c <= MAX_SERVERS) {
         return Err(SolveError::Invalid {
             what: "num_servers".into(),
-            message: format!("num_servers must be a whole number ≥ 1, got {c}"),
+            message: format!(
+                "num_servers must be a whole number from 1 to {MAX_SERVERS:.0}, got {c}"
+            ),
         });
     }
     let w = queue_latency_mmc(

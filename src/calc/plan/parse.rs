@@ -33,8 +33,97 @@ pub fn read(path: &Path) -> Result<PlanSource, Diagnostic> {
     parse(&file, text, format)
 }
 
+/// Deepest nesting a plan may have (its schema needs four levels). Checked before parsing, so a
+/// document nested 100,000 deep is a located error at once instead of seconds of parsing or a
+/// stack overflow.
+pub const MAX_PLAN_DEPTH: usize = 64;
+
+/// The first place where `text` nests deeper than [`MAX_PLAN_DEPTH`]: flow brackets `[`/`{`
+/// outside strings and comments (TOML and YAML), plus block indentation levels and `- ` items
+/// (YAML). One pass, no parsing.
+fn too_deep_at(text: &str, format: PlanFormat) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut flow = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut indents: Vec<usize> = Vec::new();
+    let mut line_start = true;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if let Some(q) = quote {
+            if c == b'\\' && q == b'"' {
+                i += 2;
+                continue;
+            }
+            if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if line_start && format == PlanFormat::Yaml && flow == 0 {
+            line_start = false;
+            // Block structure: the indentation of the line, and each `- ` / `? ` after it.
+            let mut col = 0;
+            let mut j = i;
+            loop {
+                while j < b.len() && b[j] == b' ' {
+                    j += 1;
+                    col += 1;
+                }
+                if j >= b.len() || b[j] == b'\n' || b[j] == b'#' {
+                    break;
+                }
+                while indents.last().is_some_and(|top| *top >= col) {
+                    indents.pop();
+                }
+                indents.push(col);
+                if indents.len() > MAX_PLAN_DEPTH {
+                    return Some(j);
+                }
+                if matches!(b[j], b'-' | b'?') && matches!(b.get(j + 1), Some(b' ') | None) {
+                    j += 1;
+                    col += 1;
+                    continue;
+                }
+                break;
+            }
+            i = j;
+            continue;
+        }
+        match c {
+            b'\n' => line_start = true,
+            b'"' | b'\'' => quote = Some(c),
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                flow += 1;
+                if flow + indents.len() > MAX_PLAN_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => flow = flow.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Parses plan text.
 pub fn parse(file: &str, text: String, format: PlanFormat) -> Result<PlanSource, Diagnostic> {
+    if let Some(at) = too_deep_at(&text, format) {
+        return Err(Diagnostic::at(
+            file,
+            &text,
+            at..at + 1,
+            format!("the plan is nested more than {MAX_PLAN_DEPTH} levels deep"),
+        ));
+    }
     let plan = match format {
         PlanFormat::Toml => {
             toml::from_str::<Plan>(&text).map_err(|e| toml_diag(file, &text, &e))?
@@ -277,6 +366,37 @@ max = 50
         assert_eq!(at(&y, &metric).0, 10);
         // A missing value falls back to its table.
         assert_eq!(at(&y, &path(&["hardware", "precision"])).0, 7);
+    }
+
+    #[test]
+    fn deep_nesting_is_a_located_error_before_parsing() {
+        let cases = [
+            (
+                format!("a = {}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+                PlanFormat::Toml,
+            ),
+            (format!("a = {}", "{b = ".repeat(100_000)), PlanFormat::Toml),
+            (
+                format!("a: {}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+                PlanFormat::Yaml,
+            ),
+            (format!("{}x", "- ".repeat(100_000)), PlanFormat::Yaml),
+            (
+                (0..100)
+                    .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                    .collect(),
+                PlanFormat::Yaml,
+            ),
+        ];
+        for (text, format) in cases {
+            let d = parse("p", text, format).expect_err("too deep");
+            assert!(d.message.contains("nested more than 64"), "{}", d.message);
+            assert_eq!(d.file, "p");
+            assert!(d.line >= 1 && d.column > 1, "{d:?}");
+        }
+        // Quoted brackets and comments do not count.
+        let text = format!("a = \"{}\" # {}\n", "[".repeat(100), "{".repeat(100));
+        assert!(too_deep_at(&text, PlanFormat::Toml).is_none());
     }
 
     #[test]

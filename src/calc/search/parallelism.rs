@@ -505,14 +505,14 @@ mod tests {
 }
 
 #[cfg(test)]
-mod speed {
+mod frontier {
     use super::*;
     use crate::calc::params::Precision;
 
-    /// The bar: the full 405B / 16,384-GPU space in under 100 ms (release: ~0.4 ms; this
-    /// holds even in an unoptimised test build).
+    /// The full 405B / 16,384-GPU space: 154 configurations searched, TP8 PP16 DP128 with 16
+    /// microbatches picked. Its speed is measured by `cargo bench` (benches/speed.rs), never here.
     #[test]
-    fn frontier_space_searches_in_under_100_ms() {
+    fn frontier_space_search_picks_tp8_pp16_dp128() {
         let reg = crate::registry::load::embedded().unwrap();
         let fleet = reg.fleet("Meta_Llama3_16K_H100").unwrap();
         let base = DistributedOptions {
@@ -523,25 +523,18 @@ mod speed {
             overlap_comm: true,
             ..DistributedOptions::default()
         };
-        let mut best = f64::INFINITY;
-        for _ in 0..3 {
-            let t = std::time::Instant::now();
-            let s = search(
-                reg.model("Llama3_405B").unwrap(),
-                FleetSpec::Registry(fleet),
-                reg.hardware("H100").unwrap(),
-                &reg.calibration,
-                &base,
-                None,
-                Objective::StepTime,
-            )
-            .unwrap();
-            best = best.min(t.elapsed().as_secs_f64());
-            assert_eq!(s.searched(), 154);
-            let b = s.best().unwrap().config;
-            assert_eq!((b.tp, b.pp, b.dp, b.microbatch_count), (8, 16, 128, 16));
-        }
-        assert!(best < 0.1, "{best} s");
-        eprintln!("405B / 16K search: {:.1} ms", best * 1e3);
+        let s = search(
+            reg.model("Llama3_405B").unwrap(),
+            FleetSpec::Registry(fleet),
+            reg.hardware("H100").unwrap(),
+            &reg.calibration,
+            &base,
+            None,
+            Objective::StepTime,
+        )
+        .unwrap();
+        assert_eq!(s.searched(), 154);
+        let b = s.best().unwrap().config;
+        assert_eq!((b.tp, b.pp, b.dp, b.microbatch_count), (8, 16, 128, 16));
     }
 }

@@ -151,14 +151,12 @@ pub fn figure_href(source_rel: &str, id: &str, ext: &str) -> String {
 
 /// Escapes text for a Markdown image's caption (`[...]`).
 pub fn markdown_text_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('[', "\\[")
-        .replace(']', "\\]")
+    crate::base::escape::md_bracket(s)
 }
 
 /// Escapes text for a double-quoted Markdown/Pandoc attribute (`fig-alt="..."`).
 pub fn markdown_attr_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    crate::base::escape::md_attr(s)
 }
 
 #[cfg(test)]

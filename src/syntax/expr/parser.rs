@@ -6,10 +6,33 @@ use crate::base::units::table::atom;
 use crate::base::units::{parse_number, parse_unit, Value};
 use std::ops::Range;
 
+/// Deepest expression tree accepted (a sum of 256 terms is 256 deep): far beyond any formula a
+/// book writes, far below what the recursive evaluator can take on a 2 MB thread stack, even
+/// unoptimised. Past it the parse stops with a located error.
+pub const MAX_DEPTH: u32 = 256;
+
+/// Deepest nesting of `(`, calls, signs and exponents accepted (each level is several frames of
+/// the recursive-descent parser).
+pub const MAX_NEST: u32 = 64;
+
 struct Parser<'a> {
     src: &'a str,
     toks: Vec<Token>,
     pos: usize,
+    /// Open recursions (parentheses, calls, signs, exponents) of the parse in progress.
+    nest: u32,
+    /// Tree depth of the expression returned last.
+    depth: u32,
+}
+
+fn too_deep(span: Range<usize>) -> ParseError {
+    err(
+        span,
+        format!(
+            "the expression is nested too deeply (more than {MAX_NEST} levels of parentheses, \
+             calls or signs, or {MAX_DEPTH} operators in a row): split it with `let`"
+        ),
+    )
 }
 
 /// Parses a whole expression.
@@ -18,7 +41,13 @@ pub(super) fn parse(src: &str) -> Result<Expr, ParseError> {
     if toks.is_empty() {
         return Err(err(0..src.len(), "empty expression"));
     }
-    let mut p = Parser { src, toks, pos: 0 };
+    let mut p = Parser {
+        src,
+        toks,
+        pos: 0,
+        nest: 0,
+        depth: 0,
+    };
     let e = p.sum()?;
     if let Some(t) = p.peek() {
         let what = &src[t.span.clone()];
@@ -76,6 +105,32 @@ impl Parser<'_> {
         self.src.len()..self.src.len()
     }
 
+    /// Enters one level of recursion at `span`, or fails past [`MAX_NEST`].
+    fn enter(&mut self, span: &Range<usize>) -> Result<(), ParseError> {
+        self.nest += 1;
+        if self.nest > MAX_NEST {
+            return Err(too_deep(span.clone()));
+        }
+        Ok(())
+    }
+
+    /// Records the tree depth of a node made of children of depth `child`, or fails past
+    /// [`MAX_DEPTH`].
+    fn grow(&mut self, child: u32, span: &Range<usize>) -> Result<(), ParseError> {
+        self.depth = child + 1;
+        if self.depth > MAX_DEPTH {
+            return Err(too_deep(span.clone()));
+        }
+        Ok(())
+    }
+
+    /// A binary node of `lhs` (tree depth `dl`) and `rhs` (the last depth).
+    fn bin(&mut self, op: BinOp, lhs: Expr, dl: u32, rhs: Expr) -> Result<Expr, ParseError> {
+        let e = binary(op, lhs, rhs);
+        self.grow(dl.max(self.depth), &e.span)?;
+        Ok(e)
+    }
+
     fn sum(&mut self) -> Result<Expr, ParseError> {
         let mut lhs = self.product()?;
         loop {
@@ -84,9 +139,10 @@ impl Parser<'_> {
                 Some(Tok::Minus) => BinOp::Sub,
                 _ => return Ok(lhs),
             };
+            let dl = self.depth;
             self.next();
             let rhs = self.product()?;
-            lhs = binary(op, lhs, rhs);
+            lhs = self.bin(op, lhs, dl, rhs)?;
         }
     }
 
@@ -98,24 +154,30 @@ impl Parser<'_> {
                 Some(Tok::Slash) => BinOp::Div,
                 _ => return Ok(lhs),
             };
+            let dl = self.depth;
             self.next();
             let rhs = self.unary()?;
-            lhs = binary(op, lhs, rhs);
+            lhs = self.bin(op, lhs, dl, rhs)?;
         }
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
         match self.peek_tok() {
             Some(Tok::Minus) => {
-                let start = self.next().map_or(0, |t| t.span.start);
+                let sign = self.next().map_or(0..0, |t| t.span);
+                self.enter(&sign)?;
                 let e = self.unary()?;
-                let span = start..e.span.end;
+                self.nest -= 1;
+                let span = sign.start..e.span.end;
+                self.grow(self.depth, &span)?;
                 Ok(node(ExprKind::Neg(Box::new(e)), span))
             }
             Some(Tok::Plus) => {
-                let start = self.next().map_or(0, |t| t.span.start);
+                let sign = self.next().map_or(0..0, |t| t.span);
+                self.enter(&sign)?;
                 let mut e = self.unary()?;
-                e.span.start = start;
+                self.nest -= 1;
+                e.span.start = sign.start;
                 Ok(e)
             }
             _ => self.power(),
@@ -125,9 +187,12 @@ impl Parser<'_> {
     fn power(&mut self) -> Result<Expr, ParseError> {
         let base = self.primary()?;
         if self.peek_tok() == Some(&Tok::Caret) {
-            self.next();
+            let db = self.depth;
+            let caret = self.next().map_or(0..0, |t| t.span);
+            self.enter(&caret)?;
             let exp = self.unary()?;
-            return Ok(binary(BinOp::Pow, base, exp));
+            self.nest -= 1;
+            return self.bin(BinOp::Pow, base, db, exp);
         }
         Ok(base)
     }
@@ -140,15 +205,24 @@ impl Parser<'_> {
             ));
         };
         match t.tok {
-            Tok::Num(text) => self.number(&text, t.span),
+            Tok::Num(text) => {
+                self.depth = 1;
+                self.number(&text, t.span)
+            }
             Tok::Ident(name) => {
                 if self.peek_tok() == Some(&Tok::LParen) {
-                    return self.call(&name, t.span);
+                    self.enter(&t.span)?;
+                    let e = self.call(&name, t.span);
+                    self.nest -= 1;
+                    return e;
                 }
+                self.depth = 1;
                 Ok(node(ExprKind::Path(name), t.span))
             }
             Tok::LParen => {
+                self.enter(&t.span)?;
                 let mut e = self.sum()?;
+                self.nest -= 1;
                 match self.next() {
                     Some(Token {
                         tok: Tok::RParen,
@@ -181,11 +255,13 @@ impl Parser<'_> {
         };
         let open = self.next().map_or(name_span.end..name_span.end, |t| t.span);
         let mut args = Vec::new();
+        let mut deepest = 0;
         let end = loop {
             if self.peek_tok() == Some(&Tok::RParen) && args.is_empty() {
                 break self.next().map_or(0, |t| t.span.end);
             }
             args.push(self.sum()?);
+            deepest = deepest.max(self.depth);
             match self.next() {
                 Some(Token {
                     tok: Tok::Comma, ..
@@ -214,6 +290,7 @@ impl Parser<'_> {
             };
             return Err(err(span, format!("`{name}` takes {want}, found {n}")));
         }
+        self.grow(deepest, &span)?;
         Ok(node(ExprKind::Call { func, args }, span))
     }
 
@@ -486,5 +563,44 @@ mod tests {
         );
         assert_eq!(perr("min(1"), (3..4, "unclosed `(` of `min`".into()));
         assert_eq!(perr("2 $").0, 2..3);
+    }
+
+    fn no_names(p: &str, _: Range<usize>) -> Result<Value, super::super::EvalError> {
+        unreachable!("{p}")
+    }
+
+    /// Inputs that once overflowed the stack: each is a located "nested too deeply" error, and
+    /// the same shapes within the limit parse.
+    #[test]
+    fn deep_nesting_is_a_located_error_not_a_stack_overflow() {
+        let deep = |e: &str| {
+            let err = parse(e).expect_err("too deep");
+            assert!(err.message.contains("nested too deeply"), "{}", err.message);
+            assert!(err.span.end <= e.len() && err.span.start < err.span.end.max(1));
+        };
+        deep(&format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000)));
+        deep(&format!("{}1", "-".repeat(30_000)));
+        deep(&format!("{}1", "+".repeat(30_000)));
+        deep(&vec!["1"; 50_000].join(" + "));
+        deep(&vec!["2"; 50_000].join(" * "));
+        deep(&vec!["2"; 50_000].join("^"));
+        deep(&format!("{}1{}", "min(".repeat(5_000), ")".repeat(5_000)));
+        let n = MAX_NEST as usize;
+        let nested = format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse(&nested).is_ok());
+        assert!(parse(&format!("{}1", "-".repeat(n))).is_ok());
+        let sum = vec!["1"; MAX_DEPTH as usize].join(" + ");
+        let v = parse(&sum).unwrap().eval(&no_names).unwrap();
+        assert_eq!(v.si, 256.0);
+        // Within both limits the evaluator's recursion fits an unoptimised 2 MB thread.
+        let deep = format!("{}1{}", "-(".repeat(n / 2), ")".repeat(n / 2));
+        let e = parse(&deep).unwrap();
+        let v = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || e.eval(&no_names).unwrap().si)
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(v, 1.0);
     }
 }
