@@ -204,13 +204,14 @@ impl Parser<'_> {
         let n = args.len();
         let ok = match func {
             Func::Min | Func::Max => n >= 1,
+            Func::Round => n == 1 || n == 2,
             _ => n == 1,
         };
         if !ok {
-            let want = if matches!(func, Func::Min | Func::Max) {
-                "at least one argument"
-            } else {
-                "one argument"
+            let want = match func {
+                Func::Min | Func::Max => "at least one argument",
+                Func::Round => "one or two arguments (`round(x)`, `round(x, step)`)",
+                _ => "one argument",
             };
             return Err(err(span, format!("`{name}` takes {want}, found {n}")));
         }
@@ -468,7 +469,7 @@ mod tests {
             perr("foo(1)"),
             (
                 0..3,
-                "unknown function `foo`; the functions are min, max, sqrt, exp, ln, floor, ceil"
+                "unknown function `foo`; the functions are min, max, sqrt, exp, ln, log2, log10, floor, ceil, round, abs"
                     .into()
             )
         );
