@@ -515,3 +515,109 @@ fn solver_warnings_reach_the_author() {
     let (code, _, stderr) = run(&["check", "book-snippets", "--deny-warnings"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
 }
+
+/// The additions of v2 (ranges, unit words, labels, forced scale, new functions and units,
+/// `group-from`, compare and group tables, expression columns, units in headers, missing cells,
+/// table source notes) in every output target: Markdown text and math, LaTeX text and math,
+/// footnote and pandoc citation styles.
+#[test]
+fn v2_additions_in_every_target() {
+    for book in ["v2", "v2-pandoc"] {
+        let out = scratch(&format!("{book}-out"));
+        build(&format!("tests/fixtures/books/{book}"), &out);
+        for file in ["chapter.qmd", "slides.tex"] {
+            let text = std::fs::read_to_string(out.join(file)).unwrap();
+            insta::assert_snapshot!(format!("{book}__{file}"), text);
+        }
+        let bib = out.join("mlsysim.bib");
+        let csl = out.join("mlsysim-references.json");
+        if book == "v2-pandoc" {
+            let bib = std::fs::read_to_string(bib).unwrap();
+            assert!(bib.contains("@online{horowitz-2014,\n  title = {{Horowitz (2014)"), "{bib}");
+            let csl: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(csl).unwrap()).unwrap();
+            let h = csl
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["id"] == "horowitz-2014")
+                .unwrap();
+            assert_eq!(h["URL"], "https://doi.org/10.1109/ISSCC.2014.6757323");
+            assert_eq!(h["accessed"]["date-parts"][0][0], 2026);
+        } else {
+            assert!(!bib.exists() && !csl.exists(), "footnote style writes no bibliography");
+        }
+    }
+}
+
+#[test]
+fn v2_errors_are_located_with_the_valid_choices() {
+    let out = scratch("v2-errors");
+    let (code, _, stderr) = run(&[
+        "build",
+        "tests/fixtures/books/v2-errors",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("v2_errors", stderr);
+}
+
+#[test]
+fn missing_cells_are_reported_by_audit() {
+    let (code, stdout, stderr) = run(&[
+        "audit",
+        "tests/fixtures/books/v2",
+        "--format",
+        "json",
+    ]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    let a: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let found: Vec<&serde_json::Value> = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "missing-cell")
+        .collect();
+    assert_eq!(found.len(), 2, "DRAM latency in the chapter and the slides: {found:?}");
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("table cell `DRAM/latency` prints `—`"));
+}
+
+/// The rendered check: pandoc's HTML of a chapter whose 5×5 table cites 5 sources (and two values
+/// cite two of them again) has 5 footnotes in footnote style and 5 bibliography entries in pandoc
+/// style with `--citeproc` (BibLaTeX and CSL JSON alike).
+#[test]
+fn pandoc_renders_each_source_once() {
+    let Ok(v) = std::process::Command::new("pandoc").arg("--version").output() else {
+        panic!("pandoc is required for this test (`.ci/run` installs it)");
+    };
+    assert!(v.status.success());
+    let pandoc = |args: &[&str]| {
+        let o = std::process::Command::new("pandoc").args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let out = scratch("five-sources");
+    build("tests/fixtures/books/five-sources", &out);
+    let md = out.join("chapter.md");
+    let html = pandoc(&[md.to_str().unwrap(), "-t", "html"]);
+    assert_eq!(html.matches("<li id=\"fn").count(), 5, "{html}");
+    let out = scratch("five-sources-pandoc");
+    build("tests/fixtures/books/five-sources-pandoc", &out);
+    let md = out.join("chapter.md");
+    for bib in ["mlsysim.bib", "mlsysim-references.json"] {
+        let html = pandoc(&[
+            md.to_str().unwrap(),
+            "--citeproc",
+            "--bibliography",
+            out.join(bib).to_str().unwrap(),
+            "-t",
+            "html",
+        ]);
+        assert_eq!(html.matches("class=\"csl-entry\"").count(), 5, "{bib}: {html}");
+        assert!(!html.contains("<li id=\"fn"), "{html}");
+    }
+}

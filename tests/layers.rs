@@ -36,6 +36,7 @@ const LAYERS: &[(&str, f64)] = &[
     // stage reads; the lock over them; evaluation, the manifest and file discovery; figures of a
     // book; the build that puts it together.
     ("book::config", 5.0),
+    ("book::bibliography", 5.0),
     ("book::paths", 5.0),
     ("book::templates", 5.0),
     ("book::output", 5.0),

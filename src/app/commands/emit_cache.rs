@@ -85,6 +85,18 @@ pub fn run(
         eprintln!("error: {e}");
         return Ok(exit::code(exit::FAILURE));
     }
+    // Pandoc-style citations: the bibliography beside the cache (`_quarto.yml` points at it).
+    if tpl.style.cite == crate::book::config::CiteStyle::Pandoc {
+        let dir = cache.parent().unwrap_or(Path::new("."));
+        for (name, text) in crate::book::bibliography::files(&reg) {
+            if let Err(e) =
+                crate::integrate::cache::write_atomic(&dir.join(name), text.as_bytes())
+            {
+                eprintln!("error: {e}");
+                return Ok(exit::code(exit::FAILURE));
+            }
+        }
+    }
     let entries: usize = c.files.values().map(|f| f.directives.len()).sum();
     if format == Format::Json {
         out::line(format!(

@@ -187,6 +187,26 @@ fn columns(d: &Directive) -> Result<Vec<Column>, Problem> {
     columns_of(c)
 }
 
+/// A column no entry has is a mistake in the field name, not missing cells: its error is the
+/// first entry's.
+fn column_exists<'c>(
+    col: &Column,
+    mut cells: impl Iterator<Item = &'c Result<(Value, RecordLineage), String>>,
+) -> Result<(), Problem> {
+    let mut first = None;
+    for c in cells.by_ref() {
+        match c {
+            Ok(_) => return Ok(()),
+            Err(m) if first.is_none() => first = Some(m.clone()),
+            Err(_) => {}
+        }
+    }
+    match first {
+        Some(m) if !crate::book::paths::is_absent(&m) => Err(problem(col.span.clone(), m)),
+        _ => Ok(()),
+    }
+}
+
 /// Whether a column is a plain field path (`memory.bandwidth`) rather than an expression.
 fn is_path(field: &str) -> bool {
     !field.is_empty()
@@ -370,7 +390,11 @@ impl FileEval<'_> {
                         derivation: path,
                     },
                 )),
-                Err(m) if crate::book::paths::is_absent(&m) => Err(m),
+                // An unknown field may be one other entries of a group have (tech.Memory.DRAM
+                // has no latency): the table decides once it has seen the whole column.
+                Err(m) if crate::book::paths::is_absent(&m) || m.starts_with("unknown field") => {
+                    Err(m)
+                }
                 Err(m) => return Err(problem(col.span.clone(), m)),
             });
         }
@@ -461,6 +485,9 @@ impl FileEval<'_> {
             }
             cells.push(row);
         }
+        for (i, col) in cols.iter().enumerate() {
+            column_exists(col, cells.iter().map(|r| &r[i]))?;
+        }
         let mut sources = Vec::new();
         let mut rows = Vec::new();
         for ((_, key, name), row_cells) in entries.iter().zip(cells) {
@@ -524,9 +551,14 @@ impl FileEval<'_> {
         let mut rows = Vec::new();
         for (col, spec) in fields.iter().zip(&specs) {
             let mut row = vec![col.header(spec, self.kind)];
-            for (prefix, key, _) in &entries {
+            let mut values = Vec::new();
+            for (prefix, _, _) in &entries {
+                values.push(self.entry_value(prefix, col)?);
+            }
+            column_exists(col, values.iter())?;
+            for ((_, key, _), value) in entries.iter().zip(values) {
                 let cell = format!("{key}/{}", col.field);
-                row.push(match self.entry_value(prefix, col)? {
+                row.push(match value {
                     Ok((v, lineage)) => {
                         for s in &lineage.sources {
                             if !sources.contains(s) {

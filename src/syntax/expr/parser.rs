@@ -276,6 +276,24 @@ impl Parser<'_> {
                 }
                 span.clone()
             }
+            // `1000 1/s`: a reciprocal unit after a number, written tight (`1/s`, `1/h`).
+            Some(Token {
+                tok: Tok::Num(one),
+                span,
+            }) if one == "1" && span.start > num_end => {
+                let (Some(slash), Some(next)) =
+                    (self.toks.get(self.pos + 1), self.toks.get(self.pos + 2))
+                else {
+                    return Ok(None);
+                };
+                let tight = slash.tok == Tok::Slash
+                    && slash.span.start == span.end
+                    && next.span.start == slash.span.end;
+                if !tight || !matches!(&next.tok, Tok::Ident(n) if !n.contains('.') && atom(n).is_some()) {
+                    return Ok(None);
+                }
+                span.clone()
+            }
             _ => return Ok(None),
         };
         self.next();
@@ -384,6 +402,8 @@ mod tests {
     #[test]
     fn numbers_with_units() {
         assert_eq!(p("7e9 param"), "7000000000{param}");
+        assert_eq!(p("1000 1/s"), "1000{1/s}");
+        assert_eq!(p("(2 * 3) * 1000 1/s"), p("(2 * 3) * (1000 1/s)"));
         assert_eq!(p("16 byte"), "16{byte}");
         assert_eq!(
             p("100 km/h"),
