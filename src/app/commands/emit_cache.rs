@@ -85,8 +85,9 @@ pub fn run(
         eprintln!("error: {e}");
         return Ok(exit::code(exit::FAILURE));
     }
-    // Pandoc-style citations: the bibliography beside the cache (`_quarto.yml` points at it).
-    if tpl.style.cite == crate::book::config::CiteStyle::Pandoc {
+    // The bibliography beside the cache, in either citation style (`_quarto.yml` points at it:
+    // pandoc-style `[@id]` citations need it, and an author may cite registry sources by hand).
+    {
         let dir = cache.parent().unwrap_or(Path::new("."));
         for (name, text) in crate::book::bibliography::files(&reg) {
             if let Err(e) =

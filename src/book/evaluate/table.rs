@@ -257,12 +257,22 @@ impl FileEval<'_> {
         while text.ends_with('\n') {
             text.pop();
         }
-        if !note.is_empty() {
-            if self.kind == SourceKind::Latex {
-                text.push_str(&format!("\n\n{{\\footnotesize {note}\\par}}"));
-            } else {
-                text.push_str(&format!("\n\n{note}"));
+        if !note.is_empty() && self.kind == SourceKind::Latex {
+            text.push_str(&format!("\n\n{{\\footnotesize {note}\\par}}"));
+        } else if !note.is_empty() {
+            // A caption (`: ...` or `Table: ...`) must follow the table directly: the note goes
+            // under it.
+            if let Some((end, caption)) = self.caption_after(d.span.end) {
+                self.extended = Some((
+                    d.span.start..end,
+                    format!("{}\n\n{caption}\n\n{note}", text.trim_start_matches('\n')),
+                ));
+                let lead = if text.starts_with('\n') { "\n" } else { "" };
+                if let Some((_, t)) = &mut self.extended {
+                    t.insert_str(0, lead);
+                }
             }
+            text.push_str(&format!("\n\n{note}"));
         }
         let line_start = self.src[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
         let before = &self.src[..line_start];
@@ -275,6 +285,23 @@ impl FileEval<'_> {
             text.push('\n');
         }
         Ok((d.span.clone(), text))
+    }
+
+    /// The caption line right after a table directive (one blank line between at most): where it
+    /// ends and its text. None when the caption holds a directive of its own.
+    fn caption_after(&self, end: usize) -> Option<(usize, String)> {
+        let rest = &self.src[end..];
+        let rest_trim = rest.strip_prefix('\n')?;
+        let (skip, body) = match rest_trim.strip_prefix('\n') {
+            Some(b) => (2, b),
+            None => (1, rest_trim),
+        };
+        let line = body.split('\n').next().unwrap_or("");
+        let is_caption = line.starts_with(": ") || line.starts_with("Table: ");
+        if !is_caption || line.contains("<mlsysim") {
+            return None;
+        }
+        Some((end + skip + line.len(), line.to_string()))
     }
 
     /// Prints and records one numeric cell (with citation markers when `cite`).
