@@ -165,7 +165,11 @@ fn scanning_constructs() {
     // The unit once in the header, each source once in a note under the table.
     assert!(notes.contains("| Accelerator | FP16 peak (TFLOP/s) | TDP (W) |\n|:---|---:|---:|\n| NVIDIA H100 | 989 | 700 |"), "{notes}");
     assert!(notes.contains("\n\nSources: NVIDIA H100 datasheet; NVIDIA Hopper Architecture In-Depth; Choquette (2023), IEEE Micro; NVIDIA HGX H100 product carbon footprint[^mlsysim-nvidia-h100-datasheet]; NVIDIA A100 datasheet"), "{notes}");
-    assert_eq!(notes.matches("[^mlsysim-nvidia-h100-datasheet]").count(), 2, "one reference and one definition: {notes}");
+    assert_eq!(
+        notes.matches("[^mlsysim-nvidia-h100-datasheet]").count(),
+        2,
+        "one reference and one definition: {notes}"
+    );
     assert!(notes.contains("| 32 | 2.20 | Compute |"), "{notes}");
     assert_eq!(
         notes
@@ -533,7 +537,10 @@ fn v2_additions_in_every_target() {
         let csl = out.join("mlsysim-references.json");
         if book == "v2-pandoc" {
             let bib = std::fs::read_to_string(bib).unwrap();
-            assert!(bib.contains("@online{horowitz-2014,\n  title = {{Horowitz (2014)"), "{bib}");
+            assert!(
+                bib.contains("@online{horowitz-2014,\n  title = {{Horowitz (2014)"),
+                "{bib}"
+            );
             let csl: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(csl).unwrap()).unwrap();
             let h = csl
@@ -545,7 +552,10 @@ fn v2_additions_in_every_target() {
             assert_eq!(h["URL"], "https://doi.org/10.1109/ISSCC.2014.6757323");
             assert_eq!(h["accessed"]["date-parts"][0][0], 2026);
         } else {
-            assert!(!bib.exists() && !csl.exists(), "footnote style writes no bibliography");
+            assert!(
+                !bib.exists() && !csl.exists(),
+                "footnote style writes no bibliography"
+            );
         }
     }
 }
@@ -565,12 +575,7 @@ fn v2_errors_are_located_with_the_valid_choices() {
 
 #[test]
 fn missing_cells_are_reported_by_audit() {
-    let (code, stdout, stderr) = run(&[
-        "audit",
-        "tests/fixtures/books/v2",
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = run(&["audit", "tests/fixtures/books/v2", "--format", "json"]);
     assert!(code == 0 || code == 1, "{stderr}");
     let a: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let found: Vec<&serde_json::Value> = a["findings"]
@@ -579,7 +584,11 @@ fn missing_cells_are_reported_by_audit() {
         .iter()
         .filter(|f| f["code"] == "missing-cell")
         .collect();
-    assert_eq!(found.len(), 2, "DRAM latency in the chapter and the slides: {found:?}");
+    assert_eq!(
+        found.len(),
+        2,
+        "DRAM latency in the chapter and the slides: {found:?}"
+    );
     assert!(found[0]["message"]
         .as_str()
         .unwrap()
@@ -591,12 +600,18 @@ fn missing_cells_are_reported_by_audit() {
 /// style with `--citeproc` (BibLaTeX and CSL JSON alike).
 #[test]
 fn pandoc_renders_each_source_once() {
-    let Ok(v) = std::process::Command::new("pandoc").arg("--version").output() else {
+    let Ok(v) = std::process::Command::new("pandoc")
+        .arg("--version")
+        .output()
+    else {
         panic!("pandoc is required for this test (`.ci/run` installs it)");
     };
     assert!(v.status.success());
     let pandoc = |args: &[&str]| {
-        let o = std::process::Command::new("pandoc").args(args).output().unwrap();
+        let o = std::process::Command::new("pandoc")
+            .args(args)
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8(o.stdout).unwrap()
     };
@@ -617,7 +632,11 @@ fn pandoc_renders_each_source_once() {
             "-t",
             "html",
         ]);
-        assert_eq!(html.matches("class=\"csl-entry\"").count(), 5, "{bib}: {html}");
+        assert_eq!(
+            html.matches("class=\"csl-entry\"").count(),
+            5,
+            "{bib}: {html}"
+        );
         assert!(!html.contains("<li id=\"fn"), "{html}");
     }
 }

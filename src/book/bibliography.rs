@@ -42,7 +42,8 @@ fn note(s: &Source) -> String {
 
 /// The registry's sources as BibLaTeX.
 pub fn biblatex(reg: &Registry) -> String {
-    let mut out = String::from("% Written by mlsysim-book from the registry's sources; do not edit.\n");
+    let mut out =
+        String::from("% Written by mlsysim-book from the registry's sources; do not edit.\n");
     for s in reg.sources.values() {
         let ty = if s.url.is_some() { "online" } else { "misc" };
         out.push_str(&format!("\n@{ty}{{{},\n", s.id));

@@ -330,7 +330,10 @@ pub fn build_gated_with(
         others.iter().map(|(r, p)| (r, p)),
         Content::Stream(Box::new(move |w| write_manifest(w, records))),
     );
-    files.extend(bib.iter().map(|(n, t)| (n.clone(), Content::Bytes(t.as_bytes()))));
+    files.extend(
+        bib.iter()
+            .map(|(n, t)| (n.clone(), Content::Bytes(t.as_bytes()))),
+    );
     files.sort_by(|a, b| a.0.cmp(&b.0));
     write_tree(out, &files).map_err(fail)?;
     // The manifest's writer borrows the records until here.

@@ -288,7 +288,9 @@ impl FormatSpec {
                 self.style = value.trim().parse().map_err(|_| bad(Style::NAMES))?;
                 self.style_given = true;
                 if self.scale.is_some() && self.style != Style::Scaled {
-                    return Err(FormatError::ScaleNeedsScaled { style: self.style.name() });
+                    return Err(FormatError::ScaleNeedsScaled {
+                        style: self.style.name(),
+                    });
                 }
             }
             "unit-style" => {
@@ -305,7 +307,9 @@ impl FormatSpec {
                     .position(|x| *x == value.trim())
                     .ok_or_else(|| bad("K, M, B, T"))?;
                 if self.style_given && self.style != Style::Scaled {
-                    return Err(FormatError::ScaleNeedsScaled { style: self.style.name() });
+                    return Err(FormatError::ScaleNeedsScaled {
+                        style: self.style.name(),
+                    });
                 }
                 self.scale = Some(k as u8 + 1);
                 self.style = Style::Scaled;
@@ -966,12 +970,7 @@ fn groups(b: &Body, spec: &FormatSpec) -> bool {
     spec.group.unwrap_or(int_len >= spec.group_from as usize) && b.exp10.is_none()
 }
 
-fn parts(
-    b: &Body,
-    spec: &FormatSpec,
-    target: Target,
-    grouped: bool,
-) -> Result<Parts, FormatError> {
+fn parts(b: &Body, spec: &FormatSpec, target: Target, grouped: bool) -> Result<Parts, FormatError> {
     let (int, frac) = b.num.fixed_parts(b.decimals);
     let sep = if target == Target::Math { "{,}" } else { "," };
     let sign = if b.num.neg {
@@ -1471,18 +1470,41 @@ mod tests {
         };
         let m = [("style", "multiple"), ("digits", "0")];
         assert_eq!(r(n(156.0), n(312.0), &m, Target::Text), "156–312×");
-        assert_eq!(r(n(156.0), n(312.0), &m, Target::LatexText), "156--312\\texttimes{}");
-        assert_eq!(r(n(156.0), n(312.0), &m, Target::Math), "156\\text{--}312\\times");
-        assert_eq!(r(q("3 W"), q("5 W"), &[("unit", "W")], Target::Text), "3–5 W");
+        assert_eq!(
+            r(n(156.0), n(312.0), &m, Target::LatexText),
+            "156--312\\texttimes{}"
+        );
+        assert_eq!(
+            r(n(156.0), n(312.0), &m, Target::Math),
+            "156\\text{--}312\\times"
+        );
+        assert_eq!(
+            r(q("3 W"), q("5 W"), &[("unit", "W")], Target::Text),
+            "3–5 W"
+        );
         let d = [("unit", "$"), ("style", "scaled"), ("digits", "1")];
-        assert_eq!(r(q("1.2e6 USD"), q("1.8e6 USD"), &d, Target::Text), "$1.2–1.8M");
-        assert_eq!(r(q("1.2e6 USD"), q("1.8e6 USD"), &d, Target::Markdown), "\\$1.2–1.8M");
+        assert_eq!(
+            r(q("1.2e6 USD"), q("1.8e6 USD"), &d, Target::Text),
+            "$1.2–1.8M"
+        );
+        assert_eq!(
+            r(q("1.2e6 USD"), q("1.8e6 USD"), &d, Target::Markdown),
+            "\\$1.2–1.8M"
+        );
         // One scale for both ends, the larger one's.
-        assert_eq!(r(q("800e3 USD"), q("1.8e6 USD"), &d, Target::Text), "$0.8–1.8M");
+        assert_eq!(
+            r(q("800e3 USD"), q("1.8e6 USD"), &d, Target::Text),
+            "$0.8–1.8M"
+        );
         // Grouped alike.
         assert_eq!(r(n(1000.0), n(20_000.0), &[], Target::Text), "1,000–20,000");
         assert_eq!(
-            r(q("3 s"), q("5 s"), &[("unit", "s"), ("unit-style", "word")], Target::Text),
+            r(
+                q("3 s"),
+                q("5 s"),
+                &[("unit", "s"), ("unit-style", "word")],
+                Target::Text
+            ),
             "3–5 seconds"
         );
         let e = format_range(q("1 s"), q("1 W"), &spec(&[("unit", "s")]), Target::Text);
@@ -1495,41 +1517,90 @@ mod tests {
     #[test]
     fn unit_words_labels_and_forced_scale() {
         let w = |v: Value, unit: &str| {
-            text(v, &[("unit", unit), ("unit-style", "word"), ("digits", "1")])
+            text(
+                v,
+                &[("unit", unit), ("unit-style", "word"), ("digits", "1")],
+            )
         };
         assert_eq!(w(q("961538.5 s"), "s"), "961,538.5 seconds");
-        assert_eq!(text(q("1 d"), &[("unit", "d"), ("unit-style", "word")]), "1 day");
-        assert_eq!(text(q("2 d"), &[("unit", "d"), ("unit-style", "word")]), "2 days");
+        assert_eq!(
+            text(q("1 d"), &[("unit", "d"), ("unit-style", "word")]),
+            "1 day"
+        );
+        assert_eq!(
+            text(q("2 d"), &[("unit", "d"), ("unit-style", "word")]),
+            "2 days"
+        );
         assert_eq!(w(q("140 d"), "month"), "4.6 months");
-        assert_eq!(text(n(0.05), &[("style", "percent"), ("unit-style", "word")]), "5 percent");
+        assert_eq!(
+            text(n(0.05), &[("style", "percent"), ("unit-style", "word")]),
+            "5 percent"
+        );
         assert_eq!(
             math(n(0.05), &[("style", "percent"), ("unit-style", "word")]),
             "5\\,\\text{percent}"
         );
         assert_eq!(
-            format_value(q("5 s"), &spec(&[("unit", "s"), ("unit-style", "word")]), Target::LatexText).unwrap(),
+            format_value(
+                q("5 s"),
+                &spec(&[("unit", "s"), ("unit-style", "word")]),
+                Target::LatexText
+            )
+            .unwrap(),
             "5 seconds"
         );
-        assert_eq!(text(q("500 USD"), &[("unit", "$"), ("unit-style", "word")]), "500 dollars");
-        let e = format_value(q("1 TB/s"), &spec(&[("unit", "TB/s"), ("unit-style", "word")]), Target::Text);
-        assert!(matches!(e, Err(FormatError::NoUnitWord { .. })));
-        let e = FormatSpec::default().apply("unit-style", "long").unwrap_err();
-        assert_eq!(e.to_string(), "`unit-style=\"long\"` is not valid: expected symbol, word");
-
-        assert_eq!(text(q("200 1/s"), &[("unit", "1/s"), ("label", "QPS")]), "200 QPS");
-        assert_eq!(math(q("200 1/s"), &[("unit", "1/s"), ("label", "tokens/s")]), "200\\,\\text{tokens/s}");
         assert_eq!(
-            format_value(q("200 1/s"), &spec(&[("unit", "1/s"), ("label", "req_s")]), Target::LatexText).unwrap(),
+            text(q("500 USD"), &[("unit", "$"), ("unit-style", "word")]),
+            "500 dollars"
+        );
+        let e = format_value(
+            q("1 TB/s"),
+            &spec(&[("unit", "TB/s"), ("unit-style", "word")]),
+            Target::Text,
+        );
+        assert!(matches!(e, Err(FormatError::NoUnitWord { .. })));
+        let e = FormatSpec::default()
+            .apply("unit-style", "long")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`unit-style=\"long\"` is not valid: expected symbol, word"
+        );
+
+        assert_eq!(
+            text(q("200 1/s"), &[("unit", "1/s"), ("label", "QPS")]),
+            "200 QPS"
+        );
+        assert_eq!(
+            math(q("200 1/s"), &[("unit", "1/s"), ("label", "tokens/s")]),
+            "200\\,\\text{tokens/s}"
+        );
+        assert_eq!(
+            format_value(
+                q("200 1/s"),
+                &spec(&[("unit", "1/s"), ("label", "req_s")]),
+                Target::LatexText
+            )
+            .unwrap(),
             "200 req\\_s"
         );
 
         let m = [("unit", "$"), ("scale", "M"), ("digits", "2")];
         assert_eq!(text(q("660420 USD"), &m), "$0.66M");
         assert_eq!(math(q("660420 USD"), &m), "\\$0.66\\mathrm{M}");
-        assert_eq!(text(n(18.25e9), &[("scale", "T"), ("digits", "3")]), "0.018T");
-        assert_eq!(text(n(18.25e9), &[("scale", "K"), ("style", "scaled")]), "18,250,000K");
+        assert_eq!(
+            text(n(18.25e9), &[("scale", "T"), ("digits", "3")]),
+            "0.018T"
+        );
+        assert_eq!(
+            text(n(18.25e9), &[("scale", "K"), ("style", "scaled")]),
+            "18,250,000K"
+        );
         let e = FormatSpec::default().apply("scale", "G").unwrap_err();
-        assert_eq!(e.to_string(), "`scale=\"G\"` is not valid: expected K, M, B, T");
+        assert_eq!(
+            e.to_string(),
+            "`scale=\"G\"` is not valid: expected K, M, B, T"
+        );
         let mut s = FormatSpec::default();
         s.apply("style", "plain").unwrap();
         assert_eq!(
@@ -1544,19 +1615,27 @@ mod tests {
     #[test]
     fn group_from_and_new_display_units() {
         let g4 = |x: f64| {
-            let mut s = FormatSpec::default();
-            s.group_from = 4;
+            let s = FormatSpec {
+                group_from: 4,
+                ..FormatSpec::default()
+            };
             format_number(x, &s, Target::Text).unwrap()
         };
         assert_eq!(g4(1898.0), "1,898");
         assert_eq!(g4(989.0), "989");
         assert_eq!(text(n(1898.0), &[]), "1898");
-        assert_eq!(text(q("1 year"), &[("unit", "d"), ("digits", "2")]), "365.25 d");
+        assert_eq!(
+            text(q("1 year"), &[("unit", "d"), ("digits", "2")]),
+            "365.25 d"
+        );
         assert_eq!(text(q("1 yr"), &[("unit", "d")]), "365 d");
         assert_eq!(text(q("1 year"), &[("unit", "month")]), "12 month");
         assert_eq!(text(q("14 d"), &[("unit", "week")]), "2 week");
         assert_eq!(text(q("640 pJ"), &[("unit", "nJ")]), "0.64 nJ");
-        assert_eq!(text(q("3.7 pJ/FLOP"), &[("unit", "pJ/FLOP")]), "3.7 pJ/FLOP");
+        assert_eq!(
+            text(q("3.7 pJ/FLOP"), &[("unit", "pJ/FLOP")]),
+            "3.7 pJ/FLOP"
+        );
         assert_eq!(text(q("200 km/ms"), &[("unit", "km/ms")]), "200 km/ms");
         assert_eq!(math(q("1 μJ"), &[("unit", "μJ")]), "1\\,\\mu\\mathrm{J}");
     }

@@ -90,8 +90,7 @@ pub fn run(
     {
         let dir = cache.parent().unwrap_or(Path::new("."));
         for (name, text) in crate::book::bibliography::files(&reg) {
-            if let Err(e) =
-                crate::integrate::cache::write_atomic(&dir.join(name), text.as_bytes())
+            if let Err(e) = crate::integrate::cache::write_atomic(&dir.join(name), text.as_bytes())
             {
                 eprintln!("error: {e}");
                 return Ok(exit::code(exit::FAILURE));

@@ -138,7 +138,9 @@ impl FileEval<'_> {
                 s.title.clone()
             };
             let m = self.markers(std::slice::from_ref(id), d)?;
-            let sep = if self.templates.style.cite == CiteStyle::Pandoc && self.kind != SourceKind::Latex {
+            let sep = if self.templates.style.cite == CiteStyle::Pandoc
+                && self.kind != SourceKind::Latex
+            {
                 " "
             } else {
                 ""
@@ -152,7 +154,11 @@ impl FileEval<'_> {
         if parts.is_empty() {
             return Ok(String::new());
         }
-        let word = if parts.len() == 1 { "Source" } else { "Sources" };
+        let word = if parts.len() == 1 {
+            "Source"
+        } else {
+            "Sources"
+        };
         Ok(format!("{word}: {}.", parts.join("; ")))
     }
 

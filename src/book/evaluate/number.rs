@@ -125,28 +125,29 @@ impl FileEval<'_> {
             format_value(v, &spec, target).map_err(|e| problem(unit_at(d), e.to_string()))?
         };
         if let Some(expect) = d.attr("expect") {
-          for v in &ends {
-            let shown = display_value(*v, &spec)
-                .map_err(|e| problem(expect.value_span.clone(), e.to_string()))?;
-            let (lo, hi) = parse_range(&expect.value).ok_or_else(|| Problem {
-                span: expect.value_span.clone(),
-                message: format!("`expect=\"{}\"` is not a range", expect.value),
-                help: Some(
-                    "write expect=\"lo..hi\" in the display unit, e.g. expect=\"290..300\"".into(),
-                ),
-            })?;
-            if !(lo..=hi).contains(&shown) {
-                return Err(problem(
-                    expect.value_span.clone(),
-                    format!(
-                        "value {text} is outside the expected range {}..{} (expect=\"{}\")",
-                        expect.value.split("..").next().unwrap_or("").trim(),
-                        expect.value.split("..").nth(1).unwrap_or("").trim(),
-                        expect.value
+            for v in &ends {
+                let shown = display_value(*v, &spec)
+                    .map_err(|e| problem(expect.value_span.clone(), e.to_string()))?;
+                let (lo, hi) = parse_range(&expect.value).ok_or_else(|| Problem {
+                    span: expect.value_span.clone(),
+                    message: format!("`expect=\"{}\"` is not a range", expect.value),
+                    help: Some(
+                        "write expect=\"lo..hi\" in the display unit, e.g. expect=\"290..300\""
+                            .into(),
                     ),
-                ));
+                })?;
+                if !(lo..=hi).contains(&shown) {
+                    return Err(problem(
+                        expect.value_span.clone(),
+                        format!(
+                            "value {text} is outside the expected range {}..{} (expect=\"{}\")",
+                            expect.value.split("..").next().unwrap_or("").trim(),
+                            expect.value.split("..").nth(1).unwrap_or("").trim(),
+                            expect.value
+                        ),
+                    ));
+                }
             }
-          }
         }
         let markers = if self.cite(d)? {
             self.markers(&lineage.sources, d)?

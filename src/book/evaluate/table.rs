@@ -11,9 +11,9 @@
 use super::{attrs, number, problem, solver, FileEval, Problem};
 use crate::base::text::{closest, did_you_mean};
 use crate::base::units::Value;
+use crate::book::config::BookStyle;
 use crate::book::model::{Kind, RecordLineage};
 use crate::calc::params::{Out, Param};
-use crate::book::config::BookStyle;
 use crate::present::format::{format_value, unit_word, FormatSpec, Style, UnitStyle};
 use crate::syntax::{Context, Directive, SourceKind};
 use std::ops::Range;
@@ -343,7 +343,9 @@ impl FileEval<'_> {
         base_span: Range<usize>,
         list: &crate::syntax::Attr,
     ) -> Result<Vec<(String, String, String)>, Problem> {
-        let (ns, group) = base.split_once('.').map_or((base, None), |(n, g)| (n, Some(g)));
+        let (ns, group) = base
+            .split_once('.')
+            .map_or((base, None), |(n, g)| (n, Some(g)));
         let Some(entries) = self.reg.entries.get(ns) else {
             let mut names: Vec<&str> = crate::registry::schema::NAMESPACES
                 .iter()
@@ -377,7 +379,8 @@ impl FileEval<'_> {
         for (offset, key) in split_top(&list.value) {
             let lead = key.len() - key.trim_start().len();
             let span = (list.value_span.start + offset + lead)
-                ..(list.value_span.start + offset + key.trim_end().len()).max(list.value_span.start + offset + lead + 1);
+                ..(list.value_span.start + offset + key.trim_end().len())
+                    .max(list.value_span.start + offset + lead + 1);
             let key = key.trim();
             if group.is_none() && !entries.contains_key(key) {
                 return Err(problem(
@@ -409,21 +412,25 @@ impl FileEval<'_> {
     ) -> Result<Result<(Value, RecordLineage), String>, Problem> {
         if is_path(&col.field) {
             let path = format!("{prefix}.{}", col.field);
-            return Ok(match self.resolve_path(&path, |r| (r.value, r.leaves.clone())) {
-                Ok((value, leaves)) => Ok((
-                    value,
-                    RecordLineage {
-                        provenance: self.provenance(&leaves, &[], &[]),
-                        derivation: path,
-                    },
-                )),
-                // An unknown field may be one other entries of a group have (tech.Memory.DRAM
-                // has no latency): the table decides once it has seen the whole column.
-                Err(m) if crate::book::paths::is_absent(&m) || m.starts_with("unknown field") => {
+            return Ok(
+                match self.resolve_path(&path, |r| (r.value, r.leaves.clone())) {
+                    Ok((value, leaves)) => Ok((
+                        value,
+                        RecordLineage {
+                            provenance: self.provenance(&leaves, &[], &[]),
+                            derivation: path,
+                        },
+                    )),
+                    // An unknown field may be one other entries of a group have (tech.Memory.DRAM
+                    // has no latency): the table decides once it has seen the whole column.
                     Err(m)
-                }
-                Err(m) => return Err(problem(col.span.clone(), m)),
-            });
+                        if crate::book::paths::is_absent(&m) || m.starts_with("unknown field") =>
+                    {
+                        Err(m)
+                    }
+                    Err(m) => return Err(problem(col.span.clone(), m)),
+                },
+            );
         }
         match self.eval_in_entry(&col.field, col.span.start, prefix) {
             Ok((v, l)) => Ok(Ok((
@@ -450,7 +457,16 @@ impl FileEval<'_> {
             derivation: why,
             provenance: self.provenance(&[], &[], &[]),
         };
-        self.record(d, Kind::Table, Some(cell), text.clone(), None, "missing", lineage, &[]);
+        self.record(
+            d,
+            Kind::Table,
+            Some(cell),
+            text.clone(),
+            None,
+            "missing",
+            lineage,
+            &[],
+        );
         text
     }
 
@@ -528,7 +544,16 @@ impl FileEval<'_> {
                                 sources.push(s.clone());
                             }
                         }
-                        self.cell(d, col, spec, v, lineage, cell, cite == TableCite::Cells && self.kind == SourceKind::Markdown, &[])?
+                        self.cell(
+                            d,
+                            col,
+                            spec,
+                            v,
+                            lineage,
+                            cell,
+                            cite == TableCite::Cells && self.kind == SourceKind::Markdown,
+                            &[],
+                        )?
                     }
                     Err(why) => self.missing_cell(d, cell, why),
                 });
@@ -592,7 +617,16 @@ impl FileEval<'_> {
                                 sources.push(s.clone());
                             }
                         }
-                        self.cell(d, col, spec, v, lineage, cell, cite == TableCite::Cells && self.kind == SourceKind::Markdown, &[])?
+                        self.cell(
+                            d,
+                            col,
+                            spec,
+                            v,
+                            lineage,
+                            cell,
+                            cite == TableCite::Cells && self.kind == SourceKind::Markdown,
+                            &[],
+                        )?
                     }
                     Err(why) => self.missing_cell(d, cell, why),
                 });

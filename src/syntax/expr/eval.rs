@@ -227,7 +227,7 @@ fn call(
                 );
                 return Err(EvalError::new(args[1].span.clone(), msg));
             }
-            if !(step.si > 0.0) {
+            if step.si.is_nan() || step.si <= 0.0 {
                 return Err(EvalError::new(
                     args[1].span.clone(),
                     "`round(x, step)` needs a positive step",
@@ -309,9 +309,18 @@ mod tests {
                     .into()
             )
         );
-        assert_eq!(everr("round(1, 0)").1, "`round(x, step)` needs a positive step");
-        assert_eq!(everr("log10(0)").1, "`log10` needs a positive number, not 0");
-        assert_eq!(everr("log2(8 B)").1, "`log2` needs a dimensionless argument, but it is information (bytes)");
+        assert_eq!(
+            everr("round(1, 0)").1,
+            "`round(x, step)` needs a positive step"
+        );
+        assert_eq!(
+            everr("log10(0)").1,
+            "`log10` needs a positive number, not 0"
+        );
+        assert_eq!(
+            everr("log2(8 B)").1,
+            "`log2` needs a dimensionless argument, but it is information (bytes)"
+        );
         assert!(everr("round(1, 2, 3)").1.contains("one or two arguments"));
     }
 

@@ -124,8 +124,7 @@ pub enum Func {
 
 impl Func {
     /// All functions, for error messages.
-    pub const NAMES: &'static str =
-        "min, max, sqrt, exp, ln, log2, log10, floor, ceil, round, abs";
+    pub const NAMES: &'static str = "min, max, sqrt, exp, ln, log2, log10, floor, ceil, round, abs";
 
     /// The function called `name`.
     pub fn from_name(name: &str) -> Option<Func> {

@@ -289,7 +289,9 @@ impl Parser<'_> {
                 let tight = slash.tok == Tok::Slash
                     && slash.span.start == span.end
                     && next.span.start == slash.span.end;
-                if !tight || !matches!(&next.tok, Tok::Ident(n) if !n.contains('.') && atom(n).is_some()) {
+                if !tight
+                    || !matches!(&next.tok, Tok::Ident(n) if !n.contains('.') && atom(n).is_some())
+                {
                     return Ok(None);
                 }
                 span.clone()
