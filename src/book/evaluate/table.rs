@@ -533,7 +533,7 @@ impl FileEval<'_> {
         }
         let mut sources = Vec::new();
         let mut rows = Vec::new();
-        for ((_, key, name), row_cells) in entries.iter().zip(cells) {
+        for ((prefix, key, name), row_cells) in entries.iter().zip(cells) {
             let mut row = vec![self.cell_text(name)];
             for ((col, spec), c) in cols.iter().zip(&specs).zip(row_cells) {
                 let cell = format!("{key}/{}", col.field);
@@ -555,7 +555,10 @@ impl FileEval<'_> {
                             &[],
                         )?
                     }
-                    Err(why) => self.missing_cell(d, cell, why),
+                    Err(_) => {
+                        let why = format!("`{prefix}` has no `{}` in the registry", col.field);
+                        self.missing_cell(d, cell, why)
+                    }
                 });
             }
             rows.push(row);
@@ -608,7 +611,7 @@ impl FileEval<'_> {
                 values.push(self.entry_value(prefix, col)?);
             }
             column_exists(col, values.iter())?;
-            for ((_, key, _), value) in entries.iter().zip(values) {
+            for ((prefix, key, _), value) in entries.iter().zip(values) {
                 let cell = format!("{key}/{}", col.field);
                 row.push(match value {
                     Ok((v, lineage)) => {
@@ -628,7 +631,10 @@ impl FileEval<'_> {
                             &[],
                         )?
                     }
-                    Err(why) => self.missing_cell(d, cell, why),
+                    Err(_) => {
+                        let why = format!("`{prefix}` has no `{}` in the registry", col.field);
+                        self.missing_cell(d, cell, why)
+                    }
                 });
             }
             rows.push(row);
