@@ -108,9 +108,9 @@ claim(AA, "H100 memory", '<mlsysim value="hardware.H100.memory.capacity" unit="G
 claim(AA, "H100 TDP", '<mlsysim value="hardware.H100.tdp" unit="W" digits="0"/>', "700 W")
 claim(AA, "A100 TDP", '<mlsysim value="hardware.A100.tdp" unit="W" digits="0"/>', "400 W")
 claim(AA, "A100 ridge (precision 0)", '<mlsysim value="hardware.A100.ridge_point" unit="FLOP/byte" digits="0"/>', f(A100_FP16 / A100_BW, 0) + " FLOP/byte")
-claim(AA, "GPT-3 FLOPs %g", '<mlsysim value="models.GPT3.training_ops" style="sci" digits="2"/>', "3.14e+23", "the appendix prints raw %g (`3.14e+23`); the directives print scientific notation as 3.14 × 10²³")
+claim(AA, "GPT-3 FLOPs %g", '<mlsysim value="models.GPT3.training_ops" unit="FLOP" show-unit="false" style="sci" digits="2"/>', "3.14e+23", "the appendix prints raw %g (`3.14e+23`); the directives print scientific notation as 3.14 × 10²³")
 claim(AA, "Llama-3 8B params %g", '<mlsysim value="models.Llama3_8B.parameters" style="sci" digits="2"/>', "8.03e+09", "raw %g (`8.03e+09`) again; the directives print 8.03 × 10⁹")
-claim(AA, "electricity price", '<mlsysim value="0.12 $/kWh" unit="$/kWh" digits="2"/>', "0.12 dollar/kWh", "the appendix prints the Pint unit name (`dollar/kWh`); a book prints $0.12/kWh")
+claim(AA, "electricity price", '<mlsysim value="0.12 USD/kWh" unit="$/kWh" digits="2"/>', "0.12 dollar/kWh", "the appendix prints the Pint unit name (`dollar/kWh`); a book prints $0.12/kWh")
 
 # --- appendix_assumptions: the constants tables (value column, `%g`, unit in its own column) -----
 for name, path, unit, digits, shown in [
