@@ -38,7 +38,8 @@ const LAYERS: &[(&str, f64)] = &[
     ("book::config", 5.0),
     ("book::bibliography", 5.0),
     ("book::paths", 5.0),
-    ("book::templates", 5.0),
+    // The templates carry the book's `[format]` / `[cite]` style, read by the config.
+    ("book::templates", 5.01),
     ("book::output", 5.0),
     ("book::model", 5.1),
     ("book::lock", 5.2),
