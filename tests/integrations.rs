@@ -326,7 +326,15 @@ fn quarto_filter_under_pandoc_shows_what_the_build_shows() {
     let chapter = |name: &str| &html.iter().find(|(f, _)| f == name).unwrap().1;
     // Values in prose, a registry table as a real table with its caption, math, citations.
     let hw = chapter("01-hardware-acceleration.qmd");
-    assert!(hw.contains("989 TFLOP/s"), "{hw}");
+    assert!(
+        hw.contains("<td style=\"text-align: right;\">989</td>"),
+        "{hw}"
+    );
+    // The spec sheet keeps its caption right after the table, its source note after it.
+    assert!(
+        hw.contains("<caption>Spec sheet of the H100 and the B200."),
+        "{hw}"
+    );
     assert!(hw.contains("<table"), "{hw}");
     assert!(hw.contains("<caption>Peak dense FP16 throughput"), "{hw}");
     assert!(
@@ -341,7 +349,7 @@ fn quarto_filter_under_pandoc_shows_what_the_build_shows() {
         "{serving}"
     );
     assert!(
-        serving.contains("<th style=\"text-align: right;\">TTFT</th>"),
+        serving.contains("<th style=\"text-align: right;\">TTFT (ms)</th>"),
         "{serving}"
     );
     let html = assert_filter_matches_build(

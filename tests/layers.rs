@@ -38,8 +38,10 @@ const LAYERS: &[(&str, f64)] = &[
     // stage reads; the lock over them; evaluation, the manifest and file discovery; figures of a
     // book; the build that puts it together.
     ("book::config", 5.0),
+    ("book::bibliography", 5.0),
     ("book::paths", 5.0),
-    ("book::templates", 5.0),
+    // The templates carry the book's `[format]` / `[cite]` style, read by the config.
+    ("book::templates", 5.01),
     ("book::output", 5.0),
     ("book::own", 5.0),
     ("book::model", 5.1),

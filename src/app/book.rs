@@ -24,8 +24,15 @@ pub(crate) fn setup(
         }
     };
     let reg = load_or_report(registry.or(config.registry.as_deref()))?;
+    let style = match config.style() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return None;
+        }
+    };
     match Templates::load(templates.or(config.templates.as_deref())) {
-        Ok(t) => Some((reg, t)),
+        Ok(t) => Some((reg, t.with_style(style))),
         Err(e) => {
             eprintln!("error: {e}");
             None

@@ -469,6 +469,26 @@ fn solver_warnings(records: &[Record], out: &mut Vec<Finding>) {
     }
 }
 
+/// One finding per table cell printed as the book's `missing` text (its entry lacks the field).
+fn missing_cells(records: &[Record], out: &mut Vec<Finding>) {
+    for (i, r) in records.iter().enumerate() {
+        if r.value.is_none() && &*r.display_unit == "missing" {
+            out.push(Finding {
+                severity: Severity::Warning,
+                code: "missing-cell",
+                subject: format!("{}:{} {}", r.file, r.line, r.cell.as_deref().unwrap_or("")),
+                message: format!(
+                    "table cell `{}` prints `{}`: {}",
+                    r.cell.as_deref().unwrap_or(""),
+                    r.printed,
+                    r.lineage.derivation
+                ),
+                values: vec![i],
+            });
+        }
+    }
+}
+
 fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
@@ -500,6 +520,7 @@ impl Audit<'_> {
         disagreements(self.records, &mut out);
         roundings(self.records, &mut out);
         solver_warnings(self.records, &mut out);
+        missing_cells(self.records, &mut out);
         if !unsourced.is_empty() {
             out.push(Finding {
                 severity: Severity::Info,

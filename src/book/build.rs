@@ -330,12 +330,25 @@ pub fn build_gated_with(
         return Err(Diagnostics(shadowing).sorted());
     }
     let records = &summary.records;
-    let files = book_files(
+    let bib = if templates.style.cite == super::config::CiteStyle::Pandoc {
+        super::bibliography::files(reg)
+            .into_iter()
+            .map(|(n, t)| (n.to_string(), t))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut files = book_files(
         summary.outputs.iter().map(|(r, t)| (r, t.as_str())),
         &figure_files,
         others.iter().map(|(r, p)| (r, p)),
         Content::Stream(Box::new(move |w| write_manifest(w, records))),
     );
+    files.extend(
+        bib.iter()
+            .map(|(n, t)| (n.clone(), Content::Bytes(t.as_bytes()))),
+    );
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     write_tree(out, &files).map_err(fail)?;
     // The manifest's writer borrows the records until here.
     drop(files);

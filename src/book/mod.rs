@@ -6,6 +6,7 @@
 //! (directives to text and records), then what writes or compares its results: `manifest`,
 //! `output`, `lock` and `build`.
 
+pub mod bibliography;
 pub mod build;
 pub mod config;
 pub mod evaluate;

@@ -29,6 +29,15 @@ pub fn is_namespace(first: &str) -> bool {
     schema::namespace(first).is_some()
 }
 
+/// Whether a resolution error says the entry lacks a field other entries have (a table prints
+/// the book's `missing` text there) rather than a mistake in the path.
+pub fn is_absent(message: &str) -> bool {
+    message.contains(ABSENT)
+}
+
+/// The words of an "entry lacks the field" error.
+const ABSENT: &str = "value in the registry";
+
 /// Resolves a full registry path to a quantity. Errors name the closest existing names.
 pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
     let mut parts = path.splitn(3, '.');
@@ -75,9 +84,7 @@ pub fn resolve(reg: &Registry, path: &str) -> Result<Resolved, String> {
             names.extend(derived_fields(ns));
             let known = spec.field(field).is_some();
             if known {
-                Err(format!(
-                    "{ns} entry `{key}` has no `{field}` value in the registry"
-                ))
+                Err(format!("{ns} entry `{key}` has no `{field}` {ABSENT}"))
             } else {
                 Err(format!(
                     "unknown field `{field}` of {ns}.{key}{}",

@@ -32,6 +32,8 @@ pub struct Templates {
     default_marker: bool,
     /// Whether `table.md.j2` is the built-in one (then pipe tables are laid out directly).
     default_table: bool,
+    /// The book-wide `[format]` and `[cite]` settings of `mlsysim.toml`.
+    pub style: super::config::BookStyle,
 }
 
 impl Templates {
@@ -71,7 +73,14 @@ impl Templates {
             default_number,
             default_marker,
             default_table,
+            style: super::config::BookStyle::default(),
         })
+    }
+
+    /// The same templates with the book's `[format]` and `[cite]` settings.
+    pub fn with_style(mut self, style: super::config::BookStyle) -> Templates {
+        self.style = style;
+        self
     }
 
     /// Renders one printed value through `number.j2`. The built-in template is the plain

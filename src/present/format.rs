@@ -69,6 +69,78 @@ impl FromStr for Style {
     }
 }
 
+/// How the unit is written: its symbol (`5 s`, `5%`) or its word (`5 seconds`, `5 percent`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnitStyle {
+    /// The symbol: `961,538.5 s`, `5%`.
+    #[default]
+    Symbol,
+    /// The word: `961,538.5 seconds`, `5 percent`, `1 day` (singular for exactly 1).
+    Word,
+}
+
+impl UnitStyle {
+    /// The attribute spellings, for error messages.
+    pub const NAMES: &'static str = "symbol, word";
+}
+
+/// The scale suffixes of style `scaled`, by power of 1,000.
+const SUFFIX: [&str; 5] = ["", "K", "M", "B", "T"];
+
+/// The word of a unit symbol: (singular, plural).
+pub fn unit_word(symbol: &str) -> Option<(&'static str, &'static str)> {
+    Some(match symbol {
+        "s" => ("second", "seconds"),
+        "ms" => ("millisecond", "milliseconds"),
+        "μs" | "µs" | "us" => ("microsecond", "microseconds"),
+        "ns" => ("nanosecond", "nanoseconds"),
+        "min" => ("minute", "minutes"),
+        "h" | "hour" | "hours" => ("hour", "hours"),
+        "d" | "day" | "days" => ("day", "days"),
+        "week" => ("week", "weeks"),
+        "month" => ("month", "months"),
+        "year" | "yr" | "years" => ("year", "years"),
+        "%" => ("percent", "percent"),
+        "×" => ("times", "times"),
+        "$" => ("dollar", "dollars"),
+        "W" => ("watt", "watts"),
+        "kW" => ("kilowatt", "kilowatts"),
+        "MW" => ("megawatt", "megawatts"),
+        "GW" => ("gigawatt", "gigawatts"),
+        "J" => ("joule", "joules"),
+        "kJ" => ("kilojoule", "kilojoules"),
+        "MJ" => ("megajoule", "megajoules"),
+        "pJ" => ("picojoule", "picojoules"),
+        "nJ" => ("nanojoule", "nanojoules"),
+        "μJ" | "µJ" | "uJ" => ("microjoule", "microjoules"),
+        "Wh" => ("watt-hour", "watt-hours"),
+        "kWh" => ("kilowatt-hour", "kilowatt-hours"),
+        "MWh" => ("megawatt-hour", "megawatt-hours"),
+        "GWh" => ("gigawatt-hour", "gigawatt-hours"),
+        "B" | "byte" | "bytes" => ("byte", "bytes"),
+        "KB" | "kB" => ("kilobyte", "kilobytes"),
+        "MB" => ("megabyte", "megabytes"),
+        "GB" => ("gigabyte", "gigabytes"),
+        "TB" => ("terabyte", "terabytes"),
+        "PB" => ("petabyte", "petabytes"),
+        "KiB" => ("kibibyte", "kibibytes"),
+        "MiB" => ("mebibyte", "mebibytes"),
+        "GiB" => ("gibibyte", "gibibytes"),
+        "TiB" => ("tebibyte", "tebibytes"),
+        "g" => ("gram", "grams"),
+        "kg" => ("kilogram", "kilograms"),
+        "t" => ("tonne", "tonnes"),
+        "L" => ("liter", "liters"),
+        "kL" => ("kiloliter", "kiloliters"),
+        "m" => ("meter", "meters"),
+        "km" => ("kilometer", "kilometers"),
+        "param" => ("parameter", "parameters"),
+        "token" => ("token", "tokens"),
+        "count" => ("", ""),
+        _ => return None,
+    })
+}
+
 /// Where the formatted text goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -113,6 +185,17 @@ pub struct FormatSpec {
     pub style: Style,
     /// Whether to show the unit symbol (and `$`, `%`, `×`).
     pub show_unit: bool,
+    /// Symbol or word.
+    pub unit_style: UnitStyle,
+    /// Text shown instead of the unit symbol (`QPS` for `1/s`).
+    pub label: Option<String>,
+    /// A forced `scaled` suffix: 1 = K, 2 = M, 3 = B, 4 = T.
+    pub scale: Option<u8>,
+    /// Integer digits from which thousands are grouped when `group` is not given (book-wide
+    /// `group-from`; 5 in v1).
+    pub group_from: u8,
+    /// Whether `style` was given (a `scale` then needs it to be `scaled`).
+    pub style_given: bool,
 }
 
 impl Default for FormatSpec {
@@ -125,6 +208,11 @@ impl Default for FormatSpec {
             group: None,
             style: Style::Plain,
             show_unit: true,
+            unit_style: UnitStyle::Symbol,
+            label: None,
+            scale: None,
+            group_from: 5,
+            style_given: false,
         }
     }
 }
@@ -143,6 +231,9 @@ pub const FORMAT_ATTRS: &[&str] = &[
     "group",
     "style",
     "show-unit",
+    "unit-style",
+    "label",
+    "scale",
 ];
 
 impl FormatSpec {
@@ -190,7 +281,36 @@ impl FormatSpec {
                 self.sig = Some(n.ok_or_else(|| bad("a whole number from 1 to 15"))?);
             }
             "round" => self.round = value.trim().parse().map_err(|_| bad(RoundMode::NAMES))?,
-            "style" => self.style = value.trim().parse().map_err(|_| bad(Style::NAMES))?,
+            "style" => {
+                self.style = value.trim().parse().map_err(|_| bad(Style::NAMES))?;
+                self.style_given = true;
+                if self.scale.is_some() && self.style != Style::Scaled {
+                    return Err(FormatError::ScaleNeedsScaled {
+                        style: self.style.name(),
+                    });
+                }
+            }
+            "unit-style" => {
+                self.unit_style = match value.trim() {
+                    "symbol" => UnitStyle::Symbol,
+                    "word" => UnitStyle::Word,
+                    _ => return Err(bad(UnitStyle::NAMES)),
+                }
+            }
+            "label" => self.label = Some(value.trim().to_string()),
+            "scale" => {
+                let k = SUFFIX[1..]
+                    .iter()
+                    .position(|x| *x == value.trim())
+                    .ok_or_else(|| bad("K, M, B, T"))?;
+                if self.style_given && self.style != Style::Scaled {
+                    return Err(FormatError::ScaleNeedsScaled {
+                        style: self.style.name(),
+                    });
+                }
+                self.scale = Some(k as u8 + 1);
+                self.style = Style::Scaled;
+            }
             "group" => self.group = Some(boolean(value.trim())?),
             "show-unit" => self.show_unit = boolean(value.trim())?,
             _ => return Ok(false),
@@ -271,6 +391,26 @@ pub enum FormatError {
         /// What would be printed.
         shown: String,
     },
+    /// `scale` with a style other than `scaled`.
+    #[error("`scale` forces the suffix of style `scaled` (K, M, B, T), but the style is `{style}`; remove `scale` or write style=\"scaled\"")]
+    ScaleNeedsScaled {
+        /// The style given.
+        style: &'static str,
+    },
+    /// `unit-style="word"` for a unit without a word.
+    #[error("`{unit}` has no word for unit-style=\"word\"; use unit-style=\"symbol\" or a `label` (units with words: s, ms, μs, ns, min, h, d, week, month, year, %, $, W, kW, MW, J, kJ, pJ, Wh, kWh, MWh, B, KB, MB, GB, TB, GiB, g, kg, t, L, km, param, token)")]
+    NoUnitWord {
+        /// The unit.
+        unit: String,
+    },
+    /// A range whose ends do not print with the same unit.
+    #[error("the range end `to` is {}, but the value is {}; both ends need the same dimension", to.name(), from.name())]
+    RangeDimension {
+        /// Dimension of the value.
+        from: Dim,
+        /// Dimension of `to`.
+        to: Dim,
+    },
     /// A formatting attribute with a bad value.
     #[error("`{name}=\"{value}\"` is not valid: expected {expected}")]
     BadAttribute {
@@ -292,6 +432,9 @@ pub const DISPLAY_UNITS: &[&str] = &[
     "min",
     "h",
     "d",
+    "week",
+    "month",
+    "year",
     "B",
     "KB",
     "MB",
@@ -326,6 +469,9 @@ pub const DISPLAY_UNITS: &[&str] = &[
     "kW",
     "MW",
     "GW",
+    "pJ",
+    "nJ",
+    "μJ",
     "J",
     "kJ",
     "MJ",
@@ -344,6 +490,9 @@ pub const DISPLAY_UNITS: &[&str] = &[
     "$/kWh",
     "$/h",
     "1/s",
+    "pJ/B",
+    "pJ/FLOP",
+    "km/ms",
 ];
 
 /// A display unit that does not parse, with the known units closest to it (`TFLOPS` →
@@ -433,6 +582,72 @@ pub fn format_value(v: Value, spec: &FormatSpec, target: Target) -> Result<Strin
 
 /// Formats a number already expressed in `spec.unit` (no conversion or dimension check).
 pub fn format_number(x: f64, spec: &FormatSpec, target: Target) -> Result<String, FormatError> {
+    let body = body(x, spec, spec.scale.map(usize::from))?;
+    assemble(&body, spec, target)
+}
+
+/// Formats a range `lo`–`hi` (a second expression, `to=`): both ends rounded alike, in the same
+/// scale, grouped alike, the `$` and the unit once: `156–312×`, `3–5 W`, `$1.2–1.8M`. The dash is
+/// an en dash in text, `--` in LaTeX text and `\text{--}` in math.
+pub fn format_range(
+    lo: Value,
+    hi: Value,
+    spec: &FormatSpec,
+    target: Target,
+) -> Result<String, FormatError> {
+    if lo.dim != hi.dim {
+        return Err(FormatError::RangeDimension {
+            from: lo.dim,
+            to: hi.dim,
+        });
+    }
+    let (a, b) = (magnitude(lo, spec)?, magnitude(hi, spec)?);
+    // One scale for both ends: the one the larger end would take.
+    let k = match (spec.style, spec.scale) {
+        (_, Some(k)) => Some(usize::from(k)),
+        (Style::Scaled, None) => {
+            let big = if a.abs() > b.abs() { a } else { b };
+            Some(body(big, spec, None)?.scale_index())
+        }
+        _ => None,
+    };
+    let (lb, hb) = (body(a, spec, k)?, body(b, spec, k)?);
+    let grouped = groups(&lb, spec) || groups(&hb, spec);
+    let (mut lp, hp) = (
+        parts(&lb, spec, target, grouped)?,
+        parts(&hb, spec, target, grouped)?,
+    );
+    // The scale once, like the unit: `1.2–1.8M`.
+    if !lb.scale.is_empty() && lb.scale == hb.scale {
+        let shown = match target {
+            Target::Math => format!("\\mathrm{{{}}}", lb.scale),
+            _ => lb.scale.to_string(),
+        };
+        if let Some(n) = lp.number.strip_suffix(&shown) {
+            lp.number = n.to_string();
+        }
+    }
+    let dash = match target {
+        Target::Text | Target::Markdown => "\u{2013}",
+        Target::LatexText => "--",
+        Target::Math => "\\text{--}",
+    };
+    let mut out = String::new();
+    out.push_str(lp.sign);
+    out.push_str(lp.prefix);
+    out.push_str(&lp.number);
+    out.push_str(dash);
+    out.push_str(hp.sign);
+    if !hp.sign.is_empty() {
+        out.push_str(hp.prefix);
+    }
+    out.push_str(&hp.number);
+    out.push_str(&hp.suffix);
+    Ok(out)
+}
+
+/// The rounded body of a number in the display unit (`k`: a forced scale index).
+fn body(x: f64, spec: &FormatSpec, k: Option<usize>) -> Result<Body, FormatError> {
     if !x.is_finite() {
         return Err(FormatError::NotFinite(x));
     }
@@ -443,9 +658,9 @@ pub fn format_number(x: f64, spec: &FormatSpec, target: Target) -> Result<String
     if spec.style == Style::Percent {
         d = d.shift(2);
     }
-    let body = match spec.style {
+    Ok(match spec.style {
         Style::Sci => sci_body(&d, spec)?,
-        Style::Scaled => scaled_body(&d, spec)?,
+        Style::Scaled => scaled_body(&d, spec, k)?,
         _ => {
             let (r, dec) = round_for_display(&d, spec)?;
             Body {
@@ -455,8 +670,7 @@ pub fn format_number(x: f64, spec: &FormatSpec, target: Target) -> Result<String
                 scale: "",
             }
         }
-    };
-    Ok(assemble(&body, spec, target))
+    })
 }
 
 /// A plain dimensionless number with `digits` decimals, half-up, default grouping, as text.
@@ -519,6 +733,13 @@ struct Body {
     decimals: i32,
     exp10: Option<i32>,
     scale: &'static str,
+}
+
+impl Body {
+    /// The index of the scale suffix (0 for none).
+    fn scale_index(&self) -> usize {
+        SUFFIX.iter().position(|s| *s == self.scale).unwrap_or(0)
+    }
 }
 
 /// Rounds for display following `digits` / `sig` / the default rule; returns the decimals shown.
@@ -605,8 +826,17 @@ fn sci_body(d: &Decimal, spec: &FormatSpec) -> Result<Body, FormatError> {
 
 /// K, M, B, T scaling, chosen so the shown number is below 1,000 (moving up after rounding:
 /// 999,960 with 3 significant digits is `1.00M`).
-fn scaled_body(d: &Decimal, spec: &FormatSpec) -> Result<Body, FormatError> {
-    const SUFFIX: [&str; 5] = ["", "K", "M", "B", "T"];
+fn scaled_body(d: &Decimal, spec: &FormatSpec, forced: Option<usize>) -> Result<Body, FormatError> {
+    if let Some(k) = forced {
+        let y = d.clone().shift(-3 * k as i32);
+        let (r, dec) = round_for_display(&y, spec)?;
+        return Ok(Body {
+            num: r,
+            decimals: dec,
+            exp10: None,
+            scale: SUFFIX[k],
+        });
+    }
     let mut k = if d.is_zero() || d.lead() < 3 {
         0
     } else {
@@ -662,34 +892,146 @@ fn latex_text_unit(u: &str) -> String {
         .replace('$', "\\$")
 }
 
-fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> String {
-    let (int, frac) = b.num.fixed_parts(b.decimals);
-    let grouped = spec.group.unwrap_or(int.len() >= 5) && b.exp10.is_none();
-    let sep = if target == Target::Math { "{,}" } else { "," };
+/// A printed number in pieces: sign, `$` prefix, the number itself (digits, exponent, scale) and
+/// the unit suffix (with its space), each already in the target's syntax. A range prints the
+/// prefix and the suffix once.
+struct Parts {
+    sign: &'static str,
+    prefix: &'static str,
+    number: String,
+    suffix: String,
+}
+
+impl Parts {
+    fn join(&self) -> String {
+        let mut out = String::with_capacity(
+            self.sign.len() + self.prefix.len() + self.number.len() + self.suffix.len(),
+        );
+        out.push_str(self.sign);
+        out.push_str(self.prefix);
+        out.push_str(&self.number);
+        out.push_str(&self.suffix);
+        out
+    }
+}
+
+/// Free text (a `label`, a unit word) in the target's syntax. Every escape of this module's
+/// free text goes through here (LaTeX text: the `base::escape` rules when they land).
+fn free_text(t: &str, target: Target) -> String {
+    match target {
+        Target::Text | Target::Markdown => t.to_string(),
+        Target::Math => format!("\\text{{{}}}", latex_text_escape(t)),
+        Target::LatexText => latex_text_escape(t),
+    }
+}
+
+/// LaTeX specials of free text escaped for text mode.
+fn latex_text_escape(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for c in t.chars() {
+        match c {
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\\' => out.push_str("\\textbackslash{}"),
+            'μ' | 'µ' => out.push_str("\\textmu{}"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The unit suffix: a label, a unit word (singular when `one`), or the symbol.
+fn suffix(spec: &FormatSpec, target: Target, one: bool) -> Result<(bool, String), FormatError> {
+    if !spec.show_unit {
+        return Ok((false, String::new()));
+    }
+    let symbol = match (spec.style, spec.unit.as_deref()) {
+        (Style::Percent, _) => Some("%"),
+        (Style::Multiple, _) => Some("×"),
+        (_, u) => u,
+    };
+    if let Some(label) = &spec.label {
+        let sep = if target == Target::Math { "\\," } else { " " };
+        return Ok((false, format!("{sep}{}", free_text(label, target))));
+    }
+    if spec.unit_style == UnitStyle::Word {
+        let Some(sym) = symbol else {
+            return Ok((false, String::new()));
+        };
+        let (singular, plural) = unit_word(sym).ok_or_else(|| FormatError::NoUnitWord {
+            unit: sym.to_string(),
+        })?;
+        let w = if one { singular } else { plural };
+        if w.is_empty() {
+            return Ok((false, String::new()));
+        }
+        let sep = if target == Target::Math { "\\," } else { " " };
+        return Ok((false, format!("{sep}{}", free_text(w, target))));
+    }
+    // The `$` prefix (true) and the symbol after the number, with or without a space.
+    let (dollar, rest, spaced): (bool, &str, bool) = match symbol {
+        Some("%") => (false, "%", false),
+        Some("×") => (false, "×", false),
+        Some(u) if u.starts_with('$') => (true, &u[1..], false),
+        Some(u) => (false, u, true),
+        None => (false, "", false),
+    };
     let mut out = String::new();
-    if b.num.neg {
-        out.push_str(match target {
+    if !rest.is_empty() {
+        match target {
+            Target::Text | Target::Markdown => {
+                if spaced {
+                    out.push(' ');
+                }
+                out.push_str(&rest.replace('µ', "μ"));
+            }
+            Target::Math => match rest {
+                "%" => out.push_str("\\%"),
+                "×" => out.push_str("\\times"),
+                u => {
+                    if spaced {
+                        out.push_str("\\,");
+                    }
+                    out.push_str(&math_unit(u));
+                }
+            },
+            Target::LatexText => match rest {
+                "×" => out.push_str("\\texttimes{}"),
+                u => {
+                    if spaced {
+                        out.push(' ');
+                    }
+                    out.push_str(&latex_text_unit(u));
+                }
+            },
+        }
+    }
+    Ok((dollar, out))
+}
+
+/// Whether the integer part of `b` is grouped (`group`, else the book's `group-from`).
+fn groups(b: &Body, spec: &FormatSpec) -> bool {
+    let int_len = b.num.fixed_parts(b.decimals).0.len();
+    spec.group.unwrap_or(int_len >= spec.group_from as usize) && b.exp10.is_none()
+}
+
+fn parts(b: &Body, spec: &FormatSpec, target: Target, grouped: bool) -> Result<Parts, FormatError> {
+    let (int, frac) = b.num.fixed_parts(b.decimals);
+    let sep = if target == Target::Math { "{,}" } else { "," };
+    let sign = if b.num.neg {
+        match target {
             Target::Text | Target::Markdown => "\u{2212}",
             Target::Math => "-",
             Target::LatexText => "\\textminus{}",
-        });
-    }
-    // Prefix ($) and suffix (unit, %, ×), with or without a space.
-    let (prefix, suffix, spaced): (&str, String, bool) = if !spec.show_unit {
-        ("", String::new(), false)
-    } else {
-        match (spec.style, spec.unit.as_deref()) {
-            (Style::Percent, _) => ("", "%".into(), false),
-            (Style::Multiple, _) => ("", "×".into(), false),
-            (_, Some(u)) if u.starts_with('$') => ("$", u[1..].to_string(), false),
-            (_, Some("%")) => ("", "%".into(), false),
-            (_, Some(u)) => ("", u.to_string(), true),
-            (_, None) => ("", String::new(), false),
         }
+    } else {
+        ""
     };
-    if !prefix.is_empty() {
-        out.push_str(if target == Target::Text { "$" } else { "\\$" });
-    }
+    let mut out = String::new();
     out.push_str(&if grouped {
         group_digits(&int, sep)
     } else {
@@ -719,36 +1061,23 @@ fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> String {
             _ => b.scale.to_string(),
         });
     }
-    if !suffix.is_empty() {
-        match target {
-            Target::Text | Target::Markdown => {
-                if spaced {
-                    out.push(' ');
-                }
-                out.push_str(&suffix.replace('µ', "μ"));
-            }
-            Target::Math => match suffix.as_str() {
-                "%" => out.push_str("\\%"),
-                "×" => out.push_str("\\times"),
-                u => {
-                    if spaced {
-                        out.push_str("\\,");
-                    }
-                    out.push_str(&math_unit(u));
-                }
-            },
-            Target::LatexText => match suffix.as_str() {
-                "×" => out.push_str("\\texttimes{}"),
-                u => {
-                    if spaced {
-                        out.push(' ');
-                    }
-                    out.push_str(&latex_text_unit(u));
-                }
-            },
-        }
-    }
-    out
+    let one = out == "1" && sign.is_empty();
+    let (dollar, suffix) = suffix(spec, target, one)?;
+    let prefix = match (dollar, target) {
+        (false, _) => "",
+        (true, Target::Text) => "$",
+        (true, _) => "\\$",
+    };
+    Ok(Parts {
+        sign,
+        prefix,
+        number: out,
+        suffix,
+    })
+}
+
+fn assemble(b: &Body, spec: &FormatSpec, target: Target) -> Result<String, FormatError> {
+    Ok(parts(b, spec, target, groups(b, spec))?.join())
 }
 
 #[cfg(test)]
@@ -1199,6 +1528,183 @@ mod tests {
             (s.style, s.round, s.group, s.show_unit),
             (Style::Sci, RoundMode::Trunc, Some(false), false)
         );
+    }
+
+    #[test]
+    fn ranges_print_the_unit_once() {
+        let r = |lo: Value, hi: Value, a: &[(&str, &str)], t: Target| {
+            format_range(lo, hi, &spec(a), t).unwrap()
+        };
+        let m = [("style", "multiple"), ("digits", "0")];
+        assert_eq!(r(n(156.0), n(312.0), &m, Target::Text), "156–312×");
+        assert_eq!(
+            r(n(156.0), n(312.0), &m, Target::LatexText),
+            "156--312\\texttimes{}"
+        );
+        assert_eq!(
+            r(n(156.0), n(312.0), &m, Target::Math),
+            "156\\text{--}312\\times"
+        );
+        assert_eq!(
+            r(q("3 W"), q("5 W"), &[("unit", "W")], Target::Text),
+            "3–5 W"
+        );
+        let d = [("unit", "$"), ("style", "scaled"), ("digits", "1")];
+        assert_eq!(
+            r(q("1.2e6 USD"), q("1.8e6 USD"), &d, Target::Text),
+            "$1.2–1.8M"
+        );
+        assert_eq!(
+            r(q("1.2e6 USD"), q("1.8e6 USD"), &d, Target::Markdown),
+            "\\$1.2–1.8M"
+        );
+        // One scale for both ends, the larger one's.
+        assert_eq!(
+            r(q("800e3 USD"), q("1.8e6 USD"), &d, Target::Text),
+            "$0.8–1.8M"
+        );
+        // Grouped alike.
+        assert_eq!(r(n(1000.0), n(20_000.0), &[], Target::Text), "1,000–20,000");
+        assert_eq!(
+            r(
+                q("3 s"),
+                q("5 s"),
+                &[("unit", "s"), ("unit-style", "word")],
+                Target::Text
+            ),
+            "3–5 seconds"
+        );
+        let e = format_range(q("1 s"), q("1 W"), &spec(&[("unit", "s")]), Target::Text);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "the range end `to` is power, but the value is time; both ends need the same dimension"
+        );
+    }
+
+    #[test]
+    fn unit_words_labels_and_forced_scale() {
+        let w = |v: Value, unit: &str| {
+            text(
+                v,
+                &[("unit", unit), ("unit-style", "word"), ("digits", "1")],
+            )
+        };
+        assert_eq!(w(q("961538.5 s"), "s"), "961,538.5 seconds");
+        assert_eq!(
+            text(q("1 d"), &[("unit", "d"), ("unit-style", "word")]),
+            "1 day"
+        );
+        assert_eq!(
+            text(q("2 d"), &[("unit", "d"), ("unit-style", "word")]),
+            "2 days"
+        );
+        assert_eq!(w(q("140 d"), "month"), "4.6 months");
+        assert_eq!(
+            text(n(0.05), &[("style", "percent"), ("unit-style", "word")]),
+            "5 percent"
+        );
+        assert_eq!(
+            math(n(0.05), &[("style", "percent"), ("unit-style", "word")]),
+            "5\\,\\text{percent}"
+        );
+        assert_eq!(
+            format_value(
+                q("5 s"),
+                &spec(&[("unit", "s"), ("unit-style", "word")]),
+                Target::LatexText
+            )
+            .unwrap(),
+            "5 seconds"
+        );
+        assert_eq!(
+            text(q("500 USD"), &[("unit", "$"), ("unit-style", "word")]),
+            "500 dollars"
+        );
+        let e = format_value(
+            q("1 TB/s"),
+            &spec(&[("unit", "TB/s"), ("unit-style", "word")]),
+            Target::Text,
+        );
+        assert!(matches!(e, Err(FormatError::NoUnitWord { .. })));
+        let e = FormatSpec::default()
+            .apply("unit-style", "long")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`unit-style=\"long\"` is not valid: expected symbol, word"
+        );
+
+        assert_eq!(
+            text(q("200 1/s"), &[("unit", "1/s"), ("label", "QPS")]),
+            "200 QPS"
+        );
+        assert_eq!(
+            math(q("200 1/s"), &[("unit", "1/s"), ("label", "tokens/s")]),
+            "200\\,\\text{tokens/s}"
+        );
+        assert_eq!(
+            format_value(
+                q("200 1/s"),
+                &spec(&[("unit", "1/s"), ("label", "req_s")]),
+                Target::LatexText
+            )
+            .unwrap(),
+            "200 req\\_s"
+        );
+
+        let m = [("unit", "$"), ("scale", "M"), ("digits", "2")];
+        assert_eq!(text(q("660420 USD"), &m), "$0.66M");
+        assert_eq!(math(q("660420 USD"), &m), "\\$0.66\\mathrm{M}");
+        assert_eq!(
+            text(n(18.25e9), &[("scale", "T"), ("digits", "3")]),
+            "0.018T"
+        );
+        assert_eq!(
+            text(n(18.25e9), &[("scale", "K"), ("style", "scaled")]),
+            "18,250,000K"
+        );
+        let e = FormatSpec::default().apply("scale", "G").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`scale=\"G\"` is not valid: expected K, M, B, T"
+        );
+        let mut s = FormatSpec::default();
+        s.apply("style", "plain").unwrap();
+        assert_eq!(
+            s.apply("scale", "M").unwrap_err().to_string(),
+            "`scale` forces the suffix of style `scaled` (K, M, B, T), but the style is `plain`; remove `scale` or write style=\"scaled\""
+        );
+        let mut s = FormatSpec::default();
+        s.apply("scale", "M").unwrap();
+        assert!(s.apply("style", "percent").is_err());
+    }
+
+    #[test]
+    fn group_from_and_new_display_units() {
+        let g4 = |x: f64| {
+            let s = FormatSpec {
+                group_from: 4,
+                ..FormatSpec::default()
+            };
+            format_number(x, &s, Target::Text).unwrap()
+        };
+        assert_eq!(g4(1898.0), "1,898");
+        assert_eq!(g4(989.0), "989");
+        assert_eq!(text(n(1898.0), &[]), "1898");
+        assert_eq!(
+            text(q("1 year"), &[("unit", "d"), ("digits", "2")]),
+            "365.25 d"
+        );
+        assert_eq!(text(q("1 yr"), &[("unit", "d")]), "365 d");
+        assert_eq!(text(q("1 year"), &[("unit", "month")]), "12 month");
+        assert_eq!(text(q("14 d"), &[("unit", "week")]), "2 week");
+        assert_eq!(text(q("640 pJ"), &[("unit", "nJ")]), "0.64 nJ");
+        assert_eq!(
+            text(q("3.7 pJ/FLOP"), &[("unit", "pJ/FLOP")]),
+            "3.7 pJ/FLOP"
+        );
+        assert_eq!(text(q("200 km/ms"), &[("unit", "km/ms")]), "200 km/ms");
+        assert_eq!(math(q("1 μJ"), &[("unit", "μJ")]), "1\\,\\mu\\mathrm{J}");
     }
 
     #[test]

@@ -64,7 +64,10 @@ pub fn run(args: &Args, registry: Option<&Path>, format: AuditFormat) -> crate::
     };
     let templates = match Templates::load(args.templates.as_deref().or(config.templates.as_deref()))
     {
-        Ok(t) => t,
+        Ok(t) => match config.style() {
+            Ok(s) => t.with_style(s),
+            Err(e) => return fail(e),
+        },
         Err(e) => return fail(e),
     };
     let summary = match evaluate_book(&reg, &templates, book, Path::new("_build")) {

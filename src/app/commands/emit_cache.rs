@@ -90,6 +90,18 @@ pub fn run(
         eprintln!("error: {e}");
         return Ok(exit::code(exit::FAILURE));
     }
+    // The bibliography beside the cache, in either citation style (`_quarto.yml` points at it:
+    // pandoc-style `[@id]` citations need it, and an author may cite registry sources by hand).
+    {
+        let dir = cache.parent().unwrap_or(Path::new("."));
+        for (name, text) in crate::book::bibliography::files(&reg) {
+            if let Err(e) = crate::integrate::cache::write_atomic(&dir.join(name), text.as_bytes())
+            {
+                eprintln!("error: {e}");
+                return Ok(exit::code(exit::FAILURE));
+            }
+        }
+    }
     let entries: usize = c.files.values().map(|f| f.directives.len()).sum();
     if format == Format::Json {
         out::line(format!(

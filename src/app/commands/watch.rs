@@ -60,6 +60,7 @@ struct Setup {
 
 fn setup(o: &Options) -> Result<Setup, String> {
     let config = BookConfig::load(&o.book)?;
+    let style = config.style().map_err(|e| format!("error: {e}"))?;
     let registry_dir = o.registry.clone().or(config.registry);
     let templates_dir = o.templates.clone().or(config.templates);
     let reg = crate::registry::load::load_or_embedded(registry_dir.as_deref()).map_err(|d| {
@@ -68,7 +69,9 @@ fn setup(o: &Options) -> Result<Setup, String> {
             d.0.len()
         )
     })?;
-    let templates = Templates::load(templates_dir.as_deref()).map_err(|e| format!("error: {e}"))?;
+    let templates = Templates::load(templates_dir.as_deref())
+        .map_err(|e| format!("error: {e}"))?
+        .with_style(style);
     Ok(Setup {
         reg,
         templates,

@@ -99,10 +99,14 @@ pub const ATOMS: &[UnitDef] = &[
     u("d", 86400.0, Dim::TIME),
     u("day", 86400.0, Dim::TIME),
     u("days", 86400.0, Dim::TIME),
+    // `yr` is the registry's and the economics solvers' 365-day accounting year; `year` is the
+    // calendar year of mlsysim's display (pint): 365.25 d, as `month` = year / 12.
     u("yr", 8760.0 * 3600.0, Dim::TIME),
-    u("year", 8760.0 * 3600.0, Dim::TIME),
-    u("years", 8760.0 * 3600.0, Dim::TIME),
+    u("year", 365.25 * 86400.0, Dim::TIME),
+    u("years", 365.25 * 86400.0, Dim::TIME),
     u("week", 7.0 * 86400.0, Dim::TIME),
+    u("weeks", 7.0 * 86400.0, Dim::TIME),
+    u("months", 365.25 * 86400.0 / 12.0, Dim::TIME),
     // month = 365.25 d / 12, as mlsysim (pint)
     u("month", 365.25 * 86400.0 / 12.0, Dim::TIME),
     u("Hz", 1.0, Dim::FREQUENCY),

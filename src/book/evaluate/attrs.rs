@@ -14,7 +14,7 @@ use crate::syntax::Directive;
 pub(super) const KINDS: [&str; 5] = ["value", "solve", "table", "figure", "let"];
 
 /// Formatting attributes that are not the number formatter's.
-pub(super) const EXTRA_FORMAT: [&str; 2] = ["expect", "cite"];
+pub(super) const EXTRA_FORMAT: [&str; 3] = ["expect", "cite", "to"];
 
 /// Whether `name` is a kind or formatting attribute (never a solver input).
 pub(super) fn is_reserved(name: &str) -> bool {

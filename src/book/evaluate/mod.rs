@@ -50,6 +50,8 @@ enum Splice {
     Fixed(&'static str),
     /// The text of the expansion with this index.
     Expansion(usize),
+    /// Text that replaces more than the directive (a table, its caption, then its source note).
+    Owned(String),
 }
 
 /// A problem in one directive: where (byte span) and what.
@@ -107,6 +109,10 @@ pub struct FileEval<'a> {
     /// Further problems of the directive being evaluated, reported with its first (every bad
     /// input of a solver at once).
     more_problems: RefCell<Vec<Problem>>,
+    /// A table followed by its caption: the span up to the end of the caption and the text of
+    /// table, caption and source note (the note goes under the caption, which must follow the
+    /// table directly).
+    extended: Option<(Range<usize>, String)>,
 }
 
 impl<'a> FileEval<'a> {
@@ -153,6 +159,7 @@ impl<'a> FileEval<'a> {
             current: None,
             file_arc: Arc::from(rel),
             more_problems: RefCell::default(),
+            extended: None,
         };
         let mut diags: Vec<Diagnostic> = scanned
             .errors
@@ -177,7 +184,10 @@ impl<'a> FileEval<'a> {
                         Some((start, t)) if *start == d.span.start => t.clone(),
                         _ => Arc::from(&src[d.span.clone()]),
                     };
-                    splices.push((span, Splice::Expansion(expansions.len())));
+                    match ev.extended.take() {
+                        Some((wide, text)) => splices.push((wide, Splice::Owned(text))),
+                        None => splices.push((span, Splice::Expansion(expansions.len()))),
+                    }
                     expansions.push(Expansion {
                         line: d.line,
                         column: d.column,
@@ -205,6 +215,7 @@ impl<'a> FileEval<'a> {
             text.push_str(match piece {
                 Splice::Fixed(fixed) => fixed,
                 Splice::Expansion(i) => &expansions[*i].text,
+                Splice::Owned(t) => t,
             });
             at = r.end;
         }

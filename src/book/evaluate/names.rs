@@ -123,6 +123,37 @@ impl FileEval<'_> {
         Ok(out)
     }
 
+    /// Evaluates an expression over the fields of one registry entry (a table column such as
+    /// `compute.peak_flops / memory.bandwidth`): a name that is neither a `let` nor a namespace is
+    /// a field of the entry at `prefix`. Problems are located inside the text at `at`.
+    pub(super) fn eval_in_entry(
+        &self,
+        text: &str,
+        at: usize,
+        prefix: &str,
+    ) -> Result<(Value, Lineage), Problem> {
+        let span = |r: Range<usize>| (at + r.start)..(at + r.end.max(r.start + 1));
+        let e = expr::parse(text).map_err(|e| problem(span(e.span), e.message))?;
+        let lineage = RefCell::new(Lineage::default());
+        let v = e
+            .eval(&|p: &str, s: Range<usize>| {
+                let head = p.split('.').next().unwrap_or(p);
+                if self.lets.contains_key(head)
+                    || self.declared.contains_key(head)
+                    || paths::is_namespace(head)
+                {
+                    return self.resolve(p, s, &lineage);
+                }
+                self.resolve_path(&format!("{prefix}.{p}"), |r| {
+                    lineage.borrow_mut().add_leaves(&r.leaves);
+                    r.value
+                })
+                .map_err(|m| EvalError::new(s, m))
+            })
+            .map_err(|e| problem(span(e.span), e.message))?;
+        Ok((v, lineage.into_inner()))
+    }
+
     /// Evaluates the expression of an attribute; problems are located inside its value.
     pub(super) fn eval_expr(
         &self,

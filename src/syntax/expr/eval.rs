@@ -198,15 +198,45 @@ fn call(
             Value::new(v.si.sqrt(), Dim(v.dim.0.map(|e| e / 2)))
         }
         Func::Exp => Value::number(dimensionless(vals[0], &args[0], "")?.exp()),
-        Func::Ln => {
+        Func::Ln | Func::Log2 | Func::Log10 => {
             let x = dimensionless(vals[0], &args[0], "")?;
             if x <= 0.0 {
                 return Err(EvalError::new(
                     args[0].span.clone(),
-                    format!("`ln` needs a positive number, not {x}"),
+                    format!("`{name}` needs a positive number, not {x}"),
                 ));
             }
-            Value::number(x.ln())
+            Value::number(match func {
+                Func::Ln => x.ln(),
+                Func::Log2 => x.log2(),
+                _ => x.log10(),
+            })
+        }
+        Func::Abs => Value::new(vals[0].si.abs(), vals[0].dim),
+        Func::Round if vals.len() == 1 => {
+            let hint = "; divide it by the unit to round in first, as in `round(t / (1 ms))`, or give a step: `round(t, 1 ms)`";
+            Value::number(dimensionless(vals[0], &args[0], hint)?.round())
+        }
+        Func::Round => {
+            let (x, step) = (vals[0], vals[1]);
+            if step.dim != x.dim {
+                let msg = format!(
+                    "`round(x, step)`: the step is {} but x is {}; give the step in x's unit",
+                    step.dim.name(),
+                    x.dim.name()
+                );
+                return Err(EvalError::new(args[1].span.clone(), msg));
+            }
+            if step.si.is_nan() || step.si <= 0.0 {
+                return Err(EvalError::new(
+                    args[1].span.clone(),
+                    "`round(x, step)` needs a positive step",
+                ));
+            }
+            // Round the quotient as printed (15 significant digits), so 0.15 / 0.05 is 3, not
+            // 2.9999999999999996.
+            let q: f64 = format!("{:.14e}", x.si / step.si).parse().unwrap_or(x.si / step.si);
+            Value::new(q.round() * step.si, x.dim)
         }
         Func::Floor | Func::Ceil => {
             let hint = "; divide it by the unit to round in first, as in `floor(t / (1 ms))`";
@@ -254,6 +284,44 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-12 * b.abs().max(1e-300)
+    }
+
+    #[test]
+    fn rounding_and_logarithm_functions() {
+        assert_eq!(ev("round(2.5)").si, 3.0);
+        assert_eq!(ev("round(-2.5)").si, -3.0);
+        assert_eq!(ev("round(312345, 100000)").si, 300_000.0);
+        assert!(close(ev("round(0.15, 0.05)").si, 0.15));
+        let t = ev("round(71.4 ms, 5 ms)");
+        assert!(close(t.si, 0.070) && t.dim == parse_quantity("1 s").unwrap().dim);
+        assert_eq!(ev("abs(-3 W)").si, 3.0);
+        assert_eq!(ev("log2(1024)").si, 10.0);
+        assert_eq!(ev("log10(1e6)").si, 6.0);
+        assert_eq!(
+            everr("round(1 s)").1,
+            "`round` needs a dimensionless argument, but it is time; divide it by the unit to round in first, as in `round(t / (1 ms))`, or give a step: `round(t, 1 ms)`"
+        );
+        assert_eq!(
+            everr("round(1 s, 2 W)"),
+            (
+                11..14,
+                "`round(x, step)`: the step is power but x is time; give the step in x's unit"
+                    .into()
+            )
+        );
+        assert_eq!(
+            everr("round(1, 0)").1,
+            "`round(x, step)` needs a positive step"
+        );
+        assert_eq!(
+            everr("log10(0)").1,
+            "`log10` needs a positive number, not 0"
+        );
+        assert_eq!(
+            everr("log2(8 B)").1,
+            "`log2` needs a dimensionless argument, but it is information (bytes)"
+        );
+        assert!(everr("round(1, 2, 3)").1.contains("one or two arguments"));
     }
 
     #[test]

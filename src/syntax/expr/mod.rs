@@ -13,7 +13,7 @@
 //! number  = digits ("_" digits)* ("." digits)? (("e" | "E") ("+" | "-")? digits)?
 //! path    = ident ("." segment)*            e.g. hardware.H100.memory.bandwidth, srv.ttft, ridge
 //! unit    = atom ("^" int)? ("/" atom ("^" int)?)*     e.g. param, TB/s, km/h, g/kWh, m^3, %
-//! func    = min | max | sqrt | exp | ln | floor | ceil
+//! func    = min | max | sqrt | exp | ln | log2 | log10 | floor | ceil | round | abs
 //! ```
 //!
 //! A unit follows a number after optional spaces (`7e9 param`, `16 byte`, `3.35 TB/s`) and must be
@@ -23,8 +23,10 @@
 //!
 //! Evaluation checks dimensions at run time: `+`, `-`, `min` and `max` need equal dimensions; `^`
 //! needs a dimensionless exponent, which must be a whole number unless the base is dimensionless;
-//! `sqrt` needs even dimension exponents; `exp`, `ln`, `floor` and `ceil` need a dimensionless
-//! argument. `floor`/`ceil` of a dimensioned value would round in base units (seconds, bytes),
+//! `sqrt` needs even dimension exponents; `exp`, `ln`, `log2`, `log10`, `floor`, `ceil` and
+//! `round(x)` need a dimensionless argument; `abs` keeps the dimension; `round(x, step)` rounds to
+//! the nearest multiple of `step` (half away from zero), which has the dimension of `x`
+//! (`round(r, 100000)` → 300,000, `round(t, 1 ms)`). `floor`/`ceil` of a dimensioned value would round in base units (seconds, bytes),
 //! which is never what is meant: divide by the wanted unit first, `floor(t / (1 ms))`.
 
 mod eval;
@@ -110,11 +112,19 @@ pub enum Func {
     Floor,
     /// Round up.
     Ceil,
+    /// Round to the nearest whole number, or to the nearest multiple of a step.
+    Round,
+    /// Absolute value.
+    Abs,
+    /// Base-2 logarithm.
+    Log2,
+    /// Base-10 logarithm.
+    Log10,
 }
 
 impl Func {
     /// All functions, for error messages.
-    pub const NAMES: &'static str = "min, max, sqrt, exp, ln, floor, ceil";
+    pub const NAMES: &'static str = "min, max, sqrt, exp, ln, log2, log10, floor, ceil, round, abs";
 
     /// The function called `name`.
     pub fn from_name(name: &str) -> Option<Func> {
@@ -126,6 +136,10 @@ impl Func {
             "ln" => Func::Ln,
             "floor" => Func::Floor,
             "ceil" => Func::Ceil,
+            "round" => Func::Round,
+            "abs" => Func::Abs,
+            "log2" => Func::Log2,
+            "log10" => Func::Log10,
             _ => return None,
         })
     }
@@ -140,6 +154,10 @@ impl Func {
             Func::Ln => "ln",
             Func::Floor => "floor",
             Func::Ceil => "ceil",
+            Func::Round => "round",
+            Func::Abs => "abs",
+            Func::Log2 => "log2",
+            Func::Log10 => "log10",
         }
     }
 }

@@ -280,13 +280,14 @@ impl Parser<'_> {
         let n = args.len();
         let ok = match func {
             Func::Min | Func::Max => n >= 1,
+            Func::Round => n == 1 || n == 2,
             _ => n == 1,
         };
         if !ok {
-            let want = if matches!(func, Func::Min | Func::Max) {
-                "at least one argument"
-            } else {
-                "one argument"
+            let want = match func {
+                Func::Min | Func::Max => "at least one argument",
+                Func::Round => "one or two arguments (`round(x)`, `round(x, step)`)",
+                _ => "one argument",
             };
             return Err(err(span, format!("`{name}` takes {want}, found {n}")));
         }
@@ -349,6 +350,26 @@ impl Parser<'_> {
                     let msg =
                         format!("`{name}` is not a unit; to multiply, write `{num} * {name}`");
                     return Err(err(span.clone(), msg));
+                }
+                span.clone()
+            }
+            // `1000 1/s`: a reciprocal unit after a number, written tight (`1/s`, `1/h`).
+            Some(Token {
+                tok: Tok::Num(one),
+                span,
+            }) if one == "1" && span.start > num_end => {
+                let (Some(slash), Some(next)) =
+                    (self.toks.get(self.pos + 1), self.toks.get(self.pos + 2))
+                else {
+                    return Ok(None);
+                };
+                let tight = slash.tok == Tok::Slash
+                    && slash.span.start == span.end
+                    && next.span.start == slash.span.end;
+                if !tight
+                    || !matches!(&next.tok, Tok::Ident(n) if !n.contains('.') && atom(n).is_some())
+                {
+                    return Ok(None);
                 }
                 span.clone()
             }
@@ -460,6 +481,8 @@ mod tests {
     #[test]
     fn numbers_with_units() {
         assert_eq!(p("7e9 param"), "7000000000{param}");
+        assert_eq!(p("1000 1/s"), "1000{1/s}");
+        assert_eq!(p("(2 * 3) * 1000 1/s"), p("(2 * 3) * (1000 1/s)"));
         assert_eq!(p("16 byte"), "16{byte}");
         assert_eq!(
             p("100 km/h"),
@@ -545,7 +568,7 @@ mod tests {
             perr("foo(1)"),
             (
                 0..3,
-                "unknown function `foo`; the functions are min, max, sqrt, exp, ln, floor, ceil"
+                "unknown function `foo`; the functions are min, max, sqrt, exp, ln, log2, log10, floor, ceil, round, abs"
                     .into()
             )
         );

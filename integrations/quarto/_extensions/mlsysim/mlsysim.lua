@@ -431,7 +431,14 @@ end
 local function table_blocks(entry, file, caption_md)
   local md = entry.text
   if caption_md then
-    md = md .. "\n\n: " .. caption_md
+    -- A registry table ends with its source note ("Sources: ..."); the caption must follow the
+    -- table itself, so it goes between the table and the note.
+    local at = md:find("\n\nSources?: [^\n]*$")
+    if at then
+      md = md:sub(1, at - 1) .. "\n\n: " .. caption_md .. md:sub(at)
+    else
+      md = md .. "\n\n: " .. caption_md
+    end
   end
   return read_markdown(with_footnotes(md, file))
 end
