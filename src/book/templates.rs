@@ -13,7 +13,7 @@ mod embedded {
 pub const NAMES: [&str; 10] = [
     "number.j2",
     "figure.md.j2",
-    "figure.html.j2",
+    "figure.mdbook.j2",
     "figure.tex.j2",
     "table.md.j2",
     "table.tex.j2",
@@ -37,7 +37,7 @@ pub struct Templates {
 }
 
 /// How a figure of a Markdown source is printed: the template (`figure.md.j2`, Pandoc/Quarto
-/// image markup, or `figure.html.j2`, an HTML `<figure>` for CommonMark renderers such as mdBook)
+/// image markup, or `figure.mdbook.j2`, an HTML `<figure>` for CommonMark renderers such as mdBook)
 /// and the folder of the figure files, relative to the book root (`/` separators).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MarkdownFigures {

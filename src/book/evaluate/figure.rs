@@ -50,7 +50,7 @@ impl FileEval<'_> {
             SourceKind::Markdown => {
                 let md = self.templates.markdown_figures();
                 let href = markdown_href(self.book_rel, &md.dir, &req.id);
-                let ctx = if md.template == "figure.html.j2" {
+                let ctx = if md.template == "figure.mdbook.j2" {
                     serde_json::json!({
                         "id": html_escape(&req.id),
                         "href": html_escape(&href),
@@ -61,7 +61,8 @@ impl FileEval<'_> {
                     serde_json::json!({
                         "id": req.id,
                         "href": href,
-                        "caption": figure::markdown_text_escape(&req.caption),
+                        // `<` too: a caption is text, never raw HTML.
+                        "caption": figure::markdown_text_escape(&req.caption).replace('<', "\\<"),
                         "alt": figure::markdown_attr_escape(&req.alt),
                     })
                 };
