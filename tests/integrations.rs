@@ -477,13 +477,7 @@ fn assert_reader_page(
         "{label}: a directive shows on the page:\n{text}"
     );
     // (`{#tbl-…}` after a table caption is the author's Quarto syntax, kept for Quarto.)
-    for leak in [
-        "{#fig-",
-        "fig-alt=",
-        "![",
-        "](figures/",
-        "](../figures/",
-    ] {
+    for leak in ["{#fig-", "fig-alt=", "![", "](figures/", "](../figures/"] {
         assert!(
             !text.contains(leak),
             "{label}: `{leak}` shows on the page:\n{text}"
@@ -519,8 +513,7 @@ fn author_alts(book: &Path) -> (Vec<String>, std::collections::BTreeMap<String, 
 
 /// How many tags `source` prints literally (`\<mlsysim` outside code).
 fn escapes_in(source: &Path) -> usize {
-    std::fs::read_to_string(source)
-        .map_or(0, |t| t.matches("\\<mlsysim").count())
+    std::fs::read_to_string(source).map_or(0, |t| t.matches("\\<mlsysim").count())
 }
 
 /// Distinct footnote labels defined in Markdown text (`[^label]:` at a line start).
@@ -984,6 +977,106 @@ fn mdbook_builds_a_book_with_the_preprocessor() {
         "mdbook: 2 books built in {:.1} s",
         t.elapsed().as_secs_f64()
     );
+}
+
+/// The preprocessor's site: every page's figures resolve, carry caption and alt, nothing of the
+/// directive or Pandoc attribute syntax shows, and each chapter has one footnote per source.
+#[test]
+fn mdbook_site_has_every_figure_and_one_footnote_per_source() {
+    let Some(mdbook) = tool("mdbook") else {
+        return;
+    };
+    let book = scratch("mdbook-reader");
+    copy_dir(&Path::new(ROOT).join("tests/fixtures/mdbook"), &book);
+    let o = mdbook_build(&mdbook, &book);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // What the chapters cite: `build` of the same chapters.
+    let built = scratch("mdbook-reader-built");
+    let o = mlsysim(&book, &["build", "src", "--out", built.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let (alts, per_file) = author_alts(&book.join("src"));
+    let site = book.join("book");
+    let mut seen = 0;
+    for rel in ["intro.md", "hardware.md", "serving.md", "part/figures.md"] {
+        let page = site.join(rel.replace(".md", ".html"));
+        let html = std::fs::read_to_string(&page).unwrap();
+        let main = &html[html.find("<main>").unwrap()..html.find("</main>").unwrap()];
+        let figs = assert_reader_page(rel, main, page.parent().unwrap(), &alts, 0);
+        let want = per_file.get(rel).copied().unwrap_or(0);
+        assert_eq!(figs.len(), want, "{rel}: {figs:?}");
+        seen += want;
+        let md = std::fs::read_to_string(built.join(rel)).unwrap();
+        let notes = main.matches("<li id=\"footnote-").count();
+        assert_eq!(
+            notes,
+            distinct_footnotes(&md),
+            "{rel}: one footnote per source:\n{main}"
+        );
+    }
+    assert_eq!(seen, 2);
+    // The print page (all chapters on one page, links rewritten by mdBook) resolves too.
+    let print = std::fs::read_to_string(site.join("print.html")).unwrap();
+    let figs = assert_reader_page("print.html", &print, &site, &alts, 0);
+    assert_eq!(figs.len(), 2);
+    let figures = std::fs::read_to_string(site.join("part/figures.html")).unwrap();
+    assert!(
+        figures.contains("<figcaption>Rooflines of the A100 &amp; H100 at FP16 &lt;with ResNet-50&gt;.</figcaption>"),
+        "{figures}"
+    );
+    // A second build rewrites no figure, so `mdbook serve` settles after one reload.
+    let svg = book.join("src/_mlsysim/figures/fig-md-roofline.svg");
+    let before = std::fs::metadata(&svg).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = mdbook_build(&mdbook, &book);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(std::fs::metadata(&svg).unwrap().modified().unwrap(), before);
+}
+
+/// mdBook 0.4's input (`sections`) gets the same figures as 0.5's: the markup, and the SVG under
+/// the chapter folder of the root mdBook names.
+#[test]
+fn mdbook_0_4_input_writes_figures_under_its_root() {
+    let root = scratch("mdbook-04-figures");
+    let fixture = Path::new(ROOT).join("tests/fixtures/mdbook-input/mdbook-0.4.52.json");
+    let mut input: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    input[0]["root"] = root.to_str().unwrap().into();
+    let chapter = &mut input[1]["sections"][0]["Chapter"];
+    chapter["path"] = "deep/fig.md".into();
+    chapter["content"] = "# F\n<mlsysim figure=\"scorecard\" id=\"fig-04\" scenario=\"SmartDoorbell\" caption=\"C.\" alt=\"A.\"/>\n<mlsysim figure=\"scorecard\" id=\"fig-04b\" scenario=\"SmartDoorbell\" caption=\"D.\" alt=\"B.\"/>\n".into();
+    let mut child = Command::new(BIN)
+        .arg("mdbook")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let book: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let content = book["sections"][0]["Chapter"]["content"].as_str().unwrap();
+    assert_eq!(
+        content,
+        "# F\n\n<figure id=\"fig-04\" class=\"mlsysim-figure\">\n<img src=\"../_mlsysim/figures/fig-04.svg\" alt=\"A.\">\n<figcaption>C.</figcaption>\n</figure>\n\n\n<figure id=\"fig-04b\" class=\"mlsysim-figure\">\n<img src=\"../_mlsysim/figures/fig-04b.svg\" alt=\"B.\">\n<figcaption>D.</figcaption>\n</figure>\n"
+    );
+    for id in ["fig-04", "fig-04b"] {
+        let svg = root.join(format!("src/_mlsysim/figures/{id}.svg"));
+        assert!(
+            std::fs::read_to_string(&svg).unwrap().starts_with("<svg"),
+            "{}",
+            svg.display()
+        );
+    }
 }
 
 #[test]
