@@ -118,7 +118,10 @@ impl Cache {
                     Context::Math => &mut entry.math,
                 };
                 if slot.is_none() {
-                    *slot = Some(x.text.trim_matches('\n').to_string());
+                    *slot = Some(match x.kind {
+                        Kind::Figure => unquoted_block(&x.text),
+                        _ => x.text.trim_matches('\n').to_string(),
+                    });
                 }
             }
             files.insert(e.rel.clone(), entries);
@@ -148,6 +151,33 @@ impl Cache {
         }
         write_atomic(path, json.as_bytes())
     }
+}
+
+/// A block as the build spliced it (blank lines around it, and inside a block quote or an
+/// indented block each line carrying the container's prefix) as the block alone: the filter
+/// places it in the container pandoc already parsed.
+fn unquoted_block(text: &str) -> String {
+    let blankish = |l: &str| {
+        l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+            .is_empty()
+    };
+    let lines: Vec<&str> = text.split('\n').collect();
+    let Some(first) = lines.iter().position(|l| !blankish(l)) else {
+        return String::new();
+    };
+    let last = lines.iter().rposition(|l| !blankish(l)).unwrap_or(first);
+    let l0 = lines[first];
+    let prefix = &l0[..l0.len()
+        - l0.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+            .len()];
+    lines[first..=last]
+        .iter()
+        .map(|l| {
+            l.strip_prefix(prefix)
+                .unwrap_or(l.trim_start_matches(|c: char| c == '>' || c.is_whitespace()))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The folder of the figures beside the cache `cache`: `<its folder>/figures`.
@@ -256,6 +286,19 @@ mod tests {
             directive: Arc::from(d),
             text: text.to_string(),
         }
+    }
+
+    #[test]
+    fn a_figure_is_cached_without_its_container_prefix() {
+        assert_eq!(
+            unquoted_block("\n> ![c](f.svg){#fig-a}\n>"),
+            "![c](f.svg){#fig-a}"
+        );
+        assert_eq!(unquoted_block("![c](f.svg)"), "![c](f.svg)");
+        assert_eq!(
+            unquoted_block("\n  <figure>\n  <img>\n  </figure>\n"),
+            "<figure>\n<img>\n</figure>"
+        );
     }
 
     #[test]
