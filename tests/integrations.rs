@@ -530,13 +530,13 @@ fn pandoc_footnotes(html: &str) -> usize {
     html.matches("<li id=\"fn").count()
 }
 
+/// A page rendered by pandoc: (path in the book, built Markdown, HTML, LaTeX).
+type Page = (String, String, String, String);
+
 /// Built copies of the sample book and the figures fixture, each page rendered by plain pandoc
 /// to HTML beside its built Markdown, and to LaTeX. Returns (book, built folder, [(rel, built
 /// Markdown, HTML, LaTeX)]).
-fn pandoc_pages(
-    pandoc_bin: &Path,
-    name: &str,
-) -> Vec<(String, PathBuf, Vec<(String, String, String, String)>)> {
+fn pandoc_pages(pandoc_bin: &Path, name: &str) -> Vec<(String, PathBuf, Vec<Page>)> {
     let mut books = Vec::new();
     for book in ["book-snippets", "tests/fixtures/books/figures"] {
         let out = scratch(&format!("{name}-{}", book.rsplit('/').next().unwrap()));
@@ -594,11 +594,7 @@ fn pandoc_renders_the_built_book_with_one_captioned_figure_per_directive() {
                 want,
                 "{book}/{rel}:\n{latex}"
             );
-            assert_eq!(
-                latex.matches("\\caption{").count() >= want,
-                true,
-                "{book}/{rel}"
-            );
+            assert!(latex.matches("\\caption{").count() >= want, "{book}/{rel}");
             assert_eq!(
                 latex.matches("\\label{fig-").count(),
                 want,
