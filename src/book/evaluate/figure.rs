@@ -192,6 +192,69 @@ fn html_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::book::evaluate::FileEval;
+    use crate::book::templates::{MarkdownFigures, Templates};
+
+    fn fig(id: &str) -> String {
+        format!("<mlsysim figure=\"scorecard\" id=\"{id}\" scenario=\"SmartDoorbell\" caption=\"C {id}\" alt=\"A {id}\"/>")
+    }
+
+    fn eval(src: &str, tpl: &Templates) -> crate::book::model::FileOutput {
+        let reg = crate::registry::load::embedded().expect("registry loads");
+        FileEval::run(&reg, tpl, "ch/a.md", src, SourceKind::Markdown)
+    }
+
+    #[test]
+    fn each_figure_is_a_block_of_its_own_whatever_the_spacing() {
+        let tpl = Templates::load(None).unwrap();
+        let src = format!(
+            "Text.\n{}\n{}\nMore.\n\n> Quote:\n> {}\n> more.\n",
+            fig("f1"),
+            fig("f2"),
+            fig("f3")
+        );
+        let o = eval(&src, &tpl);
+        assert!(o.diags.is_empty(), "{:?}", o.diags);
+        let img = |id: &str| {
+            format!("![C {id}](../figures/{id}.svg){{#{id} fig-alt=\"A {id}\" alt=\"A {id}\"}}")
+        };
+        assert_eq!(
+            o.text,
+            format!(
+                "Text.\n\n{}\n\n\n{}\n\nMore.\n\n> Quote:\n> \n> {}\n>\n> more.\n",
+                img("f1"),
+                img("f2"),
+                img("f3")
+            )
+        );
+        // Text before or after it on its line is an error, as for tables.
+        let o = eval(&format!("See {}\n", fig("f4")), &tpl);
+        assert!(
+            o.diags[0].message.contains("must stand alone"),
+            "{:?}",
+            o.diags
+        );
+    }
+
+    #[test]
+    fn the_mdbook_template_prints_an_html_figure() {
+        let tpl = Templates::load(None)
+            .unwrap()
+            .with_markdown_figures(MarkdownFigures {
+                template: "figure.mdbook.j2",
+                dir: "_mlsysim/figures".into(),
+            });
+        let src = fig("f1").replace("C f1", "A & B <c>");
+        let o = eval(&format!("# T\n{src}\n"), &tpl);
+        assert!(o.diags.is_empty(), "{:?}", o.diags);
+        assert!(o.text.starts_with("# T\n\n<figure id=\"f1\" class=\"mlsysim-figure\">\n<img src=\"../_mlsysim/figures/f1.svg\" alt=\""), "{}", o.text);
+        assert!(
+            o.text
+                .contains("<figcaption>A &amp; B &lt;c&gt;</figcaption>\n</figure>"),
+            "{}",
+            o.text
+        );
+    }
 
     #[test]
     fn hrefs_climb_from_the_source_to_the_figure_folder() {
