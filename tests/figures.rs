@@ -704,7 +704,7 @@ fn build_writes_svg_for_markdown_and_pdf_for_latex() {
     let md = std::fs::read_to_string(out.join("ch/one.qmd")).unwrap();
     assert!(
         md.contains(
-            "![The \\[H100\\] roof](../figures/fig-one.svg){#fig-one fig-alt=\"Alt text\"}"
+            "![The \\[H100\\] roof](../figures/fig-one.svg){#fig-one fig-alt=\"Alt text\" alt=\"Alt text\"}"
         ),
         "{md}"
     );

@@ -11,9 +11,10 @@ mod embedded {
 }
 
 /// The names every template set must provide.
-pub const NAMES: [&str; 9] = [
+pub const NAMES: [&str; 10] = [
     "number.j2",
     "figure.md.j2",
+    "figure.mdbook.j2",
     "figure.tex.j2",
     "table.md.j2",
     "table.tex.j2",
@@ -34,6 +35,28 @@ pub struct Templates {
     default_table: bool,
     /// The book-wide `[format]` and `[cite]` settings of `mlsysim.toml`.
     pub style: super::config::BookStyle,
+    /// How a figure of a Markdown source is printed and where its file is.
+    markdown_figures: MarkdownFigures,
+}
+
+/// How a figure of a Markdown source is printed: the template (`figure.md.j2`, Pandoc/Quarto
+/// image markup, or `figure.mdbook.j2`, an HTML `<figure>` for CommonMark renderers such as mdBook)
+/// and the folder of the figure files, relative to the book root (`/` separators).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MarkdownFigures {
+    /// The template's name.
+    pub template: &'static str,
+    /// The figure folder relative to the book root, e.g. `figures` or `_mlsysim/figures`.
+    pub dir: String,
+}
+
+impl Default for MarkdownFigures {
+    fn default() -> Self {
+        MarkdownFigures {
+            template: "figure.md.j2",
+            dir: "figures".into(),
+        }
+    }
 }
 
 impl Templates {
@@ -74,6 +97,7 @@ impl Templates {
             default_marker,
             default_table,
             style: super::config::BookStyle::default(),
+            markdown_figures: MarkdownFigures::default(),
         })
     }
 
@@ -81,6 +105,17 @@ impl Templates {
     pub fn with_style(mut self, style: super::config::BookStyle) -> Templates {
         self.style = style;
         self
+    }
+
+    /// These templates with Markdown figures printed and placed as `figures` says.
+    pub fn with_markdown_figures(mut self, figures: MarkdownFigures) -> Templates {
+        self.markdown_figures = figures;
+        self
+    }
+
+    /// How Markdown figures are printed and where their files go.
+    pub fn markdown_figures(&self) -> &MarkdownFigures {
+        &self.markdown_figures
     }
 
     /// Renders one printed value through `number.j2`. The built-in template is the plain

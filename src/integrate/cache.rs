@@ -15,15 +15,23 @@
 //!           { "kind": "value", "line": 3, "column": 9, "text": "3.35 TB/s", "math": "3.35\\,\\mathrm{TB/s}" } } } } }
 //! ```
 //!
-//! `text` is the Markdown for a directive in prose (a pipe table for `table`, empty for `let`),
-//! `math` the LaTeX for one inside math; each is present only when the file uses that context.
+//! `text` is the Markdown for a directive in prose (a pipe table for `table`, an image with its
+//! caption and `#fig-` label for `figure`, empty for `let`), `math` the LaTeX for one inside math;
+//! each is present only when the file uses that context.
+//!
+//! Figures: the render needs their files, so the pre-render step writes each figure of a Markdown
+//! source to `figures/<id>.svg` beside the cache (`_mlsysim/figures/` by default: a folder the
+//! tool owns, which book discovery skips), and the cached Markdown of a figure points there from
+//! its source file ([`figures_rel`]); Quarto copies the referenced files into the site.
 
 use crate::book::build::Expanded;
-use crate::book::model::Kind;
+use crate::book::model::{FigureOut, Kind};
+use crate::book::templates::MarkdownFigures;
+use crate::present::figure::convert::{encode, FigFormat};
 use crate::syntax::Context;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 /// The cache format version, bumped on incompatible changes (the filter checks it).
 pub const FORMAT: u32 = 1;
@@ -110,7 +118,10 @@ impl Cache {
                     Context::Math => &mut entry.math,
                 };
                 if slot.is_none() {
-                    *slot = Some(x.text.trim_matches('\n').to_string());
+                    *slot = Some(match x.kind {
+                        Kind::Figure => unquoted_block(&x.text),
+                        _ => x.text.trim_matches('\n').to_string(),
+                    });
                 }
             }
             files.insert(e.rel.clone(), entries);
@@ -141,6 +152,108 @@ impl Cache {
         crate::book::own::may_replace(path, crate::book::own::is_tool_json)?;
         write_atomic(path, json.as_bytes())
     }
+}
+
+/// A block as the build spliced it (blank lines around it, and inside a block quote or an
+/// indented block each line carrying the container's prefix) as the block alone: the filter
+/// places it in the container pandoc already parsed.
+fn unquoted_block(text: &str) -> String {
+    let blankish = |l: &str| {
+        l.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+            .is_empty()
+    };
+    let lines: Vec<&str> = text.split('\n').collect();
+    let Some(first) = lines.iter().position(|l| !blankish(l)) else {
+        return String::new();
+    };
+    let last = lines.iter().rposition(|l| !blankish(l)).unwrap_or(first);
+    let l0 = lines[first];
+    let prefix = &l0[..l0.len()
+        - l0.trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+            .len()];
+    lines[first..=last]
+        .iter()
+        .map(|l| {
+            l.strip_prefix(prefix)
+                .unwrap_or(l.trim_start_matches(|c: char| c == '>' || c.is_whitespace()))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The folder of the figures beside the cache `cache`: `<its folder>/figures`.
+pub fn figures_dir(cache: &Path) -> PathBuf {
+    cache
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("figures")
+}
+
+/// A path made absolute against the working directory and with `.`/`..` resolved by name.
+fn lexical_absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The figure folder of the cache `cache`, relative to the book root with `/` separators (`..`
+/// steps when the cache is outside the book): what the cached Markdown of a figure points to.
+pub fn figures_rel(book: &Path, cache: &Path) -> String {
+    let book = lexical_absolute(book);
+    let dir = lexical_absolute(&figures_dir(cache));
+    let b: Vec<_> = book.components().collect();
+    let d: Vec<_> = dir.components().collect();
+    let common = b.iter().zip(&d).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = vec!["..".into(); b.len() - common];
+    parts.extend(
+        d[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// How figures are printed for the cache `cache`: Pandoc/Quarto image markup, pointing to the
+/// figure folder beside the cache.
+pub fn markdown_figures(book: &Path, cache: &Path) -> MarkdownFigures {
+    MarkdownFigures {
+        template: "figure.md.j2",
+        dir: figures_rel(book, cache),
+    }
+}
+
+/// Writes the SVG of every figure of a Markdown source to [`figures_dir`] of `cache`; a file that
+/// already holds the same bytes is left alone (no needless rebuild of a watching renderer).
+/// Returns how many figures there are.
+pub fn write_figures(cache: &Path, figures: &[FigureOut]) -> Result<usize, String> {
+    let dir = figures_dir(cache);
+    let mut n = 0;
+    for f in figures.iter().filter(|f| f.format == FigFormat::Svg) {
+        let bytes =
+            encode(&f.figure, FigFormat::Svg).map_err(|e| format!("{}: {e}", f.figure.id))?;
+        let path = dir.join(format!("{}.svg", f.figure.id));
+        if std::fs::read(&path).is_ok_and(|b| b == bytes) {
+            n += 1;
+            continue;
+        }
+        write_atomic(&path, &bytes)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Writes `bytes` to `path` through a temporary file beside it and a rename.
@@ -174,6 +287,39 @@ mod tests {
             directive: Arc::from(d),
             text: text.to_string(),
         }
+    }
+
+    #[test]
+    fn a_figure_is_cached_without_its_container_prefix() {
+        assert_eq!(
+            unquoted_block("\n> ![c](f.svg){#fig-a}\n>"),
+            "![c](f.svg){#fig-a}"
+        );
+        assert_eq!(unquoted_block("![c](f.svg)"), "![c](f.svg)");
+        assert_eq!(
+            unquoted_block("\n  <figure>\n  <img>\n  </figure>\n"),
+            "<figure>\n<img>\n</figure>"
+        );
+    }
+
+    #[test]
+    fn the_figure_folder_is_beside_the_cache_relative_to_the_book() {
+        assert_eq!(
+            figures_dir(Path::new("values.json")),
+            Path::new("./figures")
+        );
+        assert_eq!(
+            figures_rel(Path::new("/b"), Path::new("/b/_mlsysim/values.json")),
+            "_mlsysim/figures"
+        );
+        assert_eq!(
+            figures_rel(Path::new("/b/./"), Path::new("/b/x/../c/v.json")),
+            "c/figures"
+        );
+        assert_eq!(
+            figures_rel(Path::new("/b/book"), Path::new("/tmp/v.json")),
+            "../../tmp/figures"
+        );
     }
 
     #[test]

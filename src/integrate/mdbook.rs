@@ -7,6 +7,16 @@
 //! each `{"Chapter": {"content": ..., "sub_items": [...]}}` at any depth has its `content`
 //! evaluated as Markdown; separators and part titles are left alone.
 //!
+//! Figures: a `figure=` directive becomes an HTML `<figure>` with its `<img alt>` and
+//! `<figcaption>` (template `figure.mdbook.j2`; mdBook renders Markdown, so Pandoc's
+//! `{#fig-x fig-alt=...}` attribute syntax would show as text), and its SVG is written to
+//! `SRC/_mlsysim/figures/<id>.svg`, which mdBook copies into the site with the other files of
+//! `SRC`. A file is written only when its bytes change, so under `mdbook serve` writing figures
+//! triggers at most one extra rebuild, never a loop. Figure ids are unique across the book.
+//!
+//! Footnotes: a chapter cites each source with one footnote definition (appended once per
+//! chapter by the evaluator); every marker of that source in the chapter refers to it.
+//!
 //! Settings (`book.toml`, paths relative to the book root):
 //!
 //! ```toml
@@ -17,8 +27,11 @@
 //! ```
 
 use crate::base::diag::{Diagnostic, Diagnostics};
-use crate::book::build::evaluate_text;
-use crate::book::templates::Templates;
+use crate::book::build::{duplicate_figure_ids, evaluate_text};
+use crate::book::model::FigureOut;
+use crate::book::templates::{MarkdownFigures, Templates};
+use crate::integrate::cache::write_atomic;
+use crate::present::figure::convert::{encode, FigFormat};
 use crate::registry::Registry;
 use crate::syntax::SourceKind;
 use rayon::prelude::*;
@@ -158,13 +171,25 @@ fn replace(items: &mut [Value], texts: &mut std::vec::IntoIter<Option<String>>) 
     }
 }
 
-/// Expands every chapter of `input.book` in place. On any error nothing is changed and every
-/// problem is returned, located as `SRC/PATH:line:column` relative to the book root.
+/// The figure folder, relative to the chapter folder `SRC`.
+pub const FIGURES_DIR: &str = "_mlsysim/figures";
+
+/// How the preprocessor prints figures: an HTML `<figure>`, the SVG under [`FIGURES_DIR`].
+pub fn markdown_figures() -> MarkdownFigures {
+    MarkdownFigures {
+        template: "figure.mdbook.j2",
+        dir: FIGURES_DIR.into(),
+    }
+}
+
+/// Expands every chapter of `input.book` in place and returns the figures drawn. On any error
+/// nothing is changed and every problem is returned, located as `SRC/PATH:line:column` relative
+/// to the book root. `templates` should print figures as [`markdown_figures`] says.
 pub fn expand(
     reg: &Registry,
     templates: &Templates,
     input: &mut Input,
-) -> Result<Stats, Diagnostics> {
+) -> Result<(Stats, Vec<FigureOut>), Diagnostics> {
     let key = items_key(&input.book).expect("checked by parse_input");
     let mut chapters = Vec::new();
     collect(
@@ -198,17 +223,20 @@ pub fn expand(
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut stats = Stats::default();
     let mut texts = Vec::with_capacity(results.len());
+    let mut figures = Vec::new();
     for r in results {
         match r {
             Some(o) => {
                 stats.chapters += 1;
                 stats.directives += o.directives;
                 diags.extend(o.diags);
+                figures.extend(o.figures);
                 texts.push(Some(o.text));
             }
             None => texts.push(None),
         }
     }
+    diags.extend(duplicate_figure_ids(&figures));
     if !diags.is_empty() {
         return Err(Diagnostics(diags).sorted());
     }
@@ -217,7 +245,24 @@ pub fn expand(
         input.book[key].as_array_mut().expect("checked array"),
         &mut texts,
     );
-    Ok(stats)
+    Ok((stats, figures))
+}
+
+/// Writes the SVG of every figure to `dir` (created when needed). A file that already holds the
+/// same bytes is not touched, so `mdbook serve` sees no change. Returns the files written.
+pub fn write_figures(dir: &Path, figures: &[FigureOut]) -> Result<usize, String> {
+    let mut written = 0;
+    for f in figures {
+        let bytes =
+            encode(&f.figure, FigFormat::Svg).map_err(|e| format!("{}: {e}", f.figure.id))?;
+        let path = dir.join(format!("{}.svg", f.figure.id));
+        if std::fs::read(&path).is_ok_and(|b| b == bytes) {
+            continue;
+        }
+        write_atomic(&path, &bytes)?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// Loads the registry and templates (`--registry` first, then `book.toml`, then the built-in
@@ -227,8 +272,13 @@ pub fn expand_json(json: &str, registry_flag: Option<&Path>) -> Result<String, F
     let registry = registry_flag.or(input.settings.registry.as_deref());
     let reg = crate::registry::load::load_or_embedded(registry).map_err(Failure::Registry)?;
     let templates = Templates::load(input.settings.templates.as_deref())
-        .map_err(|e| Failure::Message(format!("templates: {e}")))?;
-    expand(&reg, &templates, &mut input).map_err(Failure::Book)?;
+        .map_err(|e| Failure::Message(format!("templates: {e}")))?
+        .with_markdown_figures(markdown_figures());
+    let (_, figures) = expand(&reg, &templates, &mut input).map_err(Failure::Book)?;
+    if !figures.is_empty() {
+        let dir = input.root.join(&input.src).join(FIGURES_DIR);
+        write_figures(&dir, &figures).map_err(|e| Failure::Message(format!("figures: {e}")))?;
+    }
     Ok(serde_json::to_string(&input.book).expect("JSON serializes"))
 }
 

@@ -1,5 +1,6 @@
-//! `build BOOK --emit-cache PATH`: the Quarto pre-render step. Evaluates the book and writes the
-//! value cache the Lua filter reads, instead of a built copy.
+//! `build BOOK --emit-cache PATH`: the Quarto pre-render step. Evaluates the book and writes
+//! everything the render needs instead of a built copy: the value cache the Lua filter reads and
+//! the figures (`figures/<id>.svg` beside the cache), which the cached figure markup points to.
 
 use crate::app::book::{denied, load_lock, print_warnings, setup};
 use crate::app::format::Format;
@@ -7,7 +8,7 @@ use crate::app::progress::Progress;
 use crate::app::{exit, out};
 use crate::book::build::evaluate_book_with;
 use crate::book::lock::{changed_message, compare, Lock};
-use crate::integrate::cache::Cache;
+use crate::integrate::cache::{figures_dir, markdown_figures, write_figures, Cache};
 use std::path::Path;
 use std::time::Instant;
 
@@ -30,6 +31,7 @@ pub fn run(
     let Some((reg, tpl)) = setup(book, templates, registry) else {
         return Ok(exit::code(exit::FAILURE));
     };
+    let tpl = tpl.with_markdown_figures(markdown_figures(book, cache));
     let Ok(lock) = load_lock(book) else {
         return Ok(exit::code(exit::FAILURE));
     };
@@ -85,6 +87,13 @@ pub fn run(
             return Ok(exit::code(exit::FAILURE));
         }
     }
+    let figures = match write_figures(cache, &summary.figures) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(exit::code(exit::FAILURE));
+        }
+    };
     let c = Cache::new(book, &summary.expanded);
     if let Err(e) = c.write(cache) {
         eprintln!("error: {e}");
@@ -106,16 +115,18 @@ pub fn run(
     if format == Format::Json {
         out::line(format!(
             "{}",
-            serde_json::json!({ "status": "ok", "book": book.display().to_string(), "cache": cache.display().to_string(), "sources": summary.sources, "directives": summary.directives, "entries": entries })
+            serde_json::json!({ "status": "ok", "book": book.display().to_string(), "cache": cache.display().to_string(), "sources": summary.sources, "directives": summary.directives, "entries": entries, "figures": figures, "figures_dir": figures_dir(cache).display().to_string() })
         ))?;
     } else {
         out::line(format!(
-            "cached {} → {}: {} source files, {} directives ({} distinct per file), in {:.0} ms",
+            "cached {} → {}: {} source files, {} directives ({} distinct per file), {} figure(s) in {}, in {:.0} ms",
             book.display(),
             cache.display(),
             summary.sources,
             summary.directives,
             entries,
+            figures,
+            figures_dir(cache).display(),
             t.elapsed().as_secs_f64() * 1e3
         ))?;
     }

@@ -21,7 +21,7 @@ use crate::book::manifest::manifest_json;
 use crate::book::model::{FigureOut, FileOutput};
 use crate::book::output::{check_replaceable, write_tree, Content, MANIFEST};
 use crate::book::templates::Templates;
-use crate::integrate::cache::{write_atomic, Cache};
+use crate::integrate::cache::{figures_dir, markdown_figures, write_atomic, write_figures, Cache};
 use crate::registry::Registry;
 use notify::{EventKind, RecursiveMode, Watcher};
 use rayon::prelude::*;
@@ -69,9 +69,12 @@ fn setup(o: &Options) -> Result<Setup, String> {
             d.0.len()
         )
     })?;
-    let templates = Templates::load(templates_dir.as_deref())
+    let mut templates = Templates::load(templates_dir.as_deref())
         .map_err(|e| format!("error: {e}"))?
         .with_style(style);
+    if let Some(cache) = &o.emit_cache {
+        templates = templates.with_markdown_figures(markdown_figures(&o.book, cache));
+    }
     Ok(Setup {
         reg,
         templates,
@@ -138,7 +141,15 @@ impl Session {
 
     fn classify(&self, path: &Path, changes: &mut Changes) {
         let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        if path.starts_with(&self.out_abs) || self.cache_abs.as_deref() == Some(path.as_path()) {
+        let cache_figures = self
+            .o
+            .emit_cache
+            .as_deref()
+            .is_some_and(|c| path.starts_with(absolute(&figures_dir(c))));
+        if path.starts_with(&self.out_abs)
+            || self.cache_abs.as_deref() == Some(path.as_path())
+            || cache_figures
+        {
             return;
         }
         let under = |dir: &Option<PathBuf>| {
@@ -302,6 +313,7 @@ impl Session {
     /// Writes what is dirty (everything the first time). Assumes there are no errors.
     fn write(&mut self) -> Result<(), String> {
         if let Some(cache) = &self.o.emit_cache {
+            write_figures(cache, &self.figures(None))?;
             self.cache().write(cache)?;
             self.dirty.clear();
             return Ok(());

@@ -11,6 +11,10 @@ rendered Markdown to that cache; this filter only looks directives up there:
     LaTeX-safe form inside the math;
   * a `table` directive becomes a real pandoc Table, with the caption written after it
     (`: Caption {#tbl-id}`), so cross-references work as for a hand-written table;
+  * a `figure` directive becomes a figure of its own (an image alone in its paragraph, with its
+    caption, `#fig-` label and `fig-alt`), pointing to the SVG the pre-render step wrote beside
+    the cache (`_mlsysim/figures/<id>.svg`); Quarto's figure and cross-reference machinery takes
+    it from there;
   * a `let` directive disappears (with its line, as in `mlsysim-book build`).
 
 A directive missing from the cache (the cache is stale or was written for another book) aborts
@@ -407,11 +411,38 @@ local function read_markdown(md)
   return read_cache[md]
 end
 
-local function with_footnotes(md, file)
-  if file and file.footnotes and file.footnotes ~= "" and md:find("[^", 1, true) then
-    return md .. "\n\n" .. file.footnotes
+--- The footnote definitions of a file, split once: { {label = "mlsysim-x", text = "[^mlsysim-x]: ..."}, ... }.
+--- A definition runs to the next line that starts another one.
+local function footnote_defs(file)
+  if file.footnote_defs == nil then
+    local defs = {}
+    for line in (file.footnotes .. "\n"):gmatch("([^\n]*)\n") do
+      local label = line:match("^%[%^([^%]]+)%]:")
+      if label then
+        defs[#defs + 1] = { label = label, text = line }
+      elseif #defs > 0 then
+        defs[#defs].text = defs[#defs].text .. "\n" .. line
+      end
+    end
+    file.footnote_defs = defs
   end
-  return md
+  return file.footnote_defs
+end
+
+--- `md` with the definitions of the footnotes it references (only those: pandoc warns about a
+--- definition that is not used).
+local function with_footnotes(md, file)
+  if not (file and file.footnotes and file.footnotes ~= "" and md:find("[^", 1, true)) then
+    return md
+  end
+  local used = {}
+  for _, d in ipairs(footnote_defs(file)) do
+    if md:find("[^" .. d.label .. "]", 1, true) then
+      used[#used + 1] = d.text
+    end
+  end
+  if #used == 0 then return md end
+  return md .. "\n\n" .. table.concat(used, "\n")
 end
 
 local function value_inlines(entry, file)
@@ -472,6 +503,13 @@ local function table_directive(el)
   if not is_directive(el) then return false end
   local entry = lookup(el.text, "text")
   return entry ~= nil and entry.kind == "table"
+end
+
+--- A directive that prints a block of its own: a table or a figure.
+local function block_directive(el)
+  if not is_directive(el) then return false end
+  local entry = lookup(el.text, "text")
+  return entry ~= nil and (entry.kind == "table" or entry.kind == "figure")
 end
 
 ------------------------------------------------------------------------------------------------
@@ -557,8 +595,8 @@ local function Inlines(inlines)
     local el = inlines[i]
     if is_directive(el) then
       local entry, file = lookup(el.text, "text")
-      if entry == nil or entry.kind == "table" then
-        out:insert(el) -- a table is replaced with its block by Blocks below
+      if entry == nil or entry.kind == "table" or entry.kind == "figure" then
+        out:insert(el) -- a table or figure is replaced with its block by Blocks below
       else
         changed = true
         local values = value_inlines(entry, file)
@@ -582,7 +620,8 @@ local function Inlines(inlines)
   return nil
 end
 
---- A paragraph that holds a table directive: the text around it stays in paragraphs.
+--- A paragraph that holds table or figure directives: each becomes its own block (two figures on
+--- adjacent lines are two figures, as in the build); the text around them stays in paragraphs.
 local function split_paragraph(b, caption_md, out)
   local run = pandoc.List()
   local function flush()
@@ -592,14 +631,20 @@ local function split_paragraph(b, caption_md, out)
     run = pandoc.List()
   end
   for idx, el in ipairs(b.content) do
-    if table_directive(el) then
+    if block_directive(el) then
       flush()
       local entry, file = lookup(el.text, "text")
       local last = true
       for k = idx + 1, #b.content do
         if not is_break(b.content[k]) then last = false end
       end
-      out:extend(table_blocks(entry, file, last and caption_md or nil))
+      if entry.kind == "figure" then
+        -- An image alone in its paragraph: pandoc's (and Quarto's) figure, with its caption,
+        -- `#fig-` label and alt text.
+        out:extend(read_markdown(entry.text))
+      else
+        out:extend(table_blocks(entry, file, last and caption_md or nil))
+      end
     else
       run:insert(el)
     end
@@ -607,9 +652,18 @@ local function split_paragraph(b, caption_md, out)
   flush()
 end
 
-local function has_table(inlines)
+local function has_block(inlines)
   for _, el in ipairs(inlines) do
-    if table_directive(el) then return true end
+    if block_directive(el) then return true end
+  end
+  return false
+end
+
+--- Whether the last directive of the paragraph that prints a block is a table (then a caption
+--- paragraph after it is the table's).
+local function ends_with_table(inlines)
+  for k = #inlines, 1, -1 do
+    if block_directive(inlines[k]) then return table_directive(inlines[k]) end
   end
   return false
 end
@@ -634,9 +688,9 @@ local function Blocks(blocks)
     local b = blocks[i]
     if (b.t == "Para" or b.t == "Plain") and #b.content == 0 then
       changed = true -- the line of a `let`
-    elseif (b.t == "Para" or b.t == "Plain") and has_table(b.content) then
+    elseif (b.t == "Para" or b.t == "Plain") and has_block(b.content) then
       changed = true
-      local caption = caption_paragraph(blocks[i + 1])
+      local caption = ends_with_table(b.content) and caption_paragraph(blocks[i + 1]) or nil
       if caption then i = i + 1 end
       split_paragraph(b, caption, out)
     elseif b.t == "DefinitionList" then
@@ -679,8 +733,9 @@ end
 --- Anything still a directive here could not be placed (a table directive that is not alone on
 --- its line); the build rejects it too.
 local function RawInline(el)
-  if table_directive(el) then
-    fail_at(normalize_key(el.text), "a table directive must stand alone on its own line")
+  if block_directive(el) then
+    local entry = lookup(el.text, "text")
+    fail_at(normalize_key(el.text), "a " .. entry.kind .. " directive must stand alone on its own line")
   end
 end
 
