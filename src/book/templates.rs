@@ -2,8 +2,13 @@
 //! are compiled into the binary; `--templates DIR` (or `templates` in the book config) overrides
 //! any of them by file name.
 
+use crate::present::figure::theme::Theme;
 use minijinja::{Environment, UndefinedBehavior};
 use std::path::Path;
+use std::sync::Arc;
+
+/// The chart theme file a templates folder may hold (not a minijinja template).
+pub const FIGURE_THEME: &str = "figure-theme.toml";
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
@@ -31,6 +36,11 @@ pub struct Templates {
     default_marker: bool,
     /// Whether `table.md.j2` is the built-in one (then pipe tables are laid out directly).
     default_table: bool,
+    /// The chart themes: the built-in `figure-theme.toml` overridden by the folder's own, and
+    /// its slides preset.
+    figure_themes: (Arc<Theme>, Arc<Theme>),
+    /// Whether figures are drawn with the slides preset (`--preset slides`, `[figures] preset`).
+    slides: bool,
 }
 
 impl Templates {
@@ -65,12 +75,38 @@ impl Templates {
                 return Err(format!("template {name} is missing"));
             }
         }
+        let figure_themes = match dir.map(|d| d.join(FIGURE_THEME)) {
+            Some(p) if p.is_file() => {
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
+                let (d, s) =
+                    Theme::load(Some(&text)).map_err(|e| format!("{}: {e}", p.display()))?;
+                (Arc::new(d), Arc::new(s))
+            }
+            _ => (Theme::default_arc(), Theme::slides_arc()),
+        };
         Ok(Templates {
             env,
             default_number,
             default_marker,
             default_table,
+            figure_themes,
+            slides: false,
         })
+    }
+
+    /// Draws figures with the slides preset (or not).
+    pub fn set_slides(&mut self, slides: bool) {
+        self.slides = slides;
+    }
+
+    /// The chart theme in force (the book's, in the preset chosen).
+    pub fn figure_theme(&self) -> Arc<Theme> {
+        if self.slides {
+            self.figure_themes.1.clone()
+        } else {
+            self.figure_themes.0.clone()
+        }
     }
 
     /// Renders one printed value through `number.j2`. The built-in template is the plain

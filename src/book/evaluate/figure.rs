@@ -31,8 +31,9 @@ impl FileEval<'_> {
                 "a figure cannot be placed inside math",
             ));
         }
-        let req =
+        let mut req =
             figure::parse_request(&d.attr_pairs()).map_err(|e| problem(at(&e), e.to_string()))?;
+        req.theme = self.templates.figure_theme();
         let fig = figure::render_svg(self.reg, &req).map_err(|e| problem(at(&e), e.to_string()))?;
         let (format, template, ctx) = match self.kind {
             SourceKind::Markdown => (

@@ -32,6 +32,11 @@ impl BBox {
         BBox::new(x - r, y - r, x + r, y + r)
     }
 
+    /// Height.
+    pub fn height(&self) -> f64 {
+        self.y1 - self.y0
+    }
+
     /// Grown by `d` on every side.
     pub fn inflate(self, d: f64) -> BBox {
         BBox::new(self.x0 - d, self.y0 - d, self.x1 + d, self.y1 + d)
