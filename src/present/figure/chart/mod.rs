@@ -1044,7 +1044,7 @@ mod tests {
         assert_eq!(a, 0.0);
         assert_eq!(b, 10.0);
         assert_eq!(v, [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
-        assert_eq!(log_ticks(1.0, 1000.0), [1.0, 10.0, 100.0, 1000.0]);
+        assert_eq!(log_ticks(1.0, 1e4), [1.0, 10.0, 100.0, 1000.0, 1e4]);
         assert_eq!(log_ticks(1.0, 20.0), [1.0, 2.0, 5.0, 10.0, 20.0]);
     }
 }
