@@ -175,7 +175,11 @@ fn solve(solver: &str, inputs: &[(&str, &str)], output: &str, unit: &str) -> f64
     for (k, v) in inputs {
         p.insert(k.to_string(), Param::Text(v.to_string()));
     }
-    match catalog::run(reg(), solver, &p).unwrap().get(output).unwrap() {
+    match catalog::run(reg(), solver, &p)
+        .unwrap()
+        .get(output)
+        .unwrap()
+    {
         Out::Value(v) => v.in_unit(unit).unwrap(),
         o => panic!("{o:?}"),
     }
@@ -236,14 +240,20 @@ fn tick_labels_sit_at_their_values_and_group_consistently() {
         if !categorical && !id.contains("growth") {
             for (v, x, t) in &xs {
                 let (ex, _) = p.px(*v, p.yd.0);
-                assert!((ex - x).abs() <= 1.5, "{id}: x tick {t} at {x}, expected {ex}");
+                assert!(
+                    (ex - x).abs() <= 1.5,
+                    "{id}: x tick {t} at {x}, expected {ex}"
+                );
             }
         }
         if groups(&doc, "cell").is_empty() {
             for (v, y, t) in &ys {
                 let (_, ey) = p.px(p.xd.0, *v);
                 // The label's baseline is half a cap height below its tick.
-                assert!((ey - y).abs() <= 6.0, "{id}: y tick {t} at {y}, expected {ey}");
+                assert!(
+                    (ey - y).abs() <= 6.0,
+                    "{id}: y tick {t} at {y}, expected {ey}"
+                );
             }
         }
         for axis in [&xs, &ys] {
@@ -379,7 +389,10 @@ fn carbon_bars_are_the_sustainability_solver() {
             "carbon_footprint",
             "t",
         );
-        assert_eq!(b.attribute("data-category"), Some(grid.replace('_', " ").as_str()));
+        assert_eq!(
+            b.attribute("data-category"),
+            Some(grid.replace('_', " ").as_str())
+        );
         assert!((f(b, "data-y") - want).abs() < 1e-9 * want);
         let rect = b.descendants().find(|n| n.has_tag_name("rect")).unwrap();
         let (_, top) = p.px(0.0, want);
@@ -402,7 +415,12 @@ fn training_memory_stacks_the_roofline_breakdown() {
     let fig = draw_attrs(&book_chart("fig-training-memory"));
     let doc = Document::parse(&fig.svg).unwrap();
     let s = series(&doc);
-    let outs = ["weights_memory", "gradients_memory", "optimizer_memory", "activations_memory"];
+    let outs = [
+        "weights_memory",
+        "gradients_memory",
+        "optimizer_memory",
+        "activations_memory",
+    ];
     assert_eq!(s.len(), 4);
     let models = ["GPT2", "Llama2_7B", "Llama3_8B", "Llama2_13B"];
     for ((_, g), out) in s.iter().zip(outs) {
@@ -493,13 +511,22 @@ fn growth_and_scatter_and_s_curve() {
     let first = |out: &str, unit: &str, hw: &str| {
         solve(
             "roofline",
-            &[("model", "ResNet50"), ("hardware", hw), ("precision", "fp16")],
+            &[
+                ("model", "ResNet50"),
+                ("hardware", hw),
+                ("precision", "fp16"),
+            ],
             out,
             unit,
         )
     };
-    let pts: Vec<Node> = s[0].1.children().filter(|n| has_class(n, "point")).collect();
-    let want = first("peak_flops_actual", "TFLOP/s", "B200") / first("peak_flops_actual", "TFLOP/s", "P100");
+    let pts: Vec<Node> = s[0]
+        .1
+        .children()
+        .filter(|n| has_class(n, "point"))
+        .collect();
+    let want = first("peak_flops_actual", "TFLOP/s", "B200")
+        / first("peak_flops_actual", "TFLOP/s", "P100");
     assert!((f(&pts[4], "data-y") - want).abs() < 1e-9 * want);
 
     let fig = draw_attrs(&book_chart("fig-throughput-batch"));
@@ -531,43 +558,67 @@ fn errors_name_the_attribute() {
     };
     let base = r#"id="f" caption="c" alt="a""#;
     // An output the solver does not have.
-    let (a, m) = attr_of(&format!(r#"figure="line" {base} solve="serving" model="Llama3_8B" hardware="H100" vary="seq_len=512,1024" y="ttfb:ms""#));
+    let (a, m) = attr_of(&format!(
+        r#"figure="line" {base} solve="serving" model="Llama3_8B" hardware="H100" vary="seq_len=512,1024" y="ttfb:ms""#
+    ));
     assert_eq!(a, "y");
     assert!(m.contains("did you mean `ttft`"), "{m}");
     // A sweep with one point.
-    let (a, _) = attr_of(&format!(r#"figure="line" {base} solve="serving" model="Llama3_8B" hardware="H100" vary="seq_len=512" y="ttft:ms""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="line" {base} solve="serving" model="Llama3_8B" hardware="H100" vary="seq_len=512" y="ttft:ms""#
+    ));
     assert_eq!(a, "vary");
     let (a, _) = attr_of(&format!(r#"figure="line" {base} x="p=1,1" y="p""#));
     assert_eq!(a, "x");
     let (a, _) = attr_of(&format!(r#"figure="line" {base} x="p=5" y="p""#));
     assert_eq!(a, "x");
     // A log axis over zero or negative values.
-    let (a, m) = attr_of(&format!(r#"figure="line" {base} x="p=0..1" y="p - 0.5" y-scale="log""#));
+    let (a, m) = attr_of(&format!(
+        r#"figure="line" {base} x="p=0..1" y="p - 0.5" y-scale="log""#
+    ));
     assert_eq!(a, "y-scale");
     assert!(m.contains("log axis"), "{m}");
-    let (a, _) = attr_of(&format!(r#"figure="line" {base} x="p=0..1" x-scale="log" y="p""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="line" {base} x="p=0..1" x-scale="log" y="p""#
+    ));
     assert_eq!(a, "x");
     // More series than the theme has colours.
-    let (a, m) = attr_of(&format!(r#"figure="line" {base} x="p=0..1" y="p * G" series="G=1,2,3,4,5,6,7,8,9""#));
+    let (a, m) = attr_of(&format!(
+        r#"figure="line" {base} x="p=0..1" y="p * G" series="G=1,2,3,4,5,6,7,8,9""#
+    ));
     assert_eq!(a, "series");
     assert!(m.contains("colours"), "{m}");
     // A unit that does not fit, an unknown variable, an unknown solver or input, a bad key.
-    let (a, _) = attr_of(&format!(r#"figure="line" {base} solve="serving" model="Llama3_8B" hardware="H100" vary="seq_len=512,1024" y="ttft:GB""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="line" {base} solve="serving" model="Llama3_8B" hardware="H100" vary="seq_len=512,1024" y="ttft:GB""#
+    ));
     assert_eq!(a, "y");
     let (a, m) = attr_of(&format!(r#"figure="line" {base} x="p=0..1" y="q""#));
     assert_eq!(a, "y");
     assert!(m.contains("`q`"), "{m}");
-    let (a, _) = attr_of(&format!(r#"figure="bar" {base} solve="servin" vary="seq_len=512,1024" y="ttft:ms""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="bar" {base} solve="servin" vary="seq_len=512,1024" y="ttft:ms""#
+    ));
     assert_eq!(a, "solve");
-    let (a, _) = attr_of(&format!(r#"figure="bar" {base} solve="serving" model="Llama3_8B" hardware="H100" colour="red" vary="seq_len=512,1024" y="ttft:ms""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="bar" {base} solve="serving" model="Llama3_8B" hardware="H100" colour="red" vary="seq_len=512,1024" y="ttft:ms""#
+    ));
     assert_eq!(a, "colour");
-    let (a, _) = attr_of(&format!(r#"figure="bar" {base} solve="serving" model="Llama3_8B" hardware="H100, X200" vary="seq_len=512,1024" y="ttft:ms""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="bar" {base} solve="serving" model="Llama3_8B" hardware="H100, X200" vary="seq_len=512,1024" y="ttft:ms""#
+    ));
     assert_eq!(a, "hardware");
-    let (a, _) = attr_of(&format!(r#"figure="line" {base} x="p=0..1" y="p" stacked="true""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="line" {base} x="p=0..1" y="p" stacked="true""#
+    ));
     assert_eq!(a, "stacked");
-    let (a, _) = attr_of(&format!(r#"figure="line" {base} x="p=0..1" y="p" colour="red""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="line" {base} x="p=0..1" y="p" colour="red""#
+    ));
     assert_eq!(a, "colour");
-    let (a, _) = attr_of(&format!(r#"figure="line" {base} x="p=0..1" y="p" mark="z=1""#));
+    let (a, _) = attr_of(&format!(
+        r#"figure="line" {base} x="p=0..1" y="p" mark="z=1""#
+    ));
     assert_eq!(a, "mark");
 }
 
@@ -597,7 +648,11 @@ fn a_theme_restyles_and_the_slides_preset_reads_at_18_pt() {
         let scale = (171.0 / h).min(307.0 / w) * 254.0 / 128.0;
         for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
             let size = f(&t, "font-size");
-            assert!(size * scale >= 18.0, "{id}: {size} px reads {} pt", size * scale);
+            assert!(
+                size * scale >= 18.0,
+                "{id}: {size} px reads {} pt",
+                size * scale
+            );
         }
     }
 }

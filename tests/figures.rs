@@ -809,7 +809,12 @@ fn text_box(t: &Node) -> (f64, f64, f64, f64) {
         Some("middle") => x - w / 2.0,
         _ => x,
     };
-    (x0, y - font(bold).cap_height(size), x0 + w, y + font(bold).descent(size))
+    (
+        x0,
+        y - font(bold).cap_height(size),
+        x0 + w,
+        y + font(bold).descent(size),
+    )
 }
 
 fn boxes_overlap(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
@@ -869,7 +874,10 @@ fn assert_roofline_layout(attrs: &str) {
         .collect();
     for (i, a) in labels.iter().enumerate() {
         for b in &labels[i + 1..] {
-            assert!(!boxes_overlap(*a, *b), "{attrs}: labels {a:?} and {b:?} overlap");
+            assert!(
+                !boxes_overlap(*a, *b),
+                "{attrs}: labels {a:?} and {b:?} overlap"
+            );
         }
     }
     for n in doc.descendants() {
@@ -884,7 +892,10 @@ fn assert_roofline_layout(attrs: &str) {
         };
         if let Some(m) = marker {
             for l in &labels {
-                assert!(!boxes_overlap(*l, m), "{attrs}: label {l:?} covers a marker {m:?}");
+                assert!(
+                    !boxes_overlap(*l, m),
+                    "{attrs}: label {l:?} covers a marker {m:?}"
+                );
             }
         }
         let segs: Vec<((f64, f64), (f64, f64))> = if n.has_tag_name("polyline")
@@ -914,13 +925,24 @@ fn assert_roofline_layout(attrs: &str) {
         let ticks: Vec<String> = doc
             .descendants()
             .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some(axis))
-            .flat_map(|g| g.descendants().filter(|t| t.has_tag_name("text")).map(|t| t.text().unwrap().to_string()).collect::<Vec<_>>())
+            .flat_map(|g| {
+                g.descendants()
+                    .filter(|t| t.has_tag_name("text"))
+                    .map(|t| t.text().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
             .collect();
         let plain: Vec<&String> = ticks.iter().filter(|t| !t.contains('×')).collect();
-        let big = plain.iter().any(|t| t.replace(',', "").parse::<f64>().is_ok_and(|v| v >= 1e4));
+        let big = plain
+            .iter()
+            .any(|t| t.replace(',', "").parse::<f64>().is_ok_and(|v| v >= 1e4));
         for t in plain {
             if t.replace(',', "").parse::<f64>().is_ok_and(|v| v >= 1000.0) {
-                assert_eq!(t.contains(','), big, "{attrs}: tick `{t}` grouped unlike its axis");
+                assert_eq!(
+                    t.contains(','),
+                    big,
+                    "{attrs}: tick `{t}` grouped unlike its axis"
+                );
             }
         }
     }
@@ -931,8 +953,12 @@ fn roofline_labels_never_collide_and_equal_roofs_stay_visible() {
     for attrs in [H100, GENERATIONS, FP8] {
         assert_roofline_layout(attrs);
     }
-    assert_roofline_layout(r#"figure="roofline" id="f" hardware="H100, H200" workloads="ResNet50@1, Llama3_8B@64" caption="c" alt="a""#);
-    assert_roofline_layout(r#"figure="roofline" id="f" hardware="A100, H100, H200, B200" workloads="ResNet50@1, Llama3_8B@1, Llama3_8B@64, GPT2@8" caption="c" alt="a""#);
+    assert_roofline_layout(
+        r#"figure="roofline" id="f" hardware="H100, H200" workloads="ResNet50@1, Llama3_8B@64" caption="c" alt="a""#,
+    );
+    assert_roofline_layout(
+        r#"figure="roofline" id="f" hardware="A100, H100, H200, B200" workloads="ResNet50@1, Llama3_8B@1, Llama3_8B@64, GPT2@8" caption="c" alt="a""#,
+    );
     // Equal compute roofs (the H100 and the H200): the second is drawn dashed over the first.
     let fig = draw(r#"figure="roofline" id="f" hardware="H100, H200" caption="c" alt="a""#);
     let doc = Document::parse(&fig.svg).unwrap();
@@ -943,7 +969,10 @@ fn roofline_labels_never_collide_and_equal_roofs_stay_visible() {
     assert_eq!(computes.len(), 2);
     assert_eq!(points_of(&computes[0])[0].1, points_of(&computes[1])[0].1);
     assert!(computes[0].attribute("stroke-dasharray").is_none());
-    assert!(computes[1].attribute("stroke-dasharray").is_some(), "the hidden roof is not dashed");
+    assert!(
+        computes[1].attribute("stroke-dasharray").is_some(),
+        "the hidden roof is not dashed"
+    );
 }
 
 /// Known fault left open: with η = 0.5 and four ResNet-50 batches, the `batch 8` label still

@@ -25,7 +25,10 @@ pub(crate) fn setup(
     };
     let reg = load_or_report(registry.or(config.registry.as_deref()))?;
     match Templates::load(templates.or(config.templates.as_deref())) {
-        Ok(t) => Some((reg, t)),
+        Ok(mut t) => {
+            t.set_slides(config.slides());
+            Some((reg, t))
+        }
         Err(e) => {
             eprintln!("error: {e}");
             None

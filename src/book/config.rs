@@ -4,6 +4,9 @@
 //! registry = "registry"    # the book's copy of the registry, relative to the book folder
 //! templates = "templates"  # template overrides
 //! max_age_months = 18      # audit: sources verified longer ago are findings
+//!
+//! [figures]
+//! preset = "slides"        # charts drawn for projection (default: "default")
 //! ```
 
 use serde::Deserialize;
@@ -22,6 +25,26 @@ pub struct BookConfig {
     pub templates: Option<PathBuf>,
     /// `audit`: the age limit of `verified` dates, in months (default 18).
     pub max_age_months: Option<u32>,
+    /// Figure settings.
+    pub figures: Option<FiguresConfig>,
+}
+
+/// `[figures]` in `mlsysim.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiguresConfig {
+    /// `default` or `slides`.
+    pub preset: Option<String>,
+}
+
+impl BookConfig {
+    /// Whether the book's figures use the slides preset.
+    pub fn slides(&self) -> bool {
+        self.figures
+            .as_ref()
+            .and_then(|f| f.preset.as_deref())
+            .is_some_and(|p| p == "slides")
+    }
 }
 
 impl BookConfig {
@@ -39,6 +62,14 @@ impl BookConfig {
                 .map_or((1, 1), |s| crate::base::lines::line_col(&text, s.start));
             format!("{}:{line}:{col}: error: {}", path.display(), e.message())
         })?;
+        if let Some(p) = c.figures.as_ref().and_then(|f| f.preset.as_deref()) {
+            if !crate::present::figure::request::PRESETS.contains(&p) {
+                return Err(format!(
+                    "{}: error: `[figures] preset = \"{p}\"`: presets are default, slides",
+                    path.display()
+                ));
+            }
+        }
         c.registry = c.registry.map(|p| book.join(p));
         c.templates = c.templates.map(|p| book.join(p));
         Ok(c)

@@ -100,9 +100,11 @@ impl Templates {
         self.slides = slides;
     }
 
-    /// The chart theme in force (the book's, in the preset chosen).
-    pub fn figure_theme(&self) -> Arc<Theme> {
-        if self.slides {
+    /// The chart theme in force: the book's, in the directive's preset if it names one, else the
+    /// book's (`[figures] preset`, `--preset`).
+    pub fn figure_theme(&self, preset: Option<&str>) -> Arc<Theme> {
+        let slides = preset.map_or(self.slides, |p| p == "slides");
+        if slides {
             self.figure_themes.1.clone()
         } else {
             self.figure_themes.0.clone()

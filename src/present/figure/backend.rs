@@ -259,6 +259,21 @@ impl DrawingBackend for CanvasBackend {
             VPos::Bottom => -desc,
         };
         let (x, y) = self.p((x, y));
+        if text.contains('\n') {
+            // Several lines: stacked below the anchor (plotters' labels are single lines).
+            let step = t.size * 1.2;
+            let lines: Vec<&str> = text.lines().collect();
+            let first = match anchor.v_pos {
+                VPos::Top => y + cap,
+                VPos::Center => y + cap / 2.0 - step * (lines.len() - 1) as f64 / 2.0,
+                VPos::Bottom => y - desc - step * (lines.len() - 1) as f64,
+            };
+            let mut c = self.canvas.borrow_mut();
+            for (i, l) in lines.iter().enumerate() {
+                c.text(x, first + step * i as f64, l, t.anchor(a), vec![]);
+            }
+            return Ok(());
+        }
         let mut c = self.canvas.borrow_mut();
         match style.transform() {
             FontTransform::Rotate270 => {
@@ -281,8 +296,11 @@ impl DrawingBackend for CanvasBackend {
         style: &T,
     ) -> Result<(u32, u32), DrawingErrorKind<NoError>> {
         let t = self.text_style(style);
-        let w = (t.width(text) * self.scale).ceil() as u32;
-        let h = ((t.cap_height() + t.descent()) * self.scale).ceil() as u32;
+        let n = text.lines().count().max(1) as f64;
+        let widest = text.lines().map(|l| t.width(l)).fold(0.0, f64::max);
+        let w = (widest * self.scale).ceil() as u32;
+        let h =
+            ((t.cap_height() + t.descent() + (n - 1.0) * t.size * 1.2) * self.scale).ceil() as u32;
         Ok(match style.transform() {
             FontTransform::Rotate90 | FontTransform::Rotate270 => (h, w),
             _ => (w, h),

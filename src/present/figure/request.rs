@@ -82,6 +82,9 @@ pub const KINDS: [FigureKind; 6] = [
     FigureKind::Heatmap,
 ];
 
+/// The figure presets: `default` (print and web) and `slides` (projection).
+pub const PRESETS: [&str; 2] = ["default", "slides"];
+
 /// Most devices on one roofline (one colour each).
 pub const MAX_DEVICES: usize = super::style::DEVICES.len();
 /// Most workloads on one roofline.
@@ -126,6 +129,8 @@ pub struct FigureRequest {
     pub chart: Option<super::chart::spec::ChartSpec>,
     /// The look: the theme's name as loaded (`default`, `slides`, a book's own).
     pub theme: std::sync::Arc<super::theme::Theme>,
+    /// `preset="slides"` (or `default`) on the directive: wins over the book's preset.
+    pub preset: Option<String>,
 }
 
 fn err(attr: &str, message: impl Into<String>) -> FigureError {
@@ -288,7 +293,22 @@ pub fn parse_request(attrs: &[(String, String)]) -> Result<FigureRequest, Figure
         batch_size: 1,
         chart: None,
         theme: super::theme::Theme::default_arc(),
+        preset: None,
     };
+    if let Some(p) = get("preset").map(str::trim) {
+        if !PRESETS.contains(&p) {
+            return Err(err(
+                "preset",
+                format!("unknown preset `{p}`; presets: {}", PRESETS.join(", ")),
+            ));
+        }
+        req.theme = if p == "slides" {
+            super::theme::Theme::slides_arc()
+        } else {
+            super::theme::Theme::default_arc()
+        };
+        req.preset = Some(p.to_string());
+    }
     match kind {
         FigureKind::Roofline => {
             let hw = get("hardware").ok_or_else(|| {

@@ -244,12 +244,14 @@ impl Theme {
                 self.name
             ));
         }
-        for c in self
-            .series
-            .iter()
-            .chain(&self.heatmap)
-            .chain([&self.background, &self.text, &self.muted, &self.axis, &self.grid, &self.limit])
-        {
+        for c in self.series.iter().chain(&self.heatmap).chain([
+            &self.background,
+            &self.text,
+            &self.muted,
+            &self.axis,
+            &self.grid,
+            &self.limit,
+        ]) {
             if parse_hex(c).is_none() {
                 return Err(format!(
                     "figure theme `{}`: `{c}` is not a colour; write `#rrggbb`",
@@ -312,7 +314,10 @@ mod tests {
 
     #[test]
     fn a_book_overrides_keys_and_errors_name_them() {
-        let (d, s) = Theme::load(Some("tick_size = 14\nseries = [\"#000000\"]\n[slides]\nwidth = 700\n")).unwrap();
+        let (d, s) = Theme::load(Some(
+            "tick_size = 14\nseries = [\"#000000\"]\n[slides]\nwidth = 700\n",
+        ))
+        .unwrap();
         assert_eq!(d.tick_size, 14.0);
         assert_eq!(d.series, ["#000000"]);
         assert_eq!(s.width, 700.0);

@@ -62,7 +62,9 @@ fn err(attr: &str, m: impl Into<String>) -> FigureError {
 /// Converts a value to the display unit.
 fn display(v: Value, y: &YSpec, attr: &str) -> Result<f64, FigureError> {
     match &y.unit {
-        Some(u) => v.in_unit(u).map_err(|e| err(attr, format!("`{}`: {e}", y.name))),
+        Some(u) => v
+            .in_unit(u)
+            .map_err(|e| err(attr, format!("`{}`: {e}", y.name))),
         None if v.dim.is_none() => Ok(v.si),
         None => Err(err(
             attr,
@@ -156,7 +158,9 @@ pub fn evaluate(reg: &Registry, spec: &ChartSpec) -> Result<Data, FigureError> {
                         });
                     }
                     let name = match (second, r) {
-                        (Some(s), Some(rv)) if spec.ys.len() == 1 => format!("{} = {}", s.name, short(*rv)),
+                        (Some(s), Some(rv)) if spec.ys.len() == 1 => {
+                            format!("{} = {}", s.name, short(*rv))
+                        }
                         (Some(s), Some(rv)) => format!("{} ({} = {})", y.name, s.name, short(*rv)),
                         _ => y.name.clone(),
                     };
@@ -180,7 +184,10 @@ pub fn evaluate(reg: &Registry, spec: &ChartSpec) -> Result<Data, FigureError> {
         for s in &mut data.series {
             let first = s.points.first().map_or(1.0, |p| p.y);
             if first == 0.0 {
-                return Err(err("relative", format!("series `{}` starts at zero", s.name)));
+                return Err(err(
+                    "relative",
+                    format!("series `{}` starts at zero", s.name),
+                ));
             }
             for p in &mut s.points {
                 p.y /= first;
@@ -291,7 +298,8 @@ fn solver_data(
                 params.insert(k.clone(), Param::Text((*v).clone()));
             }
             params.insert(vary.name.clone(), Param::Text(xv.clone()));
-            let out = catalog::run(reg, def.name, &params).map_err(|e| solve_error(e, vary, listed))?;
+            let out =
+                catalog::run(reg, def.name, &params).map_err(|e| solve_error(e, vary, listed))?;
             for w in &out.warnings {
                 if !warnings.contains(w) {
                     warnings.push(w.clone());
@@ -321,7 +329,10 @@ fn solver_data(
                     _ => {
                         return Err(err(
                             "y",
-                            format!("`{}` is a label, not a number: a chart plots numbers", y.name),
+                            format!(
+                                "`{}` is a label, not a number: a chart plots numbers",
+                                y.name
+                            ),
                         ))
                     }
                 };

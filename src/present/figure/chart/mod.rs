@@ -229,8 +229,16 @@ fn numeric_axis(scale: Scale, mut lo: f64, mut hi: f64, want: usize, from_zero: 
                 let d = super::axis::pow10(v.log10().round() as i32);
                 ((v / d) - 1.0).abs() < 0.01
             };
-            let a = if decade(lo) { super::axis::pow10(lo.log10().round() as i32) } else { lo / 1.2 };
-            let b = if decade(hi) { super::axis::pow10(hi.log10().round() as i32) } else { hi * 1.2 };
+            let a = if decade(lo) {
+                super::axis::pow10(lo.log10().round() as i32)
+            } else {
+                lo / 1.2
+            };
+            let b = if decade(hi) {
+                super::axis::pow10(hi.log10().round() as i32)
+            } else {
+                hi * 1.2
+            };
             let mut v = log_ticks(a, b);
             if v.len() < 2 {
                 v = vec![lo, hi];
@@ -292,7 +300,9 @@ fn x_axis(spec: &ChartSpec, d: &Data) -> Axis {
         // Curves span exactly their sweep.
         a.lo = lo;
         a.hi = hi;
-        a.ticks.values.retain(|v| *v >= lo - 1e-12 && *v <= hi + 1e-12);
+        a.ticks
+            .values
+            .retain(|v| *v >= lo - 1e-12 && *v <= hi + 1e-12);
         a.ticks.labels = tick_labels(&a.ticks.values);
     }
     a
@@ -300,7 +310,10 @@ fn x_axis(spec: &ChartSpec, d: &Data) -> Axis {
 
 /// Draws a chart.
 pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureError> {
-    let spec = req.chart.as_ref().expect("a chart request has a chart spec");
+    let spec = req
+        .chart
+        .as_ref()
+        .expect("a chart request has a chart spec");
     let theme: &Theme = &req.theme;
     let mut d = data::evaluate(reg, spec)?;
     let heat = spec.kind == FigureKind::Heatmap;
@@ -312,7 +325,11 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                     "names {} series, but the chart has {}: {}",
                     names.len(),
                     d.series.len(),
-                    d.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                    d.series
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         }
@@ -342,11 +359,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     let mut values = Vec::new();
     let printed = |v: &data::Point| -> String {
         let s = FormatSpec {
-            unit: if spec.relative {
-                None
-            } else {
-                d.unit.clone()
-            },
+            unit: if spec.relative { None } else { d.unit.clone() },
             sig: Some(3),
             style: if spec.relative {
                 Style::Multiple
@@ -398,7 +411,11 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             labels: tick_labels(vals),
         },
     };
-    let xa = if cat_heat { cat_axis(&d.xs) } else { x_axis(spec, &d) };
+    let xa = if cat_heat {
+        cat_axis(&d.xs)
+    } else {
+        x_axis(spec, &d)
+    };
     let ya = if cat_heat {
         cat_axis(&d.row_values)
     } else if heat {
@@ -409,7 +426,9 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         let mut a = numeric_axis(spec.y_scale, lo, hi, 6, false);
         a.lo = lo;
         a.hi = hi;
-        a.ticks.values.retain(|t| *t >= lo * (1.0 - 1e-9) && *t <= hi * (1.0 + 1e-9));
+        a.ticks
+            .values
+            .retain(|t| *t >= lo * (1.0 - 1e-9) && *t <= hi * (1.0 + 1e-9));
         if a.ticks.values.len() < 2 {
             a.ticks.values = vec![lo, hi];
         }
@@ -447,7 +466,11 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             lo,
             hi,
             6,
-            spec.kind == FigureKind::Bar || (lo >= 0.0 && spec.kind == FigureKind::Line && spec.y_scale == Scale::Linear && lo < hi * 0.5),
+            spec.kind == FigureKind::Bar
+                || (lo >= 0.0
+                    && spec.kind == FigureKind::Line
+                    && spec.y_scale == Scale::Linear
+                    && lo < hi * 0.5),
         )
     };
 
@@ -467,7 +490,13 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     let title_h = match &req.title {
         Some(t) => {
             let st = TextStyle::new(theme.title_size, text).bold();
-            canvas.text(theme.margin, theme.margin + st.cap_height(), t, st, vec![("class", "title".into())]);
+            canvas.text(
+                theme.margin,
+                theme.margin + st.cap_height(),
+                t,
+                st,
+                vec![("class", "title".into())],
+            );
             theme.title_size * 1.6
         }
         None => 0.0,
@@ -476,8 +505,18 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     let swatch = theme.legend_size * 1.6;
     let legend_w = if heat {
         let zl: Vec<String> = heat_ticks(&d).labels;
-        let lw = zl.iter().map(|l| TextStyle::new(theme.tick_size, text).width(l)).fold(0.0, f64::max);
-        theme.legend_size + 8.0 + lw + 10.0 + spec.z_label.as_ref().map_or(0.0, |_| theme.axis_title_size * 1.5)
+        let lw = zl
+            .iter()
+            .map(|l| TextStyle::new(theme.tick_size, text).width(l))
+            .fold(0.0, f64::max);
+        theme.legend_size
+            + 8.0
+            + lw
+            + 10.0
+            + spec
+                .z_label
+                .as_ref()
+                .map_or(0.0, |_| theme.axis_title_size * 1.5)
     } else if d.series.len() > 1 {
         let title_w = d
             .series_name
@@ -495,6 +534,23 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         0.0
     };
     let tick_style = TextStyle::new(theme.tick_size, text);
+    // Category names wider than their slot break at spaces (two or more lines).
+    let mut xa = xa;
+    if let Some(n) = (d.categories.is_some() || cat_heat).then_some(xa.ticks.labels.len()) {
+        let slot = (w - 2.0 * theme.margin - legend_w - 80.0) / n as f64 - 6.0;
+        for l in &mut xa.ticks.labels {
+            if tick_style.width(l) > slot && l.contains(' ') {
+                *l = l.replace(' ', "\n");
+            }
+        }
+    }
+    let lines = xa
+        .ticks
+        .labels
+        .iter()
+        .map(|l| l.lines().count())
+        .max()
+        .unwrap_or(1) as f64;
     let y_tick_w = ya
         .ticks
         .labels
@@ -519,9 +575,18 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             }
         }
     });
-    let x_title = spec.x_label.clone().unwrap_or_else(|| d.x_name.replace('_', " "));
-    let y_area = y_tick_w + 10.0 + if y_title.as_deref().is_some_and(|t| !t.is_empty()) { theme.axis_title_size * 1.6 } else { 0.0 };
-    let x_area = theme.tick_size * 1.5 + 8.0 + theme.axis_title_size * 1.6;
+    let x_title = spec
+        .x_label
+        .clone()
+        .unwrap_or_else(|| d.x_name.replace('_', " "));
+    let y_area = y_tick_w
+        + 10.0
+        + if y_title.as_deref().is_some_and(|t| !t.is_empty()) {
+            theme.axis_title_size * 1.6
+        } else {
+            0.0
+        };
+    let x_area = theme.tick_size * (1.5 + 1.2 * (lines - 1.0)) + 8.0 + theme.axis_title_size * 1.6;
 
     let colours: Vec<RGBColor> = theme.series.iter().map(|c| rgb(c)).collect();
     let canvas = Rc::new(RefCell::new(canvas));
@@ -534,7 +599,9 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     };
     let mut chart = ChartBuilder::on(&root)
         .margin_top(((theme.margin + title_h) * K) as i32)
-        .margin_right(((theme.margin + legend_w + if legend_w > 0.0 { 10.0 } else { 0.0 }) * K) as i32)
+        .margin_right(
+            ((theme.margin + legend_w + if legend_w > 0.0 { 10.0 } else { 0.0 }) * K) as i32,
+        )
         .margin_left((theme.margin * K) as i32)
         .margin_bottom((theme.margin * K) as i32)
         .x_label_area_size((x_area * K) as i32)
@@ -559,8 +626,16 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             .y_label_formatter(&yf)
             .x_desc(x_title.clone())
             .y_desc(y_title.clone().unwrap_or_default())
-            .label_style(("sans-serif", theme.tick_size * K).into_font().color(&rgb(&theme.text)))
-            .axis_desc_style(("sans-serif", theme.axis_title_size * K).into_font().color(&rgb(&theme.text)))
+            .label_style(
+                ("sans-serif", theme.tick_size * K)
+                    .into_font()
+                    .color(&rgb(&theme.text)),
+            )
+            .axis_desc_style(
+                ("sans-serif", theme.axis_title_size * K)
+                    .into_font()
+                    .color(&rgb(&theme.text)),
+            )
             .bold_line_style(rgb(&theme.grid).stroke_width(K as u32))
             .light_line_style(TRANSPARENT)
             .axis_style(axis_col.stroke_width(K as u32))
@@ -591,7 +666,16 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     canvas.borrow_mut().open(vec![
         ("class", "plot".into()),
         ("data-kind", spec.kind.name().into()),
-        ("data-plot", format!("{} {} {} {}", num(plot.x0), num(plot.y0), num(plot.x1), num(plot.y1))),
+        (
+            "data-plot",
+            format!(
+                "{} {} {} {}",
+                num(plot.x0),
+                num(plot.y0),
+                num(plot.x1),
+                num(plot.y1)
+            ),
+        ),
         ("data-x-domain", format!("{} {}", xa.lo, xa.hi)),
         ("data-y-domain", format!("{} {}", ya.lo, ya.hi)),
         ("data-x-scale", sc(xa.scale).into()),
@@ -600,15 +684,23 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     let mut placer = Placer::new(plot);
     // A curve that another hides (equal values: the H100 and H200 prefill) is drawn dashed over it,
     // so both stay visible.
-    let dash = format!("{} {}", num(theme.line_width * 3.0), num(theme.line_width * 2.0));
+    let dash = format!(
+        "{} {}",
+        num(theme.line_width * 3.0),
+        num(theme.line_width * 2.0)
+    );
     let dashed: Vec<bool> = (0..d.series.len())
         .map(|i| {
             spec.kind == FigureKind::Line
                 && (0..i).any(|j| {
-                    d.series[i].points.iter().zip(&d.series[j].points).all(|(a, b)| {
-                        let (p, q) = (to_px(a.x, a.y), to_px(b.x, b.y));
-                        (p.0 - q.0).abs() <= 1.5 && (p.1 - q.1).abs() <= 1.5
-                    })
+                    d.series[i]
+                        .points
+                        .iter()
+                        .zip(&d.series[j].points)
+                        .all(|(a, b)| {
+                            let (p, q) = (to_px(a.x, a.y), to_px(b.x, b.y));
+                            (p.0 - q.0).abs() <= 1.5 && (p.1 - q.1).abs() <= 1.5
+                        })
                 })
         })
         .collect();
@@ -655,23 +747,40 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                     let (x0, x1) = (xe[i].max(xa.t(xa.lo)), xe[i + 1].min(xa.t(xa.hi)));
                     let (y0, y1) = (ye[j].max(ya.t(ya.lo)), ye[j + 1].min(ya.t(ya.hi)));
                     chart
-                        .draw_series(std::iter::once(Rectangle::new([(x0, y0), (x1, y1)], col.filled())))
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(x0, y0), (x1, y1)],
+                            col.filled(),
+                        )))
                         .map_err(pe)?;
                     if label {
                         let (cx, cy) = {
                             let (a, b) = chart.backend_coord(&((x0 + x1) / 2.0, (y0 + y1) / 2.0));
                             (f64::from(a) / K, f64::from(b) / K)
                         };
-                        let st = TextStyle::new(theme.cell_size, if dark { "#ffffff" } else { text }).anchor(Anchor::Middle);
+                        let st =
+                            TextStyle::new(theme.cell_size, if dark { "#ffffff" } else { text })
+                                .anchor(Anchor::Middle);
                         let cw = {
                             let (a, _) = chart.backend_coord(&(x1, y0));
                             let (b, _) = chart.backend_coord(&(x0, y0));
                             f64::from(a - b) / K
                         };
                         if st.width(&pr) <= cw - 2.0 {
-                            canvas.borrow_mut().text(cx, cy + st.cap_height() / 2.0, &pr, st, vec![]);
+                            canvas.borrow_mut().text(
+                                cx,
+                                cy + st.cap_height() / 2.0,
+                                &pr,
+                                st,
+                                vec![],
+                            );
                             values.push(DrawnValue {
-                                name: format!("{} @ {}={}, {}", spec.ys[0].name, d.x_name, data::short(p.x), row.name),
+                                name: format!(
+                                    "{} @ {}={}, {}",
+                                    spec.ys[0].name,
+                                    d.x_name,
+                                    data::short(p.x),
+                                    row.name
+                                ),
                                 value: Some(p.value),
                                 printed: pr,
                                 display_unit: display_unit.clone(),
@@ -692,17 +801,34 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                 let t0 = k as f64 / steps as f64;
                 let (col, _) = ramp(&theme.heatmap, t0 + 0.5 / steps as f64);
                 let y0 = plot.y1 - (k as f64 + 1.0) * plot.height() / steps as f64;
-                c.rect(bx, y0, bw, plot.height() / steps as f64 + 0.5, vec![("fill", format!("#{:02x}{:02x}{:02x}", col.0, col.1, col.2))]);
+                c.rect(
+                    bx,
+                    y0,
+                    bw,
+                    plot.height() / steps as f64 + 0.5,
+                    vec![("fill", format!("#{:02x}{:02x}{:02x}", col.0, col.1, col.2))],
+                );
             }
             let ts = TextStyle::new(theme.tick_size, text);
             for (v, l) in ht.values.iter().zip(&ht.labels) {
                 let y = plot.y1 - (v - zlo) / (zhi - zlo) * plot.height();
-                c.line((bx + bw, y), (bx + bw + 4.0, y), vec![("stroke", theme.axis.clone())]);
+                c.line(
+                    (bx + bw, y),
+                    (bx + bw + 4.0, y),
+                    vec![("stroke", theme.axis.clone())],
+                );
                 c.text(bx + bw + 6.0, y + ts.cap_height() / 2.0, l, ts, vec![]);
             }
             if let Some(zl) = &spec.z_label {
                 let st = TextStyle::new(theme.axis_title_size, text).anchor(Anchor::Middle);
-                c.text_rotated(w - theme.margin - st.descent(), plot.y0 + plot.height() / 2.0, 90.0, zl, st, vec![]);
+                c.text_rotated(
+                    w - theme.margin - st.descent(),
+                    plot.y0 + plot.height() / 2.0,
+                    90.0,
+                    zl,
+                    st,
+                    vec![],
+                );
             }
             c.close();
         }
@@ -728,7 +854,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                     let pr = printed(p);
                     canvas.borrow_mut().open(vec![
                         ("class", "bar".into()),
-                        ("data-category", xa.ticks.labels[i].clone()),
+                        ("data-category", xa.ticks.labels[i].replace('\n', " ")),
                         ("data-y", p.y.to_string()),
                         ("data-printed", pr.clone()),
                     ]);
@@ -757,7 +883,12 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                     let total: f64 = d.series.iter().map(|s| s.points[i].y).sum();
                     let value = d.series.iter().map(|s| s.points[i].value.si).sum::<f64>();
                     let v = crate::base::units::Value::new(value, d.series[0].points[i].value.dim);
-                    let p = data::Point { x: i as f64, y: total, value: v, lineage: d.series[0].points[i].lineage.clone() };
+                    let p = data::Point {
+                        x: i as f64,
+                        y: total,
+                        value: v,
+                        lineage: d.series[0].points[i].lineage.clone(),
+                    };
                     let pr = printed(&p);
                     let mut lineage = crate::calc::params::Lineage::new(p.lineage.solver);
                     for s in &d.series {
@@ -770,7 +901,11 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                         }
                     }
                     values.push(DrawnValue {
-                        name: format!("total @ {}={}", d.x_name, xa.ticks.labels[i]),
+                        name: format!(
+                            "total @ {}={}",
+                            d.x_name,
+                            xa.ticks.labels[i].replace('\n', " ")
+                        ),
                         value: Some(v),
                         printed: pr.clone(),
                         display_unit: display_unit.clone(),
@@ -812,12 +947,14 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                     attrs.push(("stroke-dasharray", dash.clone()));
                 }
                 canvas.borrow_mut().open(attrs);
-                let pts: Vec<(f64, f64)> = s.points.iter().map(|p| (xa.t(p.x), ya.t(p.y))).collect();
+                let pts: Vec<(f64, f64)> =
+                    s.points.iter().map(|p| (xa.t(p.x), ya.t(p.y))).collect();
                 if spec.kind == FigureKind::Line {
                     chart
                         .draw_series(LineSeries::new(pts.clone(), col.stroke_width(lw)))
                         .map_err(pe)?;
-                    let px_pts: Vec<(f64, f64)> = s.points.iter().map(|p| to_px(p.x, p.y)).collect();
+                    let px_pts: Vec<(f64, f64)> =
+                        s.points.iter().map(|p| to_px(p.x, p.y)).collect();
                     placer.polyline(&px_pts);
                 }
                 if spec.kind == FigureKind::Scatter || s.points.len() <= MAX_MARKERS {
@@ -851,7 +988,10 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             match m {
                 Mark::Y(v, label) => {
                     if ya.scale == Scale::Log && *v <= 0.0 {
-                        return Err(FigureError::attr("mark", format!("`y={v}` cannot be shown on a log axis")));
+                        return Err(FigureError::attr(
+                            "mark",
+                            format!("`y={v}` cannot be shown on a log axis"),
+                        ));
                     }
                     let (_, y) = to_px(xa.lo, *v);
                     c.line(
@@ -865,13 +1005,34 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                         ],
                     );
                     placer.polyline(&[(plot.x0, y), (plot.x1, y)]);
-                    let text = label.clone().unwrap_or_else(|| tick_labels(&[*v])[0].clone());
-                    let b = TextBlock::new(vec![(text.clone(), label_style.fill_of(intern(&theme.limit)))]);
+                    let text = label
+                        .clone()
+                        .unwrap_or_else(|| tick_labels(&[*v])[0].clone());
+                    let b = TextBlock::new(vec![(
+                        text.clone(),
+                        label_style.fill_of(intern(&theme.limit)),
+                    )]);
                     let spots = vec![
-                        super::layout::Spot { x: plot.x1 - 4.0, top: y - 4.0 - b.height(), anchor: Anchor::End },
-                        super::layout::Spot { x: plot.x1 - 4.0, top: y + 4.0, anchor: Anchor::End },
-                        super::layout::Spot { x: plot.x0 + 4.0, top: y - 4.0 - b.height(), anchor: Anchor::Start },
-                        super::layout::Spot { x: plot.x0 + 4.0, top: y + 4.0, anchor: Anchor::Start },
+                        super::layout::Spot {
+                            x: plot.x1 - 4.0,
+                            top: y - 4.0 - b.height(),
+                            anchor: Anchor::End,
+                        },
+                        super::layout::Spot {
+                            x: plot.x1 - 4.0,
+                            top: y + 4.0,
+                            anchor: Anchor::End,
+                        },
+                        super::layout::Spot {
+                            x: plot.x0 + 4.0,
+                            top: y - 4.0 - b.height(),
+                            anchor: Anchor::Start,
+                        },
+                        super::layout::Spot {
+                            x: plot.x0 + 4.0,
+                            top: y + 4.0,
+                            anchor: Anchor::Start,
+                        },
                     ];
                     mark_labels.push((b, spots, "limit".into()));
                 }
@@ -888,22 +1049,48 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                         ],
                     );
                     placer.polyline(&[(x, plot.y0), (x, plot.y1)]);
-                    let text = label.clone().unwrap_or_else(|| format!("{} = {}", d.x_name, data::short(*v)));
+                    let text = label
+                        .clone()
+                        .unwrap_or_else(|| format!("{} = {}", d.x_name, data::short(*v)));
                     let b = TextBlock::new(vec![(text, label_style.fill_of(intern(&theme.limit)))]);
                     let spots = vec![
-                        super::layout::Spot { x: x + 5.0, top: plot.y0 + 4.0, anchor: Anchor::Start },
-                        super::layout::Spot { x: x - 5.0, top: plot.y0 + 4.0, anchor: Anchor::End },
-                        super::layout::Spot { x: x + 5.0, top: plot.y1 - 4.0 - b.height(), anchor: Anchor::Start },
-                        super::layout::Spot { x: x - 5.0, top: plot.y1 - 4.0 - b.height(), anchor: Anchor::End },
+                        super::layout::Spot {
+                            x: x + 5.0,
+                            top: plot.y0 + 4.0,
+                            anchor: Anchor::Start,
+                        },
+                        super::layout::Spot {
+                            x: x - 5.0,
+                            top: plot.y0 + 4.0,
+                            anchor: Anchor::End,
+                        },
+                        super::layout::Spot {
+                            x: x + 5.0,
+                            top: plot.y1 - 4.0 - b.height(),
+                            anchor: Anchor::Start,
+                        },
+                        super::layout::Spot {
+                            x: x - 5.0,
+                            top: plot.y1 - 4.0 - b.height(),
+                            anchor: Anchor::End,
+                        },
                     ];
                     mark_labels.push((b, spots, "limit".into()));
                 }
                 Mark::At(xv, label) => {
                     for (si, s) in d.series.iter().enumerate() {
-                        let Some(p) = s.points.iter().find(|p| (p.x - xv).abs() <= 1e-9 * xv.abs().max(1.0)) else {
+                        let Some(p) = s
+                            .points
+                            .iter()
+                            .find(|p| (p.x - xv).abs() <= 1e-9 * xv.abs().max(1.0))
+                        else {
                             return Err(FigureError::attr(
                                 "mark",
-                                format!("`at={}` is not a swept value of `{}`", data::short(*xv), d.x_name),
+                                format!(
+                                    "`at={}` is not a swept value of `{}`",
+                                    data::short(*xv),
+                                    d.x_name
+                                ),
                             ));
                         };
                         let (x, y) = to_px(p.x, p.y);
@@ -937,7 +1124,10 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                             Some(l) => format!("{l} {pr}"),
                             None => pr,
                         };
-                        let b = TextBlock::new(vec![(text, label_style)]);
+                        let b = TextBlock::new(vec![(
+                            text,
+                            label_style.fill_of(intern(&theme.series[si % theme.series.len()])),
+                        )]);
                         let spots = spots_around(x, y, &b, theme.marker_radius + 4.0);
                         mark_labels.push((b, spots, s.name.clone()));
                     }
@@ -962,22 +1152,43 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             c.open(vec![("class", "legend".into())]);
             if let Some(n) = &d.series_name {
                 let st = legend_style.bold();
-                c.text(x0, y + st.cap_height(), &n.replace('_', " "), st.fill_of(muted), vec![]);
+                c.text(
+                    x0,
+                    y + st.cap_height(),
+                    &n.replace('_', " "),
+                    st.fill_of(muted),
+                    vec![],
+                );
                 y += theme.legend_size * 1.5;
             }
             for (si, s) in d.series.iter().enumerate() {
                 let cy = y + legend_style.cap_height() / 2.0;
                 if spec.kind == FigureKind::Line {
-                    let mut a = vec![("stroke", theme.series[si].clone()), ("stroke-width", num(theme.line_width))];
+                    let mut a = vec![
+                        ("stroke", theme.series[si].clone()),
+                        ("stroke-width", num(theme.line_width)),
+                    ];
                     if dashed[si] {
                         a.push(("stroke-dasharray", dash.clone()));
                     }
                     c.line((x0, cy), (x0 + swatch, cy), a);
                 } else {
                     let sz = theme.legend_size * 0.8;
-                    c.rect(x0 + (swatch - sz) / 2.0, cy - sz / 2.0, sz, sz, vec![("fill", theme.series[si].clone())]);
+                    c.rect(
+                        x0 + (swatch - sz) / 2.0,
+                        cy - sz / 2.0,
+                        sz,
+                        sz,
+                        vec![("fill", theme.series[si].clone())],
+                    );
                 }
-                c.text(x0 + swatch + 6.0, y + legend_style.cap_height(), &s.name, legend_style, vec![("class", "legend-entry".into())]);
+                c.text(
+                    x0 + swatch + 6.0,
+                    y + legend_style.cap_height(),
+                    &s.name,
+                    legend_style,
+                    vec![("class", "legend-entry".into())],
+                );
                 y += theme.legend_size * 1.5;
             }
             c.close();
@@ -1019,7 +1230,10 @@ fn ramp(stops: &[String], t: f64) -> (RGBColor, bool) {
     let f = t.clamp(0.0, 1.0) * n as f64;
     let i = (f.floor() as usize).min(n - 1);
     let u = f - i as f64;
-    let (a, b) = (parse_hex(&stops[i]).unwrap_or_default(), parse_hex(&stops[i + 1]).unwrap_or_default());
+    let (a, b) = (
+        parse_hex(&stops[i]).unwrap_or_default(),
+        parse_hex(&stops[i + 1]).unwrap_or_default(),
+    );
     let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * u).round() as u8;
     let c = RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2));
     let lum = 0.2126 * f64::from(c.0) + 0.7152 * f64::from(c.1) + 0.0722 * f64::from(c.2);
@@ -1035,7 +1249,10 @@ mod tests {
         assert_eq!(tick_labels(&[1000.0, 10000.0]), ["1,000", "10,000"]);
         assert_eq!(tick_labels(&[100.0, 1000.0]), ["100", "1000"]);
         assert_eq!(tick_labels(&[0.0, 0.25, 0.5]), ["0.00", "0.25", "0.50"]);
-        assert_eq!(tick_labels(&[512.0, 1024.0, 32768.0]), ["512", "1,024", "32,768"]);
+        assert_eq!(
+            tick_labels(&[512.0, 1024.0, 32768.0]),
+            ["512", "1,024", "32,768"]
+        );
     }
 
     #[test]

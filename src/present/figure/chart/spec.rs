@@ -17,8 +17,28 @@ use crate::syntax::expr::{self, Expr};
 
 /// Chart attributes (the others are solver inputs when `solve` is given).
 pub const ATTRIBUTES: &[&str] = &[
-    "id", "caption", "alt", "title", "solve", "vary", "x", "y", "z", "series", "points", "x-scale",
-    "y-scale", "x-label", "y-label", "z-label", "stacked", "relative", "mark", "legend", "precision",
+    "id",
+    "caption",
+    "alt",
+    "title",
+    "solve",
+    "vary",
+    "x",
+    "y",
+    "z",
+    "series",
+    "points",
+    "x-scale",
+    "y-scale",
+    "x-label",
+    "y-label",
+    "z-label",
+    "stacked",
+    "relative",
+    "mark",
+    "legend",
+    "preset",
+    "precision",
 ];
 
 /// Default points of an expression range.
@@ -196,12 +216,18 @@ fn var_sweep(
     let values = if let Some((lo, hi)) = rest.split_once("..") {
         let (lo, hi) = (number(attr, lo)?, number(attr, hi)?);
         if lo >= hi {
-            return Err(err(attr, format!("the range `{}` must go from low to high", rest.trim())));
+            return Err(err(
+                attr,
+                format!("the range `{}` must go from low to high", rest.trim()),
+            ));
         }
         if sc == Scale::Log && lo <= 0.0 {
             return Err(err(
                 attr,
-                format!("a log axis needs positive values; `{}` starts at {lo}", rest.trim()),
+                format!(
+                    "a log axis needs positive values; `{}` starts at {lo}",
+                    rest.trim()
+                ),
             ));
         }
         (0..points)
@@ -233,10 +259,16 @@ fn y_specs(attr: &str, v: &str, exprs: bool) -> Result<Vec<YSpec>, FigureError> 
     let items = if exprs {
         top_level_split(v, ',')
     } else {
-        v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+        v.split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
     };
     if items.is_empty() {
-        return Err(err(attr, "is empty; name an output with its unit, e.g. `ttft:ms`"));
+        return Err(err(
+            attr,
+            "is empty; name an output with its unit, e.g. `ttft:ms`",
+        ));
     }
     items
         .into_iter()
@@ -260,11 +292,17 @@ fn marks(v: &str) -> Result<Vec<Mark>, FigureError> {
     let mut out = Vec::new();
     for item in v.split(';').map(str::trim).filter(|s| !s.is_empty()) {
         let (head, label) = match item.split_once(':') {
-            Some((h, l)) => (h.trim(), Some(l.trim().to_string()).filter(|l| !l.is_empty())),
+            Some((h, l)) => (
+                h.trim(),
+                Some(l.trim().to_string()).filter(|l| !l.is_empty()),
+            ),
             None => (item, None),
         };
         let (k, x) = head.split_once('=').ok_or_else(|| {
-            err("mark", format!("`{item}`: write `y=1: limit`, `x=0.95` or `at=0.95`"))
+            err(
+                "mark",
+                format!("`{item}`: write `y=1: limit`, `x=0.95` or `at=0.95`"),
+            )
         })?;
         let x = number("mark", x)?;
         out.push(match k.trim() {
@@ -295,12 +333,22 @@ pub fn parse(kind: FigureKind, attrs: &[(String, String)]) -> Result<ChartSpec, 
     let stacked = match get("stacked").map(str::trim) {
         None | Some("false") => false,
         Some("true") => true,
-        Some(o) => return Err(err("stacked", format!("must be `true` or `false`, got `{o}`"))),
+        Some(o) => {
+            return Err(err(
+                "stacked",
+                format!("must be `true` or `false`, got `{o}`"),
+            ))
+        }
     };
     let relative = match get("relative").map(str::trim) {
         None | Some("false") => false,
         Some("true") => true,
-        Some(o) => return Err(err("relative", format!("must be `true` or `false`, got `{o}`"))),
+        Some(o) => {
+            return Err(err(
+                "relative",
+                format!("must be `true` or `false`, got `{o}`"),
+            ))
+        }
     };
     if stacked && kind != FigureKind::Bar {
         return Err(err("stacked", "only bars stack; use `figure=\"bar\"`"));
@@ -308,7 +356,12 @@ pub fn parse(kind: FigureKind, attrs: &[(String, String)]) -> Result<ChartSpec, 
     if stacked && y_scale == Scale::Log {
         return Err(err("y-scale", "stacked bars need a linear axis"));
     }
-    let text = |n: &str| get(n).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let text = |n: &str| {
+        get(n)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let heat = kind == FigureKind::Heatmap;
     let points = match get("points") {
         Some(p) => p
@@ -316,20 +369,31 @@ pub fn parse(kind: FigureKind, attrs: &[(String, String)]) -> Result<ChartSpec, 
             .parse::<usize>()
             .ok()
             .filter(|n| (2..=MAX_POINTS).contains(n))
-            .ok_or_else(|| err("points", format!("must be a whole number from 2 to {MAX_POINTS}, got `{p}`")))?,
+            .ok_or_else(|| {
+                err(
+                    "points",
+                    format!("must be a whole number from 2 to {MAX_POINTS}, got `{p}`"),
+                )
+            })?,
         None if heat => DEFAULT_CELLS,
         None => DEFAULT_POINTS,
     };
     let (source, ys) = if let Some(solver) = get("solve") {
         if heat {
-            return Err(err("solve", "a heatmap sweeps an expression: write `x`, `y` and `z`"));
+            return Err(err(
+                "solve",
+                "a heatmap sweeps an expression: write `x`, `y` and `z`",
+            ));
         }
         let vary = get("vary").ok_or_else(|| {
-            err("vary", "is required with `solve`: the x axis, e.g. `vary=\"seq_len=512,1024,2048\"`")
+            err(
+                "vary",
+                "is required with `solve`: the x axis, e.g. `vary=\"seq_len=512,1024,2048\"`",
+            )
         })?;
-        let (vname, vvals) = vary.split_once('=').ok_or_else(|| {
-            err("vary", format!("write `input=a,b,c`, got `{vary}`"))
-        })?;
+        let (vname, vvals) = vary
+            .split_once('=')
+            .ok_or_else(|| err("vary", format!("write `input=a,b,c`, got `{vary}`")))?;
         let values: Vec<String> = vvals
             .split(',')
             .map(|s| s.trim().to_string())
@@ -340,17 +404,24 @@ pub fn parse(kind: FigureKind, attrs: &[(String, String)]) -> Result<ChartSpec, 
         }
         let numbers: Option<Vec<f64>> = values.iter().map(|v| parse_number(v).ok()).collect();
         if numbers.is_none() && x_scale == Scale::Log {
-            return Err(err("x-scale", "a log axis needs numbers; `vary` lists names"));
+            return Err(err(
+                "x-scale",
+                "a log axis needs numbers; `vary` lists names",
+            ));
         }
         if let (Some(n), Scale::Log) = (&numbers, x_scale) {
             if let Some(bad) = n.iter().find(|v| **v <= 0.0) {
-                return Err(err("vary", format!("a log axis needs positive values, got {bad}")));
+                return Err(err(
+                    "vary",
+                    format!("a log axis needs positive values, got {bad}"),
+                ));
             }
         }
         let mut inputs = Vec::new();
         let mut listed: Option<(String, Vec<String>)> = None;
         for (n, v) in attrs {
-            if n == "figure" || n == "solve" || ATTRIBUTES.contains(&n.as_str()) && n != "precision" {
+            if n == "figure" || n == "solve" || ATTRIBUTES.contains(&n.as_str()) && n != "precision"
+            {
                 continue;
             }
             let key = n.replace('-', "_");
@@ -358,17 +429,27 @@ pub fn parse(kind: FigureKind, attrs: &[(String, String)]) -> Result<ChartSpec, 
                 if let Some((first, _)) = &listed {
                     return Err(err(
                         n,
-                        format!("only one attribute may list values (series); `{first}` already does"),
+                        format!(
+                            "only one attribute may list values (series); `{first}` already does"
+                        ),
                     ));
                 }
-                let items: Vec<String> =
-                    v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                let items: Vec<String> = v
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 listed = Some((key, items));
             } else {
                 inputs.push((key, v.trim().to_string()));
             }
         }
-        let y = get("y").ok_or_else(|| err("y", "is required: the output and its unit, e.g. `y=\"ttft:ms\"`"))?;
+        let y = get("y").ok_or_else(|| {
+            err(
+                "y",
+                "is required: the output and its unit, e.g. `y=\"ttft:ms\"`",
+            )
+        })?;
         (
             Source::Solver {
                 solver: solver.trim().to_string(),
@@ -386,7 +467,9 @@ pub fn parse(kind: FigureKind, attrs: &[(String, String)]) -> Result<ChartSpec, 
         for (n, _) in attrs {
             if n != "figure" && !ATTRIBUTES.contains(&n.as_str()) {
                 let close = closest(n, ATTRIBUTES.iter().copied());
-                let hint = close.first().map_or(String::new(), |c| format!("did you mean `{c}`? "));
+                let hint = close
+                    .first()
+                    .map_or(String::new(), |c| format!("did you mean `{c}`? "));
                 return Err(err(
                     n,
                     format!(
@@ -397,13 +480,26 @@ pub fn parse(kind: FigureKind, attrs: &[(String, String)]) -> Result<ChartSpec, 
             }
         }
         let xv = get("x").ok_or_else(|| {
-            err("x", "is required: the swept variable, e.g. `x=\"p=0..1\"` (or `solve=` with `vary=`)")
+            err(
+                "x",
+                "is required: the swept variable, e.g. `x=\"p=0..1\"` (or `solve=` with `vary=`)",
+            )
         })?;
         let x = var_sweep("x", xv, points, x_scale)?;
         if heat {
-            let yv = get("y").ok_or_else(|| err("y", "is required: the second variable, e.g. `y=\"G=1..1000\"`"))?;
+            let yv = get("y").ok_or_else(|| {
+                err(
+                    "y",
+                    "is required: the second variable, e.g. `y=\"G=1..1000\"`",
+                )
+            })?;
             let y = var_sweep("y", yv, points, y_scale)?;
-            let z = get("z").ok_or_else(|| err("z", "is required: the expression coloured, e.g. `z=\"1 / ((1 - p) + p / G)\"`"))?;
+            let z = get("z").ok_or_else(|| {
+                err(
+                    "z",
+                    "is required: the expression coloured, e.g. `z=\"1 / ((1 - p) + p / G)\"`",
+                )
+            })?;
             let zs = y_specs("z", z, true)?;
             if zs.len() != 1 {
                 return Err(err("z", "a heatmap colours one expression"));
@@ -414,12 +510,30 @@ pub fn parse(kind: FigureKind, attrs: &[(String, String)]) -> Result<ChartSpec, 
                 Some(s) => Some(var_sweep("series", s, points, Scale::Linear)?),
                 None => None,
             };
-            let y = get("y").ok_or_else(|| err("y", "is required: the expression plotted, e.g. `y=\"1 / ((1 - p) + p / G)\"`"))?;
+            let y = get("y").ok_or_else(|| {
+                err(
+                    "y",
+                    "is required: the expression plotted, e.g. `y=\"1 / ((1 - p) + p / G)\"`",
+                )
+            })?;
             (Source::Expr { x, second }, y_specs("y", y, true)?)
         }
     };
-    if ys.len() > 1 && !stacked && kind == FigureKind::Bar && matches!(source, Source::Solver { listed: Some(_), .. }) {
-        return Err(err("y", "several outputs and a listed attribute: stack them (`stacked=\"true\"`) or list one"));
+    if ys.len() > 1
+        && !stacked
+        && kind == FigureKind::Bar
+        && matches!(
+            source,
+            Source::Solver {
+                listed: Some(_),
+                ..
+            }
+        )
+    {
+        return Err(err(
+            "y",
+            "several outputs and a listed attribute: stack them (`stacked=\"true\"`) or list one",
+        ));
     }
     Ok(ChartSpec {
         kind,

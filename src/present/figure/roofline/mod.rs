@@ -109,7 +109,8 @@ pub(crate) fn draw(
         .map(|l| tick_style.width(l))
         .fold(0.0, f64::max);
     // The right margin fits half the last x tick label.
-    let last_x = tick_style.width(&decade_label(decade_floor(x_hi * (1.0 + 1e-9))).replace("000", ",000"));
+    let last_x =
+        tick_style.width(&decade_label(decade_floor(x_hi * (1.0 + 1e-9))).replace("000", ",000"));
     let (x0, x1, y0, y1) = (
         (30.0 + widest + 10.0).round(),
         WIDTH - RIGHT.max((last_x / 2.0 + 10.0).round()),
