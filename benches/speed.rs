@@ -128,6 +128,7 @@ fn main() {
     models(&reg, &p);
     typed(&reg);
     figures(&reg);
+    charts(&reg);
     book(&reg);
 }
 
@@ -348,6 +349,66 @@ fn figures(reg: &mlsysim_book::registry::Registry) {
             black_box(encode(&fig, FigFormat::Png).expect("png"));
         });
     }
+}
+
+/// Charts (the budget is 5 ms each): every chart of book-snippets/08-charts.qmd; then a book of
+/// 50 figures (charts and rooflines) built with its SVG files (budget 300 ms).
+fn charts(reg: &mlsysim_book::registry::Registry) {
+    use mlsysim_book::present::figure::{parse_request, render_svg};
+    use mlsysim_book::syntax::{scan, SourceKind};
+    let chapter = include_str!("../book-snippets/08-charts.qmd");
+    let scanned = scan(chapter, SourceKind::Markdown);
+    let mut charts = Vec::new();
+    for d in &scanned.directives {
+        let attrs = d.attr_pairs();
+        if attrs.iter().any(|(n, _)| n == "figure") {
+            let id = attrs
+                .iter()
+                .find(|(n, _)| n == "id")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            charts.push((id, parse_request(&attrs).expect("chart parses")));
+        }
+    }
+    for (id, r) in &charts {
+        per_call(&format!("chart: {id}"), 50, || {
+            black_box(render_svg(reg, r).expect("chart draws"));
+        });
+    }
+    // A book of 50 figures: the chapter's charts with fresh ids, five times over, plus rooflines.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-figures-book");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("bench figures book");
+    let mut n = 0;
+    for c in 0..5 {
+        let mut text = format!("# Figures {c}\n\n");
+        for d in &scanned.directives {
+            let src = &chapter[d.span.clone()];
+            if src.contains("figure=") {
+                let id = d.attr("id").expect("id").value.clone();
+                text.push_str(&src.replace(&format!("id=\"{id}\""), &format!("id=\"{id}-{c}\"")));
+                text.push_str("\n\n");
+                n += 1;
+            }
+        }
+        for w in 0..2 {
+            text.push_str(&format!(
+                "<mlsysim figure=\"roofline\" id=\"fig-r-{c}-{w}\" hardware=\"A100, H100\" workloads=\"ResNet50@{}, Llama3_8B@64\" caption=\"c\" alt=\"a\"/>\n\n",
+                1 << w
+            ));
+            n += 1;
+        }
+        std::fs::write(dir.join(format!("ch{c}.md")), text).expect("chapter");
+    }
+    assert_eq!(n, 50);
+    let templates = mlsysim_book::book::templates::Templates::load(None).expect("templates");
+    let out = dir.with_file_name("bench-figures-book-out");
+    per_call("book: build 50 figures (SVG written)", 5, || {
+        black_box(
+            mlsysim_book::book::build::build(reg, &templates, &dir, &out)
+                .expect("figures book builds"),
+        );
+    });
 }
 
 /// The solvers themselves, called with typed registry entries (no name lookups or parsing).

@@ -225,7 +225,7 @@ fn entry_question_is_the_impact_of_a_correction() {
     }
     let text = ok(&["audit", "--entry", "hardware.B200"]);
     assert!(
-        text.starts_with("18 printed values rest on registry entry `hardware.B200`"),
+        text.starts_with("20 printed values rest on registry entry `hardware.B200`"),
         "{text}"
     );
 }
@@ -514,7 +514,7 @@ fn a_registry_correction_fails_check_with_exactly_the_changed_values() {
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains(&format!(
-            "lock: wrote {}/mlsysim.lock (388 values; {} changed, 0 added, 0 removed)",
+            "lock: wrote {}/mlsysim.lock (499 values; {} changed, 0 added, 0 removed)",
             book.display(),
             expected.len()
         )),

@@ -97,6 +97,8 @@ fn book_snippets_build_is_pinned_file_by_file() {
     assert_eq!(
         pdfs,
         [
+            "figures/fig-slides-amdahl.pdf",
+            "figures/fig-slides-carbon.pdf",
             "figures/fig-slides-doorbell.pdf",
             "figures/fig-slides-h100.pdf"
         ],

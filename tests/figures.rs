@@ -539,8 +539,8 @@ fn figures_command_writes_every_figure_of_the_book() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with("figures book-snippets → "), "{stdout}");
     assert!(
-        stdout.contains(": 5 figures from ")
-            && stdout.contains(" source files, 15 files (pdf, png, svg)"),
+        stdout.contains(": 15 figures from ")
+            && stdout.contains(" source files, 45 files (pdf, png, svg)"),
         "{stdout}"
     );
     for id in [
@@ -583,8 +583,8 @@ fn figures_command_writes_every_figure_of_the_book() {
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["figures"], 5);
-    assert_eq!(v["files"].as_array().unwrap().len(), 5);
+    assert_eq!(v["figures"], 15);
+    assert_eq!(v["files"].as_array().unwrap().len(), 15);
     let (code, _, err) = run(&[
         "figures",
         "book-snippets",
@@ -648,7 +648,7 @@ fn figure_errors_are_located_and_nothing_is_written() {
         (
             13,
             18,
-            "`figure`: unknown figure kind `pie`; kinds: roofline, scorecard",
+            "`figure`: unknown figure kind `pie`; did you mean `line`? kinds: roofline, scorecard, line, bar, scatter, heatmap",
         ),
         (17, 32, "figure id `same` is already used at "),
         (
@@ -794,4 +794,191 @@ fn watch_redraws_changed_figures() {
     wait_for(&svg, &|s| {
         s.contains("NVIDIA B200") && s.ends_with("</svg>\n")
     });
+}
+
+/// The box of one `<text>` (embedded metrics), with its halo.
+fn text_box(t: &Node) -> (f64, f64, f64, f64) {
+    use mlsysim_book::present::figure::font::font;
+    let size = num(t, "font-size");
+    let bold = t.attribute("font-weight") == Some("bold");
+    let w = font(bold).width(t.text().unwrap_or(""), size);
+    let x = num(t, "x");
+    let y = num(t, "y");
+    let x0 = match t.attribute("text-anchor") {
+        Some("end") => x - w,
+        Some("middle") => x - w / 2.0,
+        _ => x,
+    };
+    (
+        x0,
+        y - font(bold).cap_height(size),
+        x0 + w,
+        y + font(bold).descent(size),
+    )
+}
+
+fn boxes_overlap(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    a.2.min(b.2) - a.0.max(b.0) > 0.5 && a.3.min(b.3) - a.1.max(b.1) > 0.5
+}
+
+/// Whether segment p–q passes through the box (shrunk by a pixel: touching is fine).
+fn segment_hits(b: (f64, f64, f64, f64), p: (f64, f64), q: (f64, f64)) -> bool {
+    let b = (b.0 + 1.0, b.1 + 1.0, b.2 - 1.0, b.3 - 1.0);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    let (dx, dy) = (q.0 - p.0, q.1 - p.1);
+    for (pp, qq) in [
+        (-dx, p.0 - b.0),
+        (dx, b.2 - p.0),
+        (-dy, p.1 - b.1),
+        (dy, b.3 - p.1),
+    ] {
+        if pp == 0.0 {
+            if qq < 0.0 {
+                return false;
+            }
+        } else {
+            let r = qq / pp;
+            if pp < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    t0 <= t1
+}
+
+fn points_of(n: &Node) -> Vec<(f64, f64)> {
+    n.attribute("points")
+        .unwrap()
+        .split(' ')
+        .map(|xy| {
+            let (x, y) = xy.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+/// Roofline layout faults, one check each: label boxes never overlap each other, a marker, a roof
+/// or a ridge guide line; devices with equal roofs stay visible; tick labels group alike.
+fn assert_roofline_layout(attrs: &str) {
+    let fig = draw(attrs);
+    let doc = Document::parse(&fig.svg).unwrap();
+    let labels: Vec<(f64, f64, f64, f64)> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("text")
+                && (has_class(n, "ridge-label") || has_class(n, "workload-label"))
+        })
+        .map(|t| text_box(&t))
+        .collect();
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(
+                !boxes_overlap(*a, *b),
+                "{attrs}: labels {a:?} and {b:?} overlap"
+            );
+        }
+    }
+    for n in doc.descendants() {
+        let marker = if n.has_tag_name("circle") && has_class(&n, "workload-point") {
+            let (x, y, r) = (num(&n, "cx"), num(&n, "cy"), num(&n, "r"));
+            Some((x - r, y - r, x + r, y + r))
+        } else if n.has_tag_name("polygon") && has_class(&n, "ridge-point") {
+            let p = points_of(&n);
+            Some((p[3].0, p[0].1, p[1].0, p[2].1))
+        } else {
+            None
+        };
+        if let Some(m) = marker {
+            for l in &labels {
+                assert!(
+                    !boxes_overlap(*l, m),
+                    "{attrs}: label {l:?} covers a marker {m:?}"
+                );
+            }
+        }
+        let segs: Vec<((f64, f64), (f64, f64))> = if n.has_tag_name("polyline")
+            && (has_class(&n, "roof") || has_class(&n, "ridge-guide"))
+        {
+            points_of(&n).windows(2).map(|w| (w[0], w[1])).collect()
+        } else if n.has_tag_name("line") && has_class(&n, "ridge-guide") {
+            vec![(
+                (num(&n, "x1"), num(&n, "y1")),
+                (num(&n, "x2"), num(&n, "y2")),
+            )]
+        } else {
+            vec![]
+        };
+        for (p, q) in segs {
+            for l in &labels {
+                assert!(
+                    !segment_hits(*l, p, q),
+                    "{attrs}: a {} line {p:?}–{q:?} crosses the label {l:?}",
+                    n.attribute("class").unwrap()
+                );
+            }
+        }
+    }
+    // Tick labels of one axis group alike: `1,000` beside `10,000`.
+    for axis in ["axis x", "axis y"] {
+        let ticks: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some(axis))
+            .flat_map(|g| {
+                g.descendants()
+                    .filter(|t| t.has_tag_name("text"))
+                    .map(|t| t.text().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let plain: Vec<&String> = ticks.iter().filter(|t| !t.contains('×')).collect();
+        let big = plain
+            .iter()
+            .any(|t| t.replace(',', "").parse::<f64>().is_ok_and(|v| v >= 1e4));
+        for t in plain {
+            if t.replace(',', "").parse::<f64>().is_ok_and(|v| v >= 1000.0) {
+                assert_eq!(
+                    t.contains(','),
+                    big,
+                    "{attrs}: tick `{t}` grouped unlike its axis"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn roofline_labels_never_collide_and_equal_roofs_stay_visible() {
+    for attrs in [H100, GENERATIONS, FP8] {
+        assert_roofline_layout(attrs);
+    }
+    assert_roofline_layout(
+        r#"figure="roofline" id="f" hardware="H100, H200" workloads="ResNet50@1, Llama3_8B@64" caption="c" alt="a""#,
+    );
+    assert_roofline_layout(
+        r#"figure="roofline" id="f" hardware="A100, H100, H200, B200" workloads="ResNet50@1, Llama3_8B@1, Llama3_8B@64, GPT2@8" caption="c" alt="a""#,
+    );
+    // Equal compute roofs (the H100 and the H200): the second is drawn dashed over the first.
+    let fig = draw(r#"figure="roofline" id="f" hardware="H100, H200" caption="c" alt="a""#);
+    let doc = Document::parse(&fig.svg).unwrap();
+    let computes: Vec<Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && has_class(n, "compute"))
+        .collect();
+    assert_eq!(computes.len(), 2);
+    assert_eq!(points_of(&computes[0])[0].1, points_of(&computes[1])[0].1);
+    assert!(computes[0].attribute("stroke-dasharray").is_none());
+    assert!(
+        computes[1].attribute("stroke-dasharray").is_some(),
+        "the hidden roof is not dashed"
+    );
+}
+
+/// Known fault left open: with η = 0.5 and four ResNet-50 batches, the `batch 8` label still
+/// crosses the memory roof (no crossing-free spot is found by the label search).
+#[test]
+#[ignore = "open: derated roofline label crosses the memory roof"]
+fn derated_roofline_labels_clear_the_roofs() {
+    assert_roofline_layout(DERATED);
 }

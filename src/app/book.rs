@@ -32,7 +32,11 @@ pub(crate) fn setup(
         }
     };
     match Templates::load(templates.or(config.templates.as_deref())) {
-        Ok(t) => Some((reg, t.with_style(style))),
+        Ok(t) => {
+            let mut t = t.with_style(style);
+            t.set_slides(config.slides());
+            Some((reg, t))
+        }
         Err(e) => {
             eprintln!("error: {e}");
             None

@@ -130,6 +130,10 @@ pub enum Command {
             value_parser = parse_fig_format
         )]
         formats: Vec<crate::present::figure::convert::FigFormat>,
+        /// Figure preset: `slides` draws charts for projection (larger text: 18 pt or more as a
+        /// Beamer slide shows it); default: the book's `[figures] preset`, else `default`.
+        #[arg(long, value_name = "PRESET", value_parser = ["default", "slides"])]
+        preset: Option<String>,
     },
     /// Where every printed number comes from: its location, the printed text, its derivation and
     /// every source behind it (kind, title, URL, verified date), then a summary and findings.

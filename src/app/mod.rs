@@ -159,7 +159,15 @@ pub fn dispatch(mut cli: Cli) -> Result {
             book: Some(book),
             out,
             formats,
-        } => commands::figures::run(&book, &out, &formats, registry, format == Format::Json),
+            preset,
+        } => commands::figures::run(
+            &book,
+            &out,
+            &formats,
+            registry,
+            preset.as_deref(),
+            format == Format::Json,
+        ),
         Command::Zoo {
             namespace,
             key,

@@ -12,6 +12,8 @@
 //!
 //! [cite]
 //! style = "footnote"       # footnotes written by the tool; "pandoc": `[@id]` and a bibliography
+//! [figures]
+//! preset = "slides"        # charts drawn for projection (default: "default")
 //! ```
 
 use serde::Deserialize;
@@ -36,6 +38,8 @@ pub struct BookConfig {
     /// How sources are cited.
     #[serde(default)]
     pub cite: CiteConfig,
+    /// Figure settings.
+    pub figures: Option<FiguresConfig>,
 }
 
 /// `[format]`: book-wide formatting defaults.
@@ -92,6 +96,24 @@ impl Default for BookStyle {
     }
 }
 
+/// `[figures]` in `mlsysim.toml`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiguresConfig {
+    /// `default` or `slides`.
+    pub preset: Option<String>,
+}
+
+impl BookConfig {
+    /// Whether the book's figures use the slides preset.
+    pub fn slides(&self) -> bool {
+        self.figures
+            .as_ref()
+            .and_then(|f| f.preset.as_deref())
+            .is_some_and(|p| p == "slides")
+    }
+}
+
 impl BookConfig {
     /// The book-wide style of `[format]` and `[cite]`; an error names the bad setting and the
     /// valid choices.
@@ -144,6 +166,14 @@ impl BookConfig {
                 .map_or((1, 1), |s| crate::base::lines::line_col(&text, s.start));
             format!("{}:{line}:{col}: error: {}", path.display(), e.message())
         })?;
+        if let Some(p) = c.figures.as_ref().and_then(|f| f.preset.as_deref()) {
+            if !crate::present::figure::request::PRESETS.contains(&p) {
+                return Err(format!(
+                    "{}: error: `[figures] preset = \"{p}\"`: presets are default, slides",
+                    path.display()
+                ));
+            }
+        }
         c.registry = c.registry.map(|p| book.join(p));
         c.templates = c.templates.map(|p| book.join(p));
         Ok(c)

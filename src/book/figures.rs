@@ -130,6 +130,7 @@ pub fn find_figures(
 /// when `formats` is empty). All or nothing: on any error nothing is written.
 pub fn draw_book_figures(
     reg: &Registry,
+    templates: &crate::book::templates::Templates,
     book: &Path,
     out: &Path,
     formats: &[FigFormat],
@@ -146,7 +147,9 @@ pub fn draw_book_figures(
         .par_iter()
         .map(|f| {
             let at = |e: FigureError| figure_diagnostic(&f.file, &f.text, &f.directive, &e);
-            let fig = render_svg(reg, &f.request).map_err(at)?;
+            let mut req = f.request.clone();
+            req.theme = templates.figure_theme(req.preset.as_deref());
+            let fig = render_svg(reg, &req).map_err(at)?;
             let mut files = Vec::new();
             for fmt in &formats {
                 let bytes = encode(&fig, *fmt).map_err(at)?;

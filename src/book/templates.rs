@@ -3,8 +3,13 @@
 //! any of them by file name.
 
 use crate::base::escape;
+use crate::present::figure::theme::Theme;
 use minijinja::{Environment, UndefinedBehavior};
 use std::path::Path;
+use std::sync::Arc;
+
+/// The chart theme file a templates folder may hold (not a minijinja template).
+pub const FIGURE_THEME: &str = "figure-theme.toml";
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
@@ -37,6 +42,11 @@ pub struct Templates {
     pub style: super::config::BookStyle,
     /// How a figure of a Markdown source is printed and where its file is.
     markdown_figures: MarkdownFigures,
+    /// The chart themes: the built-in `figure-theme.toml` overridden by the folder's own, and
+    /// its slides preset.
+    figure_themes: (Arc<Theme>, Arc<Theme>),
+    /// Whether figures are drawn with the slides preset (`--preset slides`, `[figures] preset`).
+    slides: bool,
 }
 
 /// How a figure of a Markdown source is printed: the template (`figure.md.j2`, Pandoc/Quarto
@@ -91,6 +101,16 @@ impl Templates {
                 return Err(format!("template {name} is missing"));
             }
         }
+        let figure_themes = match dir.map(|d| d.join(FIGURE_THEME)) {
+            Some(p) if p.is_file() => {
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| format!("{}: cannot read: {e}", p.display()))?;
+                let (d, s) =
+                    Theme::load(Some(&text)).map_err(|e| format!("{}: {e}", p.display()))?;
+                (Arc::new(d), Arc::new(s))
+            }
+            _ => (Theme::default_arc(), Theme::slides_arc()),
+        };
         Ok(Templates {
             env,
             default_number,
@@ -98,6 +118,8 @@ impl Templates {
             default_table,
             style: super::config::BookStyle::default(),
             markdown_figures: MarkdownFigures::default(),
+            figure_themes,
+            slides: false,
         })
     }
 
@@ -116,6 +138,22 @@ impl Templates {
     /// How Markdown figures are printed and where their files go.
     pub fn markdown_figures(&self) -> &MarkdownFigures {
         &self.markdown_figures
+    }
+
+    /// Draws figures with the slides preset (or not).
+    pub fn set_slides(&mut self, slides: bool) {
+        self.slides = slides;
+    }
+
+    /// The chart theme in force: the book's, in the directive's preset if it names one, else the
+    /// book's (`[figures] preset`, `--preset`).
+    pub fn figure_theme(&self, preset: Option<&str>) -> Arc<Theme> {
+        let slides = preset.map_or(self.slides, |p| p == "slides");
+        if slides {
+            self.figure_themes.1.clone()
+        } else {
+            self.figure_themes.0.clone()
+        }
     }
 
     /// Renders one printed value through `number.j2`. The built-in template is the plain

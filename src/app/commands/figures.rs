@@ -13,6 +13,7 @@ pub fn run(
     out: &Path,
     formats: &[FigFormat],
     registry: Option<&Path>,
+    preset: Option<&str>,
     json: bool,
 ) -> crate::app::Result {
     let t = std::time::Instant::now();
@@ -27,7 +28,15 @@ pub fn run(
     else {
         return Ok(exit::code(exit::FAILURE));
     };
-    match draw_book_figures(&reg, book, out, formats) {
+    let mut templates = match crate::book::templates::Templates::load(config.templates.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(exit::code(exit::FAILURE));
+        }
+    };
+    templates.set_slides(preset.map_or(config.slides(), |p| p == "slides"));
+    match draw_book_figures(&reg, &templates, book, out, formats) {
         Ok(s) => {
             for w in &s.warnings {
                 eprintln!("warning: {w}");

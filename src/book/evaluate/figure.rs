@@ -43,8 +43,9 @@ impl FileEval<'_> {
                 ),
             });
         }
-        let req =
+        let mut req =
             figure::parse_request(&d.attr_pairs()).map_err(|e| problem(at(&e), e.to_string()))?;
+        req.theme = self.templates.figure_theme(req.preset.as_deref());
         let fig = figure::render_svg(self.reg, &req).map_err(|e| problem(at(&e), e.to_string()))?;
         let (format, template, ctx) = match self.kind {
             SourceKind::Markdown => {

@@ -275,7 +275,8 @@ impl<'a> FileEval<'a> {
             ["solve", "table"] | ["table"] => self.table(d),
             ["value"] => self.value(d),
             ["solve"] => self.solve(d),
-            ["figure"] => self.figure(d),
+            // A chart sweeps a solver: `solve=` is one of its attributes.
+            ["figure"] | ["solve", "figure"] => self.figure(d),
             _ => {
                 let second = d.attr(kinds[1]).expect("present");
                 Err(Problem {
@@ -297,8 +298,8 @@ fn expansion_kind(d: &Directive) -> Kind {
         ("table", Kind::Table),
         ("let", Kind::Let),
         ("value", Kind::Value),
-        ("solve", Kind::Solve),
         ("figure", Kind::Figure),
+        ("solve", Kind::Solve),
     ]
     .into_iter()
     .find(|(name, _)| d.attr(name).is_some())

@@ -85,6 +85,9 @@ pub struct RooflineResult {
     pub energy: Energy,
     /// Inference: weights; training: weights + gradients + optimizer + activations.
     pub memory_footprint: Information,
+    /// Training a transformer: the footprint by component (weights, gradients, optimizer,
+    /// activations).
+    pub memory_breakdown: Option<mem::TrainingMemory>,
     /// F·η.
     pub peak_flops_actual: ComputeRate,
     /// Bandwidth of the chosen memory path.
@@ -500,6 +503,7 @@ pub fn solve(
     let batch_ops = lowered.ops * (hw_mult * batch);
     let model_ops = lowered.ops * (model_mult * batch);
 
+    let mut breakdown = None;
     let footprint = if opts.is_training {
         let strategy = if opts.activation_recomputation {
             mem::ActivationStrategy::Full
@@ -515,7 +519,13 @@ pub fn solve(
             dp_size: opts.dp_size as f64,
             is_lora: opts.is_lora,
         };
-        training_footprint(model, &lowered, cal, setup, &mut lin)?
+        if is_transformer(model) {
+            let b = transformer_training_memory(model, cal, setup, &mut lin)?;
+            breakdown = Some(b);
+            b.total()
+        } else {
+            training_footprint(model, &lowered, cal, setup, &mut lin)?
+        }
     } else {
         lowered.weights
     };
@@ -577,6 +587,7 @@ pub fn solve(
         arithmetic_intensity: roof.intensity,
         energy,
         memory_footprint: footprint,
+        memory_breakdown: breakdown,
         peak_flops_actual: effective_peak,
         peak_bw_actual: bw,
         mfu,
@@ -630,6 +641,11 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
 /// The outputs of a profile under mlsysim's names.
 pub fn outputs(res: &RooflineResult) -> Vec<(&'static str, Out)> {
     let v = |x: Value| Out::Value(x);
+    let part = |f: fn(&mem::TrainingMemory) -> Information| {
+        res.memory_breakdown
+            .as_ref()
+            .map_or(Out::Missing, |b| Out::Value(f(b).value()))
+    };
     vec![
         ("latency", v(res.latency.value())),
         ("latency_compute", v(res.latency_compute.value())),
@@ -640,6 +656,10 @@ pub fn outputs(res: &RooflineResult) -> Vec<(&'static str, Out)> {
         ("arithmetic_intensity", v(res.arithmetic_intensity.value())),
         ("energy", v(res.energy.value())),
         ("memory_footprint", v(res.memory_footprint.value())),
+        ("weights_memory", part(|b| b.weights)),
+        ("gradients_memory", part(|b| b.gradients)),
+        ("optimizer_memory", part(|b| b.optimizer)),
+        ("activations_memory", part(|b| b.activations)),
         ("peak_flops_actual", v(res.peak_flops_actual.value())),
         ("peak_bw_actual", v(res.peak_bw_actual.value())),
         ("mfu", Out::number(res.mfu)),

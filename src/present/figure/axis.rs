@@ -69,10 +69,25 @@ pub fn pow10(e: i32) -> f64 {
 /// The label of a decade tick: plain (`0.1`, `1`, `10,000`) from 0.001 to 10,000, scientific
 /// (`1 × 10⁶`) beyond.
 pub fn decade_label(v: f64) -> String {
+    grouped_decade_label(v, None)
+}
+
+/// The labels of an axis' decade ticks, grouped alike: when one plain label reaches 10,000, the
+/// thousands get their separator too (`1,000` beside `10,000`, never `1000` beside `10,000`).
+pub fn decade_labels(values: &[f64]) -> Vec<String> {
+    let group = values.iter().any(|v| v.log10().round() as i32 == 4);
+    values
+        .iter()
+        .map(|v| grouped_decade_label(*v, Some(group)))
+        .collect()
+}
+
+fn grouped_decade_label(v: f64, group: Option<bool>) -> String {
     let e = v.log10().round() as i32;
     let spec = if (-3..=4).contains(&e) {
         FormatSpec {
             digits: Some((-e).max(0) as u32),
+            group,
             ..FormatSpec::default()
         }
     } else {
@@ -122,6 +137,11 @@ mod tests {
         assert_eq!(decade_label(1000.0), "1000");
         assert_eq!(decade_label(10000.0), "10,000");
         assert_eq!(decade_label(1e6), "1 × 10⁶");
+        assert_eq!(
+            decade_labels(&[100.0, 1000.0, 10000.0]),
+            ["100", "1,000", "10,000"]
+        );
+        assert_eq!(decade_labels(&[100.0, 1000.0]), ["100", "1000"]);
         assert_eq!(decade_label(1e-5), "1 × 10⁻⁵");
         assert_eq!(decade_floor(295.0), 100.0);
         assert_eq!(decade_ceil(295.0), 1000.0);

@@ -32,6 +32,11 @@ impl BBox {
         BBox::new(x - r, y - r, x + r, y + r)
     }
 
+    /// Height.
+    pub fn height(&self) -> f64 {
+        self.y1 - self.y0
+    }
+
     /// Grown by `d` on every side.
     pub fn inflate(self, d: f64) -> BBox {
         BBox::new(self.x0 - d, self.y0 - d, self.x1 + d, self.y1 + d)
@@ -232,8 +237,9 @@ pub fn spots_around(x: f64, y: f64, block: &TextBlock, gap: f64) -> Vec<Spot> {
     out
 }
 
-/// A crossed line weighs as much as this many places down the list of spots.
-pub const CROSSING_COST: usize = 12;
+/// A crossed line weighs as much as this many places down the list of spots: more than any list
+/// is long, so a label crosses a line only when no spot is clear of every line.
+pub const CROSSING_COST: usize = 1000;
 
 /// Score of a spot that overlaps a label or marker (plus the overlap area).
 pub const OVERLAPPING: f64 = 1e6;
@@ -423,8 +429,19 @@ impl Placer {
             }
             let mut overlap: f64 = self.boxes.iter().map(|o| b.overlap(o)).sum();
             if let Some((p, q)) = from.and_then(|f| leader(f, &block.bbox(s.x, s.top, s.anchor))) {
-                overlap +=
-                    100.0 * self.boxes.iter().filter(|o| o.hits_segment(p, q)).count() as f64;
+                // The point's own marker (a box at or next to `from`) does not block its leader.
+                let f = from.expect("a leader has a start");
+                let own = |o: &BBox| {
+                    let dx = (o.x0 - f.0).max(f.0 - o.x1).max(0.0);
+                    let dy = (o.y0 - f.1).max(f.1 - o.y1).max(0.0);
+                    dx.hypot(dy) <= LEADER_SKIP
+                };
+                overlap += 100.0
+                    * self
+                        .boxes
+                        .iter()
+                        .filter(|o| !own(o) && o.hits_segment(p, q))
+                        .count() as f64;
             }
             let score = if overlap > 0.0 {
                 OVERLAPPING + overlap

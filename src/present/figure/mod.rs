@@ -7,11 +7,14 @@
 //! [`crate::calc::solvers::scenario`]) and every number drawn is formatted by [`crate::present::format`]
 //! (target [`Target::Text`]), so a figure can never disagree with the prose.
 //!
-//! The layout is hand-laid (no plotting library): label boxes are measured with the embedded
-//! DejaVu Sans metrics ([`font`]) and placed so that no two overlap ([`layout`]). Output bytes are
-//! the same on every machine.
+//! General charts (line, bar, scatter, heatmap; [`chart`]) are drawn with `plotters` on our
+//! [`backend::CanvasBackend`]; label boxes are measured with the embedded DejaVu Sans metrics
+//! ([`font`]) and placed so that no two overlap ([`layout`]). Output bytes are the same on every
+//! machine.
 
 pub mod axis;
+pub mod backend;
+pub mod chart;
 pub mod convert;
 pub mod font;
 pub mod layout;
@@ -20,6 +23,7 @@ pub mod roofline;
 pub mod scorecard;
 pub mod style;
 pub mod svg;
+pub mod theme;
 
 pub use request::{parse_request, valid_id, FigureKind, FigureRequest, Workload};
 
@@ -105,6 +109,9 @@ pub fn render_svg(reg: &Registry, req: &FigureRequest) -> Result<Figure, FigureE
     let drawn = match req.kind {
         FigureKind::Roofline => roofline::draw(reg, req)?,
         FigureKind::Scorecard => scorecard::draw(reg, req)?,
+        FigureKind::Line | FigureKind::Bar | FigureKind::Scatter | FigureKind::Heatmap => {
+            chart::draw(reg, req)?
+        }
     };
     Ok(Figure {
         id: req.id.clone(),

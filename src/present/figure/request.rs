@@ -12,6 +12,14 @@ pub enum FigureKind {
     Roofline,
     /// A scenario's demand/supply ratios against the 1.0 limit.
     Scorecard,
+    /// Curves of a swept solver output or expression.
+    Line,
+    /// Bars (grouped, or `stacked`) per category or swept value.
+    Bar,
+    /// Points without connecting lines.
+    Scatter,
+    /// A colour grid of an expression over two swept variables.
+    Heatmap,
 }
 
 impl FigureKind {
@@ -20,6 +28,10 @@ impl FigureKind {
         match self {
             FigureKind::Roofline => "roofline",
             FigureKind::Scorecard => "scorecard",
+            FigureKind::Line => "line",
+            FigureKind::Bar => "bar",
+            FigureKind::Scatter => "scatter",
+            FigureKind::Heatmap => "heatmap",
         }
     }
 
@@ -45,12 +57,33 @@ impl FigureKind {
                 "batch_size",
                 "precision",
             ],
+            FigureKind::Line | FigureKind::Bar | FigureKind::Scatter | FigureKind::Heatmap => {
+                super::chart::spec::ATTRIBUTES
+            }
         }
+    }
+
+    /// Whether this is a general chart (line, bar, scatter, heatmap).
+    pub fn is_chart(self) -> bool {
+        matches!(
+            self,
+            FigureKind::Line | FigureKind::Bar | FigureKind::Scatter | FigureKind::Heatmap
+        )
     }
 }
 
 /// The figure kinds, for error messages.
-pub const KINDS: [FigureKind; 2] = [FigureKind::Roofline, FigureKind::Scorecard];
+pub const KINDS: [FigureKind; 6] = [
+    FigureKind::Roofline,
+    FigureKind::Scorecard,
+    FigureKind::Line,
+    FigureKind::Bar,
+    FigureKind::Scatter,
+    FigureKind::Heatmap,
+];
+
+/// The figure presets: `default` (print and web) and `slides` (projection).
+pub const PRESETS: [&str; 2] = ["default", "slides"];
 
 /// Most devices on one roofline (one colour each).
 pub const MAX_DEVICES: usize = super::style::DEVICES.len();
@@ -92,6 +125,12 @@ pub struct FigureRequest {
     pub scenario: Option<String>,
     /// Batch size of the scenario evaluation (scorecard; default 1).
     pub batch_size: u64,
+    /// What a general chart shows (line, bar, scatter, heatmap).
+    pub chart: Option<super::chart::spec::ChartSpec>,
+    /// The look: the theme's name as loaded (`default`, `slides`, a book's own).
+    pub theme: std::sync::Arc<super::theme::Theme>,
+    /// `preset="slides"` (or `default`) on the directive: wins over the book's preset.
+    pub preset: Option<String>,
 }
 
 fn err(attr: &str, message: impl Into<String>) -> FigureError {
@@ -191,8 +230,9 @@ pub fn parse_request(attrs: &[(String, String)]) -> Result<FigureRequest, Figure
             )
         })?;
     let allowed = kind.attributes();
+    let solver_inputs = kind.is_chart() && get("solve").is_some();
     for (name, _) in attrs {
-        if name != "figure" && !allowed.contains(&name.as_str()) {
+        if name != "figure" && !allowed.contains(&name.as_str()) && !solver_inputs {
             let close = closest(name, allowed.iter().copied());
             let hint = close
                 .first()
@@ -251,7 +291,24 @@ pub fn parse_request(attrs: &[(String, String)]) -> Result<FigureRequest, Figure
         workloads: Vec::new(),
         scenario: None,
         batch_size: 1,
+        chart: None,
+        theme: super::theme::Theme::default_arc(),
+        preset: None,
     };
+    if let Some(p) = get("preset").map(str::trim) {
+        if !PRESETS.contains(&p) {
+            return Err(err(
+                "preset",
+                format!("unknown preset `{p}`; presets: {}", PRESETS.join(", ")),
+            ));
+        }
+        req.theme = if p == "slides" {
+            super::theme::Theme::slides_arc()
+        } else {
+            super::theme::Theme::default_arc()
+        };
+        req.preset = Some(p.to_string());
+    }
     match kind {
         FigureKind::Roofline => {
             let hw = get("hardware").ok_or_else(|| {
@@ -313,6 +370,9 @@ pub fn parse_request(attrs: &[(String, String)]) -> Result<FigureRequest, Figure
                         )
                     })?;
             }
+        }
+        FigureKind::Line | FigureKind::Bar | FigureKind::Scatter | FigureKind::Heatmap => {
+            req.chart = Some(super::chart::spec::parse(kind, attrs)?);
         }
     }
     Ok(req)

@@ -126,6 +126,7 @@ pub struct Canvas {
     id: String,
     title: String,
     desc: String,
+    font_family: String,
     items: Vec<Item>,
 }
 
@@ -153,8 +154,14 @@ impl Canvas {
             id: id.to_string(),
             title: title.to_string(),
             desc: desc.to_string(),
+            font_family: style::FONT_FAMILY.to_string(),
             items: Vec::new(),
         }
+    }
+
+    /// Sets the font stack written on the root element (a theme's `font_family`).
+    pub fn set_font_family(&mut self, family: &str) {
+        self.font_family = family.to_string();
     }
 
     /// Opens a group with the given attributes (`class`, data attributes).
@@ -247,7 +254,7 @@ impl Canvas {
         let _ = writeln!(
             s,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{}\">",
-            style::FONT_FAMILY,
+            escape(&self.font_family),
             id = escape(&self.id)
         );
         let _ = writeln!(

@@ -1,6 +1,6 @@
 //! The roofline chart itself: background, grid and axes, roofs, ridge points and workload markers.
 
-use super::super::axis::decade_label;
+use super::super::axis::decade_labels;
 use super::super::layout::{BBox, Placer, Point};
 use super::super::style as st;
 use super::super::svg::{num, Anchor, Canvas, TextStyle};
@@ -77,9 +77,9 @@ pub(super) fn background(c: &mut Canvas, p: &Plot, devs: &[Device]) {
         let x = xa.px(v);
         c.line((x, y1), (x, y1 + 3.0), stroke(st::AXIS, 1.0));
     }
-    for v in xa.decades() {
+    let xd = xa.decades();
+    for (v, label) in xd.iter().copied().zip(decade_labels(&xd)) {
         let x = xa.px(v);
-        let label = decade_label(v);
         let mut a = stroke(st::AXIS, 1.0);
         a.insert(0, ("class", "tick".into()));
         a.push(("data-value", label.clone()));
@@ -108,9 +108,9 @@ pub(super) fn background(c: &mut Canvas, p: &Plot, devs: &[Device]) {
         let y = ya.px(v);
         c.line((x0 - 3.0, y), (x0, y), stroke(st::AXIS, 1.0));
     }
-    for v in ya.decades() {
+    let yd = ya.decades();
+    for (v, label) in yd.iter().copied().zip(decade_labels(&yd)) {
         let y = ya.px(v);
-        let label = decade_label(v);
         let mut a = stroke(st::AXIS, 1.0);
         a.insert(0, ("class", "tick".into()));
         a.push(("data-value", label.clone()));
@@ -154,7 +154,12 @@ pub(super) fn roofs(
     let at = |ai: f64, perf_si: f64| p.at(ai, perf_si);
     let mut ridge_px: Vec<Point> = Vec::new();
     let mut memory_segment: Vec<(Point, Point)> = Vec::new();
-    for d in devs {
+    for (i, d) in devs.iter().enumerate() {
+        // A roof another device already drew (equal bandwidth or equal peak: the H100 and the
+        // H200 compute) is dashed over it, so both stay visible.
+        let same = |a: f64, b: f64| ((a / b).log10() * (p.ya.per_decade())).abs() < 1.5;
+        let memory_hidden = devs[..i].iter().any(|o| same(o.bw, d.bw));
+        let compute_hidden = devs[..i].iter().any(|o| same(o.ceiling, d.ceiling));
         let x_start = x_lo.max(y_lo / d.bw);
         let p_start = at(x_start, d.bw * x_start);
         let p_ridge = at(d.ridge, d.ceiling);
@@ -172,10 +177,16 @@ pub(super) fn roofs(
         let mut a = stroke(mem_color, st::ROOF_WIDTH);
         a.insert(0, ("class", "roof memory".into()));
         a.push(("stroke-linecap", "round".into()));
+        if memory_hidden {
+            a.push(("stroke-dasharray", "7 5".into()));
+        }
         c.polyline(&[p_start, p_ridge], a);
         let mut a = stroke(comp_color, st::ROOF_WIDTH);
         a.insert(0, ("class", "roof compute".into()));
         a.push(("stroke-linecap", "round".into()));
+        if compute_hidden {
+            a.push(("stroke-dasharray", "7 5".into()));
+        }
         c.polyline(&[p_ridge, p_end], a);
         placer.polyline(&[p_start, p_ridge, p_end]);
         if eta < 1.0 {

@@ -16,7 +16,7 @@ mod labels;
 mod legend;
 mod solve;
 
-use super::axis::{decade_ceil, decade_floor, decade_label, LogAxis};
+use super::axis::{decade_ceil, decade_floor, decade_label, decade_labels, LogAxis};
 use super::layout::{BBox, Placer};
 use super::style as st;
 use super::svg::{num, Attrs, Canvas, TextStyle};
@@ -104,13 +104,13 @@ pub(crate) fn draw(
         p1: 1.0,
     };
     let tick_style = TextStyle::new(st::TICK_SIZE, st::TEXT);
-    let widest = ya_probe
-        .decades()
+    let widest = decade_labels(&ya_probe.decades())
         .iter()
-        .map(|v| tick_style.width(&decade_label(*v)))
+        .map(|l| tick_style.width(l))
         .fold(0.0, f64::max);
     // The right margin fits half the last x tick label.
-    let last_x = tick_style.width(&decade_label(decade_floor(x_hi * (1.0 + 1e-9))));
+    let last_x =
+        tick_style.width(&decade_label(decade_floor(x_hi * (1.0 + 1e-9))).replace("000", ",000"));
     let (x0, x1, y0, y1) = (
         (30.0 + widest + 10.0).round(),
         WIDTH - RIGHT.max((last_x / 2.0 + 10.0).round()),
