@@ -506,7 +506,7 @@ fn a_registry_correction_fails_check_with_exactly_the_changed_values() {
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains(&format!(
-            "lock: wrote {}/mlsysim.lock (470 values; {} changed, 0 added, 0 removed)",
+            "lock: wrote {}/mlsysim.lock (478 values; {} changed, 0 added, 0 removed)",
             book.display(),
             expected.len()
         )),

@@ -236,7 +236,7 @@ fn tick_labels_sit_at_their_values_and_group_consistently() {
                 ys.push((v, *y, t.clone()));
             }
         }
-        let categorical = groups(&doc, "bar").len() > 0 || groups(&doc, "cell").len() > 0;
+        let categorical = !groups(&doc, "bar").is_empty() || !groups(&doc, "cell").is_empty();
         if !categorical && !id.contains("growth") {
             for (v, x, t) in &xs {
                 let (ex, _) = p.px(*v, p.yd.0);

@@ -539,8 +539,8 @@ fn figures_command_writes_every_figure_of_the_book() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with("figures book-snippets → "), "{stdout}");
     assert!(
-        stdout.contains(": 13 figures from ")
-            && stdout.contains(" source files, 39 files (pdf, png, svg)"),
+        stdout.contains(": 15 figures from ")
+            && stdout.contains(" source files, 45 files (pdf, png, svg)"),
         "{stdout}"
     );
     for id in [
@@ -583,8 +583,8 @@ fn figures_command_writes_every_figure_of_the_book() {
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["figures"], 13);
-    assert_eq!(v["files"].as_array().unwrap().len(), 13);
+    assert_eq!(v["figures"], 15);
+    assert_eq!(v["files"].as_array().unwrap().len(), 15);
     let (code, _, err) = run(&[
         "figures",
         "book-snippets",
