@@ -656,3 +656,91 @@ fn a_theme_restyles_and_the_slides_preset_reads_at_18_pt() {
         }
     }
 }
+
+mod common;
+
+fn smallest_font(svg: &str) -> f64 {
+    let doc = Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|t| f(&t, "font-size"))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// The course's `figures/` folder regenerates with the slides preset of its `mlsysim.toml`;
+/// `--preset default` overrides it; a book's `figure-theme.toml` restyles its charts.
+#[test]
+fn slide_figures_folder_presets_and_book_themes() {
+    let tmp = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts-presets");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let out = tmp.join("slides");
+    let (code, stdout, stderr) = common::run(&[
+        "figures",
+        "figures",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "svg,pdf",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("4 figures"), "{stdout}");
+    let slides = Theme::slides_arc();
+    for id in [
+        "slide-amdahl",
+        "slide-ttft-context",
+        "slide-carbon-region",
+        "slide-training-memory",
+    ] {
+        let svg = std::fs::read_to_string(out.join(format!("figures/{id}.svg"))).unwrap();
+        assert!(smallest_font(&svg) >= slides.smallest_text(), "{id}");
+        assert!(out.join(format!("figures/{id}.pdf")).is_file());
+    }
+    let plain = tmp.join("plain");
+    let (code, _, stderr) = common::run(&[
+        "figures",
+        "figures",
+        "--out",
+        plain.to_str().unwrap(),
+        "--preset",
+        "default",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let svg = std::fs::read_to_string(plain.join("figures/slide-amdahl.svg")).unwrap();
+    assert!(smallest_font(&svg) < slides.smallest_text());
+
+    // A book with its own theme in its templates folder.
+    let book = tmp.join("book");
+    std::fs::create_dir_all(book.join("t")).unwrap();
+    std::fs::write(book.join("mlsysim.toml"), "templates = \"t\"\n").unwrap();
+    std::fs::write(
+        book.join("t/figure-theme.toml"),
+        "series = [\"#101010\", \"#202020\", \"#303030\", \"#404040\"]\n",
+    )
+    .unwrap();
+    std::fs::copy("figures/amdahl.md", book.join("ch.md")).unwrap();
+    let (code, _, stderr) = common::run(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        tmp.join("b").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let svg = std::fs::read_to_string(tmp.join("b/figures/slide-amdahl.svg")).unwrap();
+    assert!(
+        svg.contains("data-color=\"#404040\""),
+        "the book's theme is not used"
+    );
+    // A bad theme is an error naming the file and the key.
+    std::fs::write(book.join("t/figure-theme.toml"), "tick_size = 0\n").unwrap();
+    let (code, _, stderr) = common::run(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        tmp.join("c").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("figure-theme.toml") && stderr.contains("tick_size"),
+        "{stderr}"
+    );
+}

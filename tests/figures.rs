@@ -975,6 +975,27 @@ fn roofline_labels_never_collide_and_equal_roofs_stay_visible() {
     );
 }
 
+/// A ridge diamond under a workload marker (the A100 and ResNet-50 at batch 1, 145.8 vs 153
+/// FLOP/byte) gets an outline on top, so it stays visible; a free ridge gets none.
+#[test]
+fn a_covered_ridge_point_stays_visible() {
+    let fig = draw(GENERATIONS);
+    let doc = Document::parse(&fig.svg).unwrap();
+    let outlines: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polygon") && has_class(n, "ridge-outline"))
+        .map(|n| n.attribute("data-hardware").unwrap())
+        .collect();
+    assert_eq!(outlines, ["A100"]);
+    // Drawn after (over) the workload markers.
+    let order: Vec<String> = doc
+        .descendants()
+        .filter(|n| has_class(n, "ridge-outline") || has_class(n, "workload-point"))
+        .map(|n| n.attribute("class").unwrap().to_string())
+        .collect();
+    assert_eq!(order.last().map(String::as_str), Some("ridge-outline"));
+}
+
 /// Known fault left open: with η = 0.5 and four ResNet-50 batches, the `batch 8` label still
 /// crosses the memory roof (no crossing-free spot is found by the label search).
 #[test]

@@ -238,6 +238,38 @@ pub(super) fn ridge_points(c: &mut Canvas, p: &Plot, devs: &[Device], ridge_px: 
     }
 }
 
+/// A ridge diamond a workload marker covers (the workload sits at or next to the ridge) gets an
+/// outline drawn over the marker, a little larger than the diamond, so the ridge stays visible.
+pub(super) fn ridge_outlines(
+    c: &mut Canvas,
+    p: &Plot,
+    devs: &[Device],
+    ridge_px: &[Point],
+    marker_px: &[Vec<Point>],
+) {
+    let Plot { single, .. } = *p;
+    let reach = st::DIAMOND_R + st::MARKER_R;
+    for (d, &(x, y)) in devs.iter().zip(ridge_px) {
+        let covered = marker_px
+            .iter()
+            .flatten()
+            .any(|&(mx, my)| (mx - x).abs() + (my - y).abs() < reach);
+        if covered {
+            c.shape(
+                "polygon",
+                vec![
+                    ("class", "ridge-outline".into()),
+                    ("data-hardware", d.hw.key.clone()),
+                    ("points", diamond(x, y, st::DIAMOND_R + 3.0)),
+                    ("fill", "none".into()),
+                    ("stroke", if single { st::RIDGE } else { d.color }.into()),
+                    ("stroke-width", "1.8".into()),
+                ],
+            );
+        }
+    }
+}
+
 /// The workload markers, one per device; returns their pixels.
 pub(super) fn markers(
     c: &mut Canvas,

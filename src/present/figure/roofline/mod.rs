@@ -213,6 +213,7 @@ pub(crate) fn draw(
     let (ridge_px, memory_segment) = chart::roofs(&mut c, &mut placer, &p, &devs);
     chart::ridge_points(&mut c, &p, &devs, &ridge_px);
     let marker_px = chart::markers(&mut c, &mut placer, &p, &devs, &placed);
+    chart::ridge_outlines(&mut c, &p, &devs, &ridge_px, &marker_px);
 
     c.open(vec![("class", "labels".into())]);
     labels::regions(&mut c, &mut placer, &p, &devs);
