@@ -1,5 +1,6 @@
 //! Single-machine performance models: `IronLawModel`, `AmdahlModel`.
 
+use super::constant;
 use crate::base::units::Dim;
 use crate::calc::formulas::queueing::amdahl_speedup;
 use crate::calc::params::{Out, SolveError};
@@ -62,6 +63,30 @@ pub const DEFS: &[SolverDef] = &[
         own_inputs: &[],
         run: Run::Model(amdahl),
     },
+    SolverDef {
+        name: "efficiency",
+        class: "EfficiencyModel",
+        doc: "Achievable MFU and FLOP/s by dominant kernel type (attention with or without FlashAttention, FFN, convolution), and the loss split into occupancy and memory stall.",
+        inputs: &[
+            input("model", Kind::Key("models"), D::Required, Range::ANY, "the model"),
+            input("hardware", Kind::Key("hardware"), D::Required, Range::ANY, "the device"),
+            input("workload_type", Kind::Text, D::Text("ffn"), Range::ANY, "attention, ffn or conv (anything else: the low MFU)"),
+            input("use_flash_attention", Kind::Bool, D::Bool(false), Range::ANY, "FlashAttention (attention only)"),
+            input("precision", Kind::Text, D::Text("fp16"), Range::ANY, "precision whose peak is used (unknown: peak_flops)"),
+            input("efficiency", Kind::Number, D::Num(0.5), Range::NONNEG, "base compute efficiency"),
+        ],
+        outputs: &[
+            output("mfu", "1", "achievable MFU η, clamped to [0, 1]"),
+            output("achievable_flops", "TFLOP/s", "peak × η"),
+            output("peak_flops", "TFLOP/s", "peak at the precision"),
+            output("workload_type", "label", "kernel type"),
+            output("use_flash_attention", "bool", "FlashAttention"),
+            output("occupancy_loss", "1", "1 − min(efficiency × 1.1, 1) (mlsysim: overhead_breakdown)"),
+            output("memory_stall", "1", "max(0, 1 − η − occupancy loss) (mlsysim: overhead_breakdown)"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(efficiency),
+    },
 ];
 
 fn iron_law(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
@@ -102,5 +127,35 @@ fn amdahl(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveErro
         ("end_to_end_reduction", num(1.0 - 1.0 / overall)),
         ("stage_reduction", num(1.0 - 1.0 / s)),
         ("speedup_bound", num(total / rest)),
+    ])
+}
+
+fn efficiency(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    super::model(ctx, a, "model")?;
+    let hw = super::hardware(ctx, a, "hardware")?;
+    let peak = super::peak_at(ctx, hw, a.text("precision").unwrap_or("fp16"));
+    let eff = a.f("efficiency");
+    let low = constant(ctx, "mfu_low")?;
+    let high = constant(ctx, "mfu_high")?;
+    let scale = eff / constant(ctx, "mfu_reference_efficiency")?;
+    let kind = a.text("workload_type").unwrap_or("ffn");
+    let flash = a.flag("use_flash_attention");
+    let eta = match kind {
+        "attention" if flash => (constant(ctx, "mfu_flash_attention")? * scale)
+            .min(constant(ctx, "mfu_flash_attention_cap")?),
+        "ffn" => (high * scale).min(constant(ctx, "mfu_ffn_cap")?),
+        "conv" => ((low + high) / 2.0 * scale).min(constant(ctx, "mfu_conv_cap")?),
+        _ => low * scale,
+    }
+    .clamp(0.0, 1.0);
+    let occupancy = 1.0 - (eff * constant(ctx, "sm_occupancy_headroom")?).min(1.0);
+    Ok(vec![
+        ("mfu", num(eta)),
+        ("achievable_flops", Out::qty(peak * eta, Dim::COMPUTE_RATE)),
+        ("peak_flops", Out::qty(peak, Dim::COMPUTE_RATE)),
+        ("workload_type", Out::Label(kind.into())),
+        ("use_flash_attention", Out::Bool(flash)),
+        ("occupancy_loss", num(occupancy)),
+        ("memory_stall", num((1.0 - eta - occupancy).max(0.0))),
     ])
 }
