@@ -641,6 +641,28 @@ for i, inp in enumerate([
     rcase("WeightStreamingModel", f"{i}", inp, wstream)
 
 
+# ── CompressionModel ──
+def compression(p):
+    return scalar_fields(S.CompressionModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100}, {"model": L70, "hardware": H100, "target_bitwidth": 4,
+                                          "baseline_precision": "fp16"},
+        {"model": RN, "hardware": A100, "target_bitwidth": 8}, {"model": RN, "hardware": T4, "target_bitwidth": 2},
+        {"model": L8, "hardware": H100, "target_bitwidth": 16}, {"model": L8, "hardware": B200,
+                                                                 "target_bitwidth": 32, "baseline_precision": "bf16"},
+        {"model": L8, "hardware": H100, "method": "pruning", "sparsity": 0.3},
+        {"model": L70, "hardware": A100, "method": "pruning", "sparsity": 0.9, "sparsity_type": "structured"},
+        {"model": L8, "hardware": A100, "method": "pruning", "sparsity": 0.52, "sparsity_type": "n_m"},
+        {"model": L8, "hardware": A100, "method": "pruning", "sparsity": 1.0, "sparsity_type": "structured"},
+        {"model": L8, "hardware": A100, "method": "pruning", "sparsity": 0.7, "sparsity_type": "n_m"},
+        {"model": L8, "hardware": H100, "method": "distillation"},
+        {"model": RN, "hardware": H100, "target_bitwidth": 4, "baseline_precision": "int8"},
+        {"model": L8, "hardware": H100, "target_bitwidth": 0}]):
+    rcase("CompressionModel", f"{i}", inp, compression)
+
+
 per = {}
 for c in CASES:
     per[c["solver"]] = per.get(c["solver"], 0) + 1

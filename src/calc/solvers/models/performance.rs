@@ -87,6 +87,31 @@ pub const DEFS: &[SolverDef] = &[
         own_inputs: &[],
         run: Run::Model(efficiency),
     },
+    SolverDef {
+        name: "compression",
+        class: "CompressionModel",
+        doc: "Quantization or pruning against a baseline precision: size, compression ratio, estimated accuracy delta and inference speedup by roofline regime.",
+        inputs: &[
+            input("model", Kind::Key("models"), D::Required, Range::ANY, "the model"),
+            input("hardware", Kind::Key("hardware"), D::Required, Range::ANY, "the device"),
+            input("method", Kind::Text, D::Text("quantization"), Range::ANY, "quantization, pruning (anything else: no-op)"),
+            input("target_bitwidth", Kind::Int, D::Num(8.0), Range::AT_LEAST_1, "target bits per weight"),
+            input("sparsity", Kind::Number, D::Num(0.0), Range::FRACTION, "pruned share of weights"),
+            input("sparsity_type", Kind::Text, D::Text("unstructured"), Range::ANY, "unstructured, structured or n_m (2:4)"),
+            input("baseline_precision", Kind::Text, D::Text("fp32"), Range::ANY, "precision the ratios are measured against"),
+        ],
+        outputs: &[
+            output("baseline_precision", "label", "canonical baseline precision"),
+            output("original_size_gb", "GB", "weights at the baseline precision"),
+            output("compressed_size_gb", "GB", "original / ratio"),
+            output("compression_ratio", "1", "baseline bits / target bits, or 1/(1 − sparsity)"),
+            output("estimated_accuracy_delta", "1", "signed accuracy change (fraction)"),
+            output("memory_savings_pct", "1", "(1 − 1/ratio) × 100"),
+            output("inference_speedup", "1", "memory-bound: the ratio; compute-bound: the low-precision path, if any"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(compression),
+    },
 ];
 
 fn iron_law(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
@@ -157,5 +182,96 @@ fn efficiency(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, Solve
         ("use_flash_attention", Out::Bool(flash)),
         ("occupancy_loss", num(occupancy)),
         ("memory_stall", num((1.0 - eta - occupancy).max(0.0))),
+    ])
+}
+
+fn compression(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let m = super::model(ctx, a, "model")?;
+    let hw = super::hardware(ctx, a, "hardware")?;
+    let baseline = super::precision(a, "baseline_precision")?;
+    // Bits per byte: a unit conversion.
+    let baseline_bits = baseline.bytes() * 8.0;
+    let original = super::size_in_bytes(ctx, m, baseline)?;
+    let bits = a.f("target_bitwidth");
+    let sparsity = a.f("sparsity");
+    let (ratio, delta, speedup) = match a.text("method").unwrap_or("quantization") {
+        "quantization" => {
+            let ratio = baseline_bits / bits;
+            let delta = if bits >= 16.0 {
+                0.0
+            } else if bits == 8.0 {
+                constant(ctx, "quant_accuracy_delta_fp8")?
+            } else if bits >= 4.0 {
+                constant(ctx, "quant_accuracy_delta_int4")?
+            } else {
+                constant(ctx, "quant_accuracy_delta_sub_int4")?
+            };
+            let graph = crate::calc::solvers::roofline::lower(m, baseline, &mut ctx.lin)?;
+            let peak = ctx.lin.read(hw.compute.peak_flops);
+            let bw = ctx.lin.read(hw.bandwidth());
+            ctx.lin.formula("bottleneck");
+            let b = crate::calc::formulas::performance::calc_bottleneck(
+                graph.ops,
+                graph.weights,
+                peak,
+                bw,
+            );
+            let speedup = if b.bottleneck.label() == "Memory" {
+                ratio
+            } else {
+                let key = if bits <= 8.0 {
+                    format!("int{bits}")
+                } else {
+                    format!("fp{bits}")
+                };
+                match hw.compute.precision_flops.get(&key) {
+                    Some(&pf) => (ctx.lin.read(pf).value / peak.value).min(ratio),
+                    None => 1.0,
+                }
+            };
+            (ratio, delta, speedup)
+        }
+        "pruning" => {
+            let ratio = if sparsity < 1.0 {
+                1.0 / (1.0 - sparsity)
+            } else {
+                constant(ctx, "pruning_full_sparsity_ratio")?
+            };
+            let delta = if sparsity <= constant(ctx, "pruning_accuracy_threshold")? {
+                constant(ctx, "pruning_mild_delta")?
+            } else {
+                -constant(ctx, "pruning_steep_coefficient")?
+                    * (sparsity * constant(ctx, "pruning_steep_exponent")?).exp()
+            };
+            let speedup = match a.text("sparsity_type").unwrap_or("unstructured") {
+                "structured" => ratio,
+                "n_m" => {
+                    let target = constant(ctx, "nm_sparsity_target")?;
+                    if (sparsity - target).abs() < constant(ctx, "nm_sparsity_tolerance")? {
+                        constant(ctx, "nm_sparsity_speedup")?
+                    } else {
+                        1.0
+                    }
+                }
+                _ => 1.0,
+            };
+            (ratio, delta, speedup)
+        }
+        _ => (1.0, 0.0, 1.0),
+    };
+    Ok(vec![
+        ("baseline_precision", Out::Label(baseline.key().into())),
+        (
+            "original_size_gb",
+            crate::calc::solvers::decl::bytes(original),
+        ),
+        (
+            "compressed_size_gb",
+            crate::calc::solvers::decl::bytes(original / ratio),
+        ),
+        ("compression_ratio", num(ratio)),
+        ("estimated_accuracy_delta", num(delta)),
+        ("memory_savings_pct", num((1.0 - 1.0 / ratio) * 100.0)),
+        ("inference_speedup", num(speedup)),
     ])
 }
