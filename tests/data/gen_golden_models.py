@@ -58,7 +58,7 @@ def out(v):
             x = float(v.to("flop/byte").magnitude)
             return {"value": x if math.isfinite(x) else str(x), "unit": "flop/B"}
     elif tokens & {"byte", "B", "KB", "kB", "MB", "GB", "TB", "PB", "kilobyte", "megabyte", "gigabyte",
-                   "terabyte"}:
+                   "terabyte", "KiB", "MiB", "GiB", "TiB", "gibibyte", "mebibyte"}:
         pu, ou = ("byte/second", "B/s") if per_time else ("byte", "B")
     if pu:
         x = float(v.to(pu).magnitude)
@@ -310,7 +310,7 @@ for i, (m, nodes, g, ib, eb, a) in enumerate([(1000, 16, 8, 900, 50, 5), (100, 1
 import mlsysim as _m
 PINT.update({"V": "volt", "A": "ampere", "W": "watt", "nH": "nanohenry", "us": "microsecond",
              "flop": "flop", "TFLOP/s": "teraflop/second", "day": "day", "pJ/bit": "picojoule/bit"})
-OUT_UNITS[:0] = [("ampere", "A"), ("volt", "V"), ("watt/second", "W/s"), ("watt", "W"), ("joule", "J")]
+OUT_UNITS[:0] = [("1/second", "Hz"), ("ampere", "A"), ("volt", "V"), ("watt/second", "W/s"), ("watt", "W"), ("joule", "J")]
 
 
 def reg(v):
@@ -661,6 +661,47 @@ for i, inp in enumerate([
         {"model": RN, "hardware": H100, "target_bitwidth": 4, "baseline_precision": "int8"},
         {"model": L8, "hardware": H100, "target_bitwidth": 0}]):
     rcase("CompressionModel", f"{i}", inp, compression)
+
+
+# ── Outputs of the core solvers added here: SingleNodeModel offload_effective_bw,
+#    DistributedModel node_* (the replica profile) ──
+def single_node(p):
+    r = mlsysim.Engine.solve(p["model"], p["hardware"], **kw(p, "model", "hardware"))
+    return {k: getattr(r, k) for k in ("offload_effective_bw", "offload_spill_bytes", "feasible", "latency")}
+
+
+for i, inp in enumerate([
+        {"model": L70, "hardware": H100, "batch_size": 1}, {"model": L8, "hardware": H100, "batch_size": 1},
+        {"model": L405, "hardware": A100, "batch_size": 8, "precision": "fp8"},
+        {"model": L8, "hardware": T4, "batch_size": 1, "is_training": True},
+        {"model": RN, "hardware": T4, "batch_size": 256, "is_training": True},
+        {"model": GPT3, "hardware": B200, "batch_size": 4}, {"model": L70, "hardware": CS3, "batch_size": 1},
+        {"model": MIX, "hardware": H100, "batch_size": 16}]):
+    rcase("SingleNodeModel", f"offload-{i}", inp, single_node)
+
+
+NODE_FIELDS = ("latency_overhead", "throughput", "arithmetic_intensity", "peak_flops_actual", "peak_bw_actual",
+               "offload_spill_bytes", "offload_effective_bw", "overhead_dominated", "latency", "feasible")
+
+
+def distributed(p):
+    r = S.DistributedModel().solve(p["model"], p["fleet"], **kw(p, "model", "fleet"))
+    n = r.node_profile
+    return {f"node_{k}": getattr(n, k) for k in NODE_FIELDS}
+
+
+for i, inp in enumerate([
+        {"model": L8, "fleet": C256, "batch_size": 512},
+        {"model": L70, "fleet": C1K, "batch_size": 1024, "tp_size": 8, "pp_size": 4, "microbatch_count": 16},
+        {"model": L405, "fleet": C256, "batch_size": 256, "tp_size": 8},
+        {"model": RN, "fleet": C256, "batch_size": 4096},
+        {"model": RN, "fleet": C256, "batch_size": 64, "tp_size": 2},
+        {"model": MIX, "fleet": C1K, "batch_size": 512, "ep_size": 8, "tp_size": 2},
+        {"model": L70, "fleet": "Systems.Clusters.Training_1K_A100", "batch_size": 256, "precision": "bf16",
+         "zero_stage": 3, "activation_recomputation": True},
+        {"model": GPT3, "fleet": "Systems.Clusters.Training_1K", "batch_size": 1536, "tp_size": 8, "pp_size": 8,
+         "microbatch_count": 32, "efficiency": 0.4}]):
+    rcase("DistributedModel", f"node-{i}", inp, distributed)
 
 
 per = {}

@@ -431,9 +431,15 @@ impl<'a> Args<'a> {
         matches!(self.get(name), Arg::Bool(true))
     }
 
-    /// The inputs given or defaulted, for the lineage.
-    pub fn record(&self, lin: &mut Lineage) {
+    /// The inputs given or defaulted, for the lineage. An input given as text is recorded as
+    /// written (`30 TB`): no number is formatted on the way, which keeps a call cheap.
+    pub fn record(&self, params: &Params, lin: &mut Lineage) {
+        lin.inputs.reserve(self.vals.len());
         for (i, v) in self.def.inputs.iter().zip(&self.vals) {
+            if let Some(Param::Text(s)) = params.get(i.name) {
+                lin.inputs.push((i.name.to_string(), s.clone()));
+                continue;
+            }
             match v {
                 Arg::Absent => {}
                 Arg::Num(x) => match i.kind {
@@ -497,7 +503,7 @@ pub fn run_model(
         lin: Lineage::new(def.name),
         warnings: vec![],
     };
-    args.record(&mut ctx.lin);
+    args.record(params, &mut ctx.lin);
     let outputs = f(&args, &mut ctx)?;
     Ok(SolveOutput {
         outputs,

@@ -198,6 +198,22 @@ pub struct ReplicaProfile {
     pub hfu: f64,
     /// Energy of the replica's step.
     pub energy: Energy,
+    /// Dispatch tax + layer tax (× 3 in training).
+    pub latency_overhead: Time,
+    /// Local samples per second, local batch / latency.
+    pub throughput: Frequency,
+    /// Operations per byte moved, on one accelerator of the replica.
+    pub arithmetic_intensity: ArithmeticIntensity,
+    /// Peak × efficiency of one accelerator.
+    pub peak_flops_actual: ComputeRate,
+    /// Bandwidth of the memory path (HBM, or the offload link when infeasible).
+    pub peak_bw_actual: Bandwidth,
+    /// Footprint beyond capacity when infeasible.
+    pub offload_spill_bytes: Option<Information>,
+    /// Offload bandwidth when infeasible.
+    pub offload_effective_bw: Option<Bandwidth>,
+    /// Overhead exceeds both roofline terms.
+    pub overhead_dominated: bool,
 }
 
 /// A distributed training step (`DistributedResult`).
@@ -384,10 +400,22 @@ fn validate(o: &DistributedOptions, efficiency: f64, overlap: f64) -> Result<(),
             format!("{SOLVER}: seq_len must be >= 1, got 0"),
         ));
     }
-    if !(efficiency > 0.0 && efficiency <= 1.0) {
+    if !(roofline::MIN_EFFICIENCY..=1.0).contains(&efficiency) {
         return Err(invalid(
             "efficiency",
-            format!("{SOLVER}: efficiency must be in (0, 1], got {efficiency}"),
+            format!(
+                "{SOLVER}: efficiency must be in [1e-09, 1.0], got {}",
+                crate::calc::formulas::args::py_float(efficiency)
+            ),
+        ));
+    }
+    if o.moe_routing_imbalance_factor < 1.0 {
+        return Err(invalid(
+            "moe_routing_imbalance_factor",
+            format!(
+                "{SOLVER}: moe_routing_imbalance_factor must be >= 1.0, got {}",
+                crate::calc::formulas::args::py_float(o.moe_routing_imbalance_factor)
+            ),
         ));
     }
     if !(0.0..=1.0).contains(&overlap) {
@@ -619,6 +647,14 @@ fn replica_profile(
             mfu,
             hfu,
             energy,
+            latency_overhead: overhead,
+            throughput: base(local_batch / latency.value),
+            arithmetic_intensity: perf::arithmetic_intensity(hw_ops / r, bytes),
+            peak_flops_actual: peak * efficiency,
+            peak_bw_actual: bw,
+            offload_spill_bytes: (!feasible).then(|| footprint - capacity),
+            offload_effective_bw: (!feasible).then_some(bw),
+            overhead_dominated: overhead > busy,
         },
         weights: lowered.weights,
         layers,
@@ -660,6 +696,14 @@ fn engine_profile(
             mfu: res.mfu,
             hfu: res.hfu,
             energy: res.energy,
+            latency_overhead: res.latency_overhead,
+            throughput: res.throughput,
+            arithmetic_intensity: res.arithmetic_intensity,
+            peak_flops_actual: res.peak_flops_actual,
+            peak_bw_actual: res.peak_bw_actual,
+            offload_spill_bytes: res.offload_spill_bytes,
+            offload_effective_bw: res.offload_effective_bw,
+            overhead_dominated: res.overhead_dominated,
         },
         weights,
         layers: lin.read_opt(model.layers).unwrap_or(1.0),
@@ -992,6 +1036,24 @@ pub fn outputs(res: &DistributedResult) -> Vec<(&'static str, Out)> {
         ("node_mfu", Out::number(n.mfu)),
         ("node_hfu", Out::number(n.hfu)),
         ("node_energy", v(n.energy.value())),
+        ("node_latency_overhead", v(n.latency_overhead.value())),
+        ("node_throughput", v(n.throughput.value())),
+        (
+            "node_arithmetic_intensity",
+            v(n.arithmetic_intensity.value()),
+        ),
+        ("node_peak_flops_actual", v(n.peak_flops_actual.value())),
+        ("node_peak_bw_actual", v(n.peak_bw_actual.value())),
+        (
+            "node_offload_spill_bytes",
+            n.offload_spill_bytes.map_or(Out::Missing, |x| v(x.value())),
+        ),
+        (
+            "node_offload_effective_bw",
+            n.offload_effective_bw
+                .map_or(Out::Missing, |x| v(x.value())),
+        ),
+        ("node_overhead_dominated", Out::Bool(n.overhead_dominated)),
         (
             "dp_communication_latency",
             v(res.dp_communication_latency.value()),

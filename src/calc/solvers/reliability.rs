@@ -80,7 +80,8 @@ pub fn solve(
     let recovery = opts
         .recovery_time
         .unwrap_or_else(|| lin.read(cal.default_recovery_time));
-    nonnegative("checkpoint_time_s", delta.get::<time::second>())?;
+    // mlsysim rejects a zero checkpoint cost (Young–Daly needs δ > 0).
+    positive("checkpoint_time_s", delta.get::<time::second>())?;
     nonnegative("avg_recovery_time_s", recovery.get::<time::second>())?;
 
     lin.formula("failure_probability");

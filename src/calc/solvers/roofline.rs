@@ -384,11 +384,18 @@ fn memory_path(
     lineage.read(hw.bandwidth())
 }
 
+/// The smallest efficiency mlsysim's `Engine.solve` and `DistributedModel` accept
+/// (`validate_range(efficiency, 1e-9, 1.0)`): a validation bound, not a calibration.
+pub const MIN_EFFICIENCY: f64 = 1e-9;
+
 fn validate(opts: &RooflineOptions, efficiency: f64) -> Result<(), SolveError> {
-    if !(efficiency > 0.0 && efficiency <= 1.0) {
+    if !(MIN_EFFICIENCY..=1.0).contains(&efficiency) {
         return Err(invalid(
             "efficiency",
-            format!("roofline: efficiency must be in (0, 1], got {efficiency}"),
+            format!(
+                "roofline: efficiency must be in [1e-09, 1.0], got {}",
+                crate::calc::formulas::args::py_float(efficiency)
+            ),
         ));
     }
     if opts.batch_size < 1 {
@@ -650,6 +657,11 @@ pub fn outputs(res: &RooflineResult) -> Vec<(&'static str, Out)> {
             "offload_spill_bytes",
             res.offload_spill_bytes
                 .map_or(Out::Missing, |s| Out::Value(s.value())),
+        ),
+        (
+            "offload_effective_bw",
+            res.offload_effective_bw
+                .map_or(Out::Missing, |b| Out::Value(b.value())),
         ),
     ]
 }
