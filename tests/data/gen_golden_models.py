@@ -322,6 +322,8 @@ def reg(v):
 
 
 def to_pint_reg(v):
+    if isinstance(v, dict) and "compose" in v:
+        return v
     if isinstance(v, str) and v.split(".")[0] in ("Models", "Hardware", "Systems"):
         return reg(v)
     return to_pint(v)
@@ -702,6 +704,31 @@ for i, inp in enumerate([
         {"model": GPT3, "fleet": "Systems.Clusters.Training_1K", "batch_size": 1536, "tp_size": 8, "pp_size": 8,
          "microbatch_count": 32, "efficiency": 0.4}]):
     rcase("DistributedModel", f"node-{i}", inp, distributed)
+
+
+# ── ReliabilityModel on an ad-hoc fleet: Fleet(node, count, fabric) ──
+from mlsysim.systems.types import Fleet as _Fleet
+
+
+def compose(node, count, fabric):
+    return {"compose": "Fleet(node, count, fabric)", "node": node, "count": count, "fabric": fabric}
+
+
+def reliability(p):
+    f = p["fleet"]
+    fleet = _Fleet(name="adhoc", node=reg(f["node"]), count=f["count"], fabric=reg(f["fabric"]))
+    return scalar_fields(S.ReliabilityModel().solve(fleet, **kw(p, "fleet")))
+
+
+for i, (node, count, fabric, hours, ckpt) in enumerate([
+        ("Systems.Nodes.DGX_H100", 128, F_NDR, 720, None), ("Systems.Nodes.DGX_A100", 2000, F_100, 24, 120),
+        ("Systems.Nodes.DGX_B200", 1, F_XDR, 8760, 30), ("Systems.Nodes.GrandTeton_H100", 3072, F_NDR, 2160, 600),
+        ("Systems.Nodes.Server_8x_MI300X", 16, F_OV2, 1, 5), ("Systems.Nodes.Kempner_H100_4GPU", 96, F_NDR, 336, 60),
+        ("Systems.Nodes.HGX_H100_EPYC", 512, F_100, 100, 1), ("Systems.Nodes.DGX_H100", 128, F_NDR, 720, 0)]):
+    inp = {"fleet": compose(node, count, fabric), "job_duration_hours": hours}
+    if ckpt is not None:
+        inp["checkpoint_time_s"] = ckpt
+    rcase("ReliabilityModel", f"adhoc-{i}", inp, reliability)
 
 
 per = {}

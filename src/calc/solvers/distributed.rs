@@ -80,7 +80,7 @@ impl<'a> FleetSpec<'a> {
     }
 
     /// Number of nodes, recorded in the lineage.
-    fn node_count(&self, lin: &mut Lineage) -> f64 {
+    pub fn node_count(&self, lin: &mut Lineage) -> f64 {
         match self {
             FleetSpec::Registry(f) => lin.read(f.count),
             FleetSpec::Composed { count, .. } => {
@@ -924,35 +924,45 @@ pub fn solve(
 // ---------------------------------------------------------------------------------------------
 // By-name entry point
 
+/// Reads `fleet`, or an ad-hoc fleet of `node` + `node_count` + `fabric` (mlsysim's
+/// `Fleet(node, count, fabric)`), for any fleet solver; messages start with `solver`.
+pub fn read_fleet_spec<'a>(
+    reg: &'a Registry,
+    params: &Params,
+    r: &ParamReader,
+    solver: &str,
+) -> Result<FleetSpec<'a>, SolveError> {
+    let invalid = |message: String| SolveError::Invalid {
+        what: "fleet".into(),
+        message: format!("{solver}: {message}"),
+    };
+    let composed = ["node", "node_count", "fabric"]
+        .iter()
+        .any(|n| params.contains_key(*n));
+    match (r.text("fleet")?, composed) {
+        (Some(key), false) => Ok(FleetSpec::Registry(reg.fleet(key)?)),
+        (None, true) => Ok(FleetSpec::Composed {
+            node: reg.node(r.required_text("node")?)?,
+            count: r
+                .positive_int("node_count")?
+                .ok_or_else(|| invalid("`node_count` is required with `node`".into()))?,
+            fabric: reg.fabric(r.required_text("fabric")?)?,
+        }),
+        (Some(_), true) => Err(invalid(
+            "give either `fleet` or `node`, `node_count` and `fabric`, not both".into(),
+        )),
+        (None, false) => Err(invalid(
+            "`fleet` (or `node`, `node_count` and `fabric`) is required".into(),
+        )),
+    }
+}
+
 fn read_fleet<'a>(
     reg: &'a Registry,
     params: &Params,
     r: &ParamReader,
 ) -> Result<FleetSpec<'a>, SolveError> {
-    let composed = ["node", "node_count", "fabric"]
-        .iter()
-        .any(|n| params.contains_key(*n));
-    match (r.text("fleet")?, !composed) {
-        (Some(key), true) => Ok(FleetSpec::Registry(reg.fleet(key)?)),
-        (None, false) => Ok(FleetSpec::Composed {
-            node: reg.node(r.required_text("node")?)?,
-            count: r.positive_int("node_count")?.ok_or_else(|| {
-                invalid(
-                    "node_count",
-                    format!("{SOLVER}: `node_count` is required with `node`"),
-                )
-            })?,
-            fabric: reg.fabric(r.required_text("fabric")?)?,
-        }),
-        (Some(_), false) => Err(invalid(
-            "fleet",
-            format!("{SOLVER}: give either `fleet` or `node`, `node_count` and `fabric`, not both"),
-        )),
-        (None, true) => Err(invalid(
-            "fleet",
-            format!("{SOLVER}: `fleet` (or `node`, `node_count` and `fabric`) is required"),
-        )),
-    }
+    read_fleet_spec(reg, params, r, SOLVER)
 }
 
 fn read_options(r: &ParamReader) -> Result<DistributedOptions, SolveError> {
