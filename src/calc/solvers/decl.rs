@@ -323,7 +323,7 @@ fn read_number(def: &SolverDef, i: &Input, p: &Param) -> Result<Arg<'static>, So
         };
         return Err(bad(format!("{}, got {}", i.range.text(), py_float(shown))));
     }
-    if alt_dim && !(x >= 0.0) {
+    if alt_dim && (x.is_nan() || x < 0.0) {
         return Err(bad(format!("≥ 0, got {}", py_float(x))));
     }
     Ok(if alt_dim { Arg::Alt(x) } else { Arg::Num(x) })
