@@ -444,13 +444,15 @@ impl<'a> Args<'a> {
                 Arg::Absent => {}
                 Arg::Num(x) => match i.kind {
                     Kind::Qty(d, _) | Kind::QtyOr(d, _, _) => {
-                        lin.input(i.name, format!("{} {}", x, si_unit(d)))
+                        lin.input(i.name, format!("{} {}", num_text(*x), si_unit(d)))
                     }
-                    _ => lin.input(i.name, x),
+                    _ => lin.input(i.name, num_text(*x)),
                 },
                 Arg::Alt(x) => match i.kind {
-                    Kind::QtyOr(_, _, d) => lin.input(i.name, format!("{} {}", x, si_unit(d))),
-                    _ => lin.input(i.name, x),
+                    Kind::QtyOr(_, _, d) => {
+                        lin.input(i.name, format!("{} {}", num_text(*x), si_unit(d)))
+                    }
+                    _ => lin.input(i.name, num_text(*x)),
                 },
                 Arg::Text(s) => lin.input(i.name, s),
                 Arg::Bool(b) => lin.input(i.name, b),
@@ -461,6 +463,16 @@ impl<'a> Args<'a> {
     /// An error about one input, in the catalog's words.
     pub fn invalid(&self, name: &str, message: String) -> SolveError {
         invalid(self.def.name, name, message)
+    }
+}
+
+/// A number as `f64`'s `Display` writes it, through integer formatting when it is a whole number
+/// (most defaults: 1, 0, 2048), which is several times cheaper than float formatting.
+fn num_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 9e15 && !(x == 0.0 && x.is_sign_negative()) {
+        (x as i64).to_string()
+    } else {
+        x.to_string()
     }
 }
 
@@ -530,4 +542,28 @@ pub fn bandwidth(si: f64) -> Out {
 /// A dimensionless output.
 pub fn num(x: f64) -> Out {
     Out::number(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num_text;
+
+    #[test]
+    fn num_text_matches_display() {
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            2048.0,
+            14400.0,
+            1e15,
+            1e20,
+            0.5,
+            -3.25,
+            7e10,
+            f64::INFINITY,
+        ] {
+            assert_eq!(num_text(x), x.to_string(), "{x}");
+        }
+    }
 }
