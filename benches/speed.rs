@@ -136,7 +136,7 @@ fn main() {
 type MakeParams<'a> = &'a dyn Fn(&[(&str, &str)]) -> mlsysim_book::calc::params::Params;
 
 fn models(reg: &mlsysim_book::registry::Registry, p: MakeParams) {
-    let cases: [(&str, mlsysim_book::calc::params::Params); 14] = [
+    let cases: [(&str, mlsysim_book::calc::params::Params); 29] = [
         (
             "iron-law",
             p(&[
@@ -257,6 +257,142 @@ fn models(reg: &mlsysim_book::registry::Registry, p: MakeParams) {
                 ("intra_bandwidth", "900 GB/s"),
                 ("inter_bandwidth", "50 GB/s"),
                 ("inter_alpha", "5 us"),
+            ]),
+        ),
+        ("scaling", p(&[("compute_budget", "1e23 flop")])),
+        (
+            "checkpoint",
+            p(&[
+                ("model", "Llama3_70B"),
+                ("hardware", "H100"),
+                ("n_writers", "64"),
+            ]),
+        ),
+        (
+            "training-memory",
+            p(&[
+                ("model", "Llama3_70B"),
+                ("hardware", "H100"),
+                ("batch_size", "1024"),
+                ("tp_size", "8"),
+                ("pp_size", "4"),
+                ("dp_size", "32"),
+                ("zero_stage", "1"),
+            ]),
+        ),
+        (
+            "training-run",
+            p(&[
+                ("model", "Llama3_70B"),
+                ("fleet", "Training_1K"),
+                ("local_efficiency", "0.5"),
+                ("scaling_efficiency", "0.9"),
+                ("tokens", "15e12"),
+                ("checkpoint_overhead", "0.05"),
+            ]),
+        ),
+        (
+            "parallel-layout",
+            p(&[
+                ("model", "Llama3_70B"),
+                ("tp_size", "8"),
+                ("pp_size", "4"),
+                ("dp_size", "32"),
+                ("microbatches", "16"),
+                ("batch_tokens", "4e6"),
+                ("flops_per_param_token", "6"),
+                ("peak_flops", "989 TFLOP/s"),
+                ("local_efficiency", "0.5"),
+                ("link_bandwidth", "50 GB/s"),
+                ("overlap_fraction", "0.5"),
+            ]),
+        ),
+        (
+            "zero-sharding",
+            p(&[
+                ("model", "Llama3_70B"),
+                ("n_devices", "64"),
+                ("link_bandwidth", "50 GB/s"),
+            ]),
+        ),
+        (
+            "decode-bound",
+            p(&[
+                ("model", "Llama3_8B"),
+                ("hardware", "H100"),
+                ("batch_size", "32"),
+            ]),
+        ),
+        (
+            "tail-latency",
+            p(&[
+                ("arrival_rate_qps", "900"),
+                ("service_latency_ms", "10"),
+                ("num_replicas", "10"),
+            ]),
+        ),
+        (
+            "weight-streaming",
+            p(&[
+                ("model", "Llama3_70B"),
+                ("hardware", "Cerebras_CS3"),
+                ("seq_len", "4096"),
+            ]),
+        ),
+        (
+            "topology",
+            p(&[
+                ("fabric", "InfiniBand_NDR"),
+                ("topology", "torus_3d"),
+                ("num_nodes", "4096"),
+            ]),
+        ),
+        (
+            "moe-routing",
+            p(&[
+                ("model", "Mixtral_8x7B"),
+                ("batch_size", "32"),
+                ("seq_len", "2048"),
+                ("ep_size", "8"),
+                ("routing_imbalance_factor", "1.5"),
+                ("fleet", "Research_256"),
+            ]),
+        ),
+        (
+            "gradient-sync",
+            p(&[
+                ("model", "Llama3_8B"),
+                ("precision", "fp16"),
+                ("link_bandwidth", "50 GB/s"),
+                ("compute_time", "300 ms"),
+            ]),
+        ),
+        (
+            "efficiency",
+            p(&[
+                ("model", "Llama3_8B"),
+                ("hardware", "H100"),
+                ("workload_type", "attention"),
+            ]),
+        ),
+        (
+            "power-transient",
+            p(&[
+                ("high_power", "700 W"),
+                ("low_power", "200 W"),
+                ("rail_voltage", "0.8 V"),
+                ("loop_inductance", "0.1 nH"),
+                ("rise_time", "1 us"),
+                ("n_devices", "16384"),
+                ("ramp_window", "10 ms"),
+            ]),
+        ),
+        (
+            "compression",
+            p(&[
+                ("model", "Llama3_70B"),
+                ("hardware", "H100"),
+                ("target_bitwidth", "4"),
             ]),
         ),
     ];

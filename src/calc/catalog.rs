@@ -28,9 +28,29 @@ const fn own(
     }
 }
 
+/// A core solver declared in full (typed inputs, outputs) that still reads its own parameters.
+const fn declared(
+    name: &'static str,
+    class: &'static str,
+    doc: &'static str,
+    inputs: &'static [solvers::decl::Input],
+    outputs: &'static [solvers::decl::Output],
+    run: solvers::decl::RunFn,
+) -> SolverDef {
+    SolverDef {
+        name,
+        class,
+        doc,
+        inputs,
+        outputs,
+        own_inputs: &[],
+        run: Run::Own(run),
+    }
+}
+
 /// The core solvers, scenario and searches (they read their own parameters).
 pub const CORE: &[SolverDef] = &[
-    own(solvers::roofline::SOLVER, "SingleNodeModel", "Roofline latency, throughput and memory of one model on one device.", solvers::roofline::INPUTS, solvers::roofline::run),
+    declared(solvers::roofline::SOLVER, "SingleNodeModel", "Roofline latency, throughput and memory of one model on one device.", solvers::roofline::DECL_INPUTS, solvers::roofline::DECL_OUTPUTS, solvers::roofline::run),
     own(solvers::serving::SOLVER, "ServingModel", "LLM serving: TTFT, ITL, KV cache and memory of one model on one device.", solvers::serving::INPUTS, solvers::serving::run),
     own(solvers::distributed::SOLVER, "DistributedModel", "3D/4D-parallel training step on a fleet: compute, communication, bubble, scaling efficiency.", solvers::distributed::INPUTS, solvers::distributed::run),
     own(solvers::economics::SOLVER, "EconomicsModel", "Total cost of ownership of a fleet: CapEx, energy and maintenance.", solvers::economics::PARAMS, solvers::economics::run),

@@ -53,8 +53,12 @@ def out(v):
     pu = ou = None
     if "USD" in tokens:
         pu, ou = ("USD/hour", "USD/h") if per_time else ("USD", "USD")
+    elif tokens & {"flop", "FLOP", "FLOPs"}:
+        if tokens & {"byte", "B"} and not per_time:
+            x = float(v.to("flop/byte").magnitude)
+            return {"value": x if math.isfinite(x) else str(x), "unit": "flop/B"}
     elif tokens & {"byte", "B", "KB", "kB", "MB", "GB", "TB", "PB", "kilobyte", "megabyte", "gigabyte",
-                   "terabyte"}:
+                   "terabyte", "KiB", "MiB", "GiB", "TiB", "gibibyte", "mebibyte"}:
         pu, ou = ("byte/second", "B/s") if per_time else ("byte", "B")
     if pu:
         x = float(v.to(pu).magnitude)
@@ -300,6 +304,431 @@ for i, (m, nodes, g, ib, eb, a) in enumerate([(1000, 16, 8, 900, 50, 5), (100, 1
     inp = {"message": q(m, "MB"), "n_nodes": nodes, "gpus_per_node": g, "intra_bandwidth": q(ib, "GB/s"),
            "inter_bandwidth": q(eb, "GB/s"), "inter_alpha": q(a, "us")}
     case("HierarchicalAllReduceModel", f"{i}", inp, hier)
+
+
+# ── Models that read registry objects (model / hardware / fabric / fleet keys) ──
+import mlsysim as _m
+PINT.update({"V": "volt", "A": "ampere", "W": "watt", "nH": "nanohenry", "us": "microsecond",
+             "flop": "flop", "TFLOP/s": "teraflop/second", "day": "day", "pJ/bit": "picojoule/bit"})
+OUT_UNITS[:0] = [("1/second", "Hz"), ("ampere", "A"), ("volt", "V"), ("watt/second", "W/s"), ("watt", "W"), ("joule", "J")]
+
+
+def reg(v):
+    """`Models.Language.Llama3_8B` → the registry object."""
+    obj = _m
+    for part in v.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def to_pint_reg(v):
+    if isinstance(v, dict) and "compose" in v:
+        return v
+    if isinstance(v, str) and v.split(".")[0] in ("Models", "Hardware", "Systems"):
+        return reg(v)
+    return to_pint(v)
+
+
+def rcase(cls, cid, inputs, call):
+    p = {k: to_pint_reg(v) for k, v in inputs.items()}
+    c = {"id": f"{cls}/{cid}", "solver": cls, "inputs": inputs}
+    try:
+        raw = call(p)
+        c["outputs"] = {k: out(v) for k, v in raw.items()}
+    except Exception as e:  # noqa: BLE001
+        c["error"] = f"{type(e).__name__}: {e}"
+    CASES.append(c)
+
+
+def kw(p, *skip):
+    return {k: v for k, v in p.items() if k not in skip}
+
+
+L8, L70, L405, MIX, GPT3, RN = ("Models.Language.Llama3_8B", "Models.Language.Llama3_70B",
+                                "Models.Language.Llama3_405B", "Models.Language.Mixtral_8x7B",
+                                "Models.Language.GPT3", "Models.Vision.ResNet50")
+H100, A100, B200, CS3, T4 = ("Hardware.Cloud.H100", "Hardware.Cloud.A100", "Hardware.Cloud.B200",
+                             "Hardware.Cloud.Cerebras_CS3", "Hardware.Cloud.T4")
+
+# ── ScalingModel ──
+def scaling(p):
+    return scalar_fields(S.ScalingModel().solve(p["compute_budget"],
+                                                 Q_(p["target_model_size"], "param") if "target_model_size" in p else None))
+
+
+for i, (b, t) in enumerate([(q(1e23, "flop"), None), (q(5.76e23, "flop"), None), (q(1e21, "flop"), 1e9),
+                             (q(3.8e25, "flop"), 405e9), (q(1000, "day"), None), (q(1, "day"), 7e9),
+                             (q(6e18, "flop"), None), (q(0, "flop"), None), (q(1e24, "flop"), 70e9)]):
+    inp = {"compute_budget": b}
+    if t is not None:
+        inp["target_model_size"] = t
+    rcase("ScalingModel", f"{i}", inp, scaling)
+
+
+# ── CheckpointModel ──
+def checkpoint(p):
+    return scalar_fields(S.CheckpointModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100},
+        {"model": L70, "hardware": H100, "optimizer": "adam", "checkpoint_interval_hours": 2.0, "n_writers": 64},
+        {"model": L405, "hardware": B200, "optimizer": "sgd", "n_writers": 1024, "filesystem_limit_gbs": 200.0},
+        {"model": GPT3, "hardware": A100, "checkpoint_interval_hours": 0.5, "n_writers": 8},
+        {"model": L8, "hardware": T4, "checkpoint_interval_hours": 0.0},
+        {"model": MIX, "hardware": H100, "optimizer": "ADAM", "n_writers": 16, "filesystem_limit_gbs": 50.0},
+        {"model": L70, "hardware": A100, "optimizer": "sgd", "checkpoint_interval_hours": 24.0},
+        {"model": L8, "hardware": B200, "n_writers": 3, "checkpoint_interval_hours": 1.5},
+        {"model": L405, "hardware": H100, "n_writers": 100000}]):
+    rcase("CheckpointModel", f"{i}", inp, checkpoint)
+
+
+# ── TrainingMemoryModel ──
+def training_memory(p):
+    return scalar_fields(S.TrainingMemoryModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100, "batch_size": 8},
+        {"model": L70, "hardware": H100, "batch_size": 1024, "tp_size": 8, "pp_size": 4, "dp_size": 32,
+         "zero_stage": 1, "gradient_accumulation_steps": 4},
+        {"model": L70, "hardware": H100, "batch_size": 64, "tp_size": 8, "sequence_parallel": False,
+         "activation_checkpointing": "full", "precision": "bf16"},
+        {"model": L8, "hardware": A100, "batch_size": 4, "seq_len": 4096, "activation_checkpointing": "none",
+         "optimizer": "sgd", "precision": "fp32"},
+        {"model": L405, "hardware": B200, "batch_size": 2048, "tp_size": 8, "pp_size": 16, "dp_size": 64,
+         "zero_stage": 3, "trainable_fraction": 0.5},
+        {"model": MIX, "hardware": H100, "batch_size": 256, "ep_size": 8, "dp_size": 8, "zero_stage": 2,
+         "communication_buffer_fraction": 0.1},
+        {"model": L8, "hardware": H100, "batch_size": 1, "optimizer": "none", "trainable_fraction": 0.0,
+         "precision": "fp8"},
+        {"model": GPT3, "hardware": A100, "batch_size": 1536, "tp_size": 8, "pp_size": 8, "dp_size": 24,
+         "seq_len": 2048, "optimizer": "adamw", "zero_stage": 1},
+        {"model": L8, "hardware": H100, "batch_size": 8, "optimizer": "lion"},
+        {"model": L8, "hardware": H100, "batch_size": 8, "zero_stage": 4},
+        {"model": L8, "hardware": H100, "batch_size": 8, "pp_size": 64}]):
+    rcase("TrainingMemoryModel", f"{i}", inp, training_memory)
+
+
+# ── DecodeBoundModel ──
+def decode_bound(p):
+    r = S.DecodeBoundModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware"))
+    return scalar_fields(r)
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100}, {"model": L70, "hardware": H100, "precision": "fp8", "tp_size": 8},
+        {"model": L8, "hardware": A100, "batch_size": 256}, {"model": L405, "hardware": B200, "precision": "int4",
+                                                           "batch_size": 64, "tp_size": 8},
+        {"model": MIX, "hardware": H100, "batch_size": 32}, {"model": GPT3, "hardware": T4, "precision": "int8"},
+        {"model": L8, "hardware": H100, "batch_size": 4096, "peak_flops": q(500, "TFLOP/s")},
+        {"model": L70, "hardware": A100, "precision": "bf16", "batch_size": 7, "tp_size": 2},
+        {"model": L8, "hardware": H100, "precision": "fp64"}]):
+    rcase("DecodeBoundModel", f"{i}", inp, decode_bound)
+
+
+# ── EfficiencyModel ──
+def efficiency(p):
+    r = S.EfficiencyModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware"))
+    d = scalar_fields(r)
+    d.update(r.overhead_breakdown)
+    return d
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100}, {"model": L8, "hardware": H100, "workload_type": "attention"},
+        {"model": L70, "hardware": A100, "workload_type": "attention", "use_flash_attention": True},
+        {"model": RN, "hardware": T4, "workload_type": "conv", "efficiency": 0.7},
+        {"model": L8, "hardware": B200, "workload_type": "ffn", "efficiency": 0.9, "precision": "fp8"},
+        {"model": L8, "hardware": H100, "workload_type": "embedding", "efficiency": 0.2},
+        {"model": L8, "hardware": H100, "workload_type": "attention", "use_flash_attention": True,
+         "efficiency": 1.0},
+        {"model": L8, "hardware": A100, "efficiency": 0.0},
+        {"model": L8, "hardware": H100, "efficiency": 1e-10}]):
+    rcase("EfficiencyModel", f"{i}", inp, efficiency)
+
+
+# ── PowerTransientModel (one rise time) ──
+def power_transient(p):
+    r = S.PowerTransientModel().solve(p["high_power"], p["low_power"], p["rail_voltage"], p["loop_inductance"],
+                                      {"edge": p["rise_time"]}, p["n_devices"], p["ramp_window"])
+    return {"power_step": r.power_step, "current_step": r.current_step, "droop": r.droop["edge"],
+            "droop_share": r.droop_share["edge"], "cluster_power_step": r.cluster_power_step,
+            "ramp_rate": r.ramp_rate}
+
+
+for i, (hi, lo, v, l, rt, n, win) in enumerate([
+        (700, 200, 0.8, 0.1, 1, 16384, 10), (1000, 300, 0.75, 0.05, 0.1, 100000, 100),
+        (400, 400, 0.8, 0.1, 1, 8, 1), (300, 700, 0.9, 0.2, 5, 1024, 50), (1200, 100, 1.0, 1.0, 0.01, 1, 1),
+        (700, 0, 0.65, 0.02, 2, 24576, 1000), (350.5, 120.25, 0.85, 0.3, 0.5, 4096, 20),
+        (700, 200, 0.8, 0.1, 0, 16384, 10)]):
+    inp = {"high_power": q(hi, "W"), "low_power": q(lo, "W"), "rail_voltage": q(v, "V"),
+           "loop_inductance": q(l, "nH"), "rise_time": q(rt, "us"), "n_devices": n, "ramp_window": q(win, "ms")}
+    rcase("PowerTransientModel", f"{i}", inp, power_transient)
+
+
+# ── TopologyModel ──
+def topology(p):
+    return scalar_fields(S.TopologyModel().solve(p["fabric"], **kw(p, "fabric")))
+
+
+F_NDR, F_OV2, F_100, F_XDR = ("Systems.Fabrics.InfiniBand_NDR", "Systems.Fabrics.InfiniBand_NDR_Oversub2to1",
+                              "Systems.Fabrics.Ethernet_100G", "Systems.Fabrics.InfiniBand_XDR")
+for i, inp in enumerate([
+        {"fabric": F_NDR}, {"fabric": F_OV2, "topology": "dragonfly", "num_nodes": 1024},
+        {"fabric": F_100, "topology": "ring", "num_nodes": 8}, {"fabric": F_XDR, "topology": "torus_3d",
+                                                                "num_nodes": 4096},
+        {"fabric": F_NDR, "topology": "ring", "num_nodes": 0}, {"fabric": F_NDR, "topology": "hypercube",
+                                                                "num_nodes": 256},
+        {"fabric": "Systems.Fabrics.InfiniBand_NDR_Oversub4to1", "topology": "fat_tree", "num_nodes": 2},
+        {"fabric": F_100, "topology": "torus_3d", "num_nodes": 1}]):
+    rcase("TopologyModel", f"{i}", inp, topology)
+
+
+# ── ZeroShardingModel ──
+def zero(p):
+    r = S.ZeroShardingModel().solve(p["model"], **kw(p, "model"))
+    d = scalar_fields(r)
+    for k, name in (("DDP", "ddp"), ("ZeRO-1", "zero1"), ("ZeRO-2", "zero2"), ("ZeRO-3", "zero3")):
+        d[f"{name}_state"] = r.stage_state[k]
+    d["zero3_traffic_multiple"] = r.traffic_multiple["ZeRO-3"]
+    return d
+
+
+for i, inp in enumerate([
+        {"model": L8, "n_devices": 8}, {"model": L70, "n_devices": 64, "activations": q(20, "GB")},
+        {"model": L405, "n_devices": 1024, "link_bandwidth": q(50, "GB/s")},
+        {"model": GPT3, "n_devices": 1, "activations": q(0.5, "GB"), "link_bandwidth": q(900, "GB/s")},
+        {"model": MIX, "n_devices": 16}, {"model": RN, "n_devices": 4, "link_bandwidth": q(25, "GB/s")},
+        {"model": L8, "n_devices": 3, "activations": q(0, "GB")},
+        {"model": L70, "n_devices": 24576, "link_bandwidth": q(400, "GB/s"), "activations": q(3, "GB")}]):
+    rcase("ZeroShardingModel", f"{i}", inp, zero)
+
+
+# ── MoERoutingModel ──
+def moe(p):
+    return scalar_fields(S.MoERoutingModel().solve(p["model"], **kw(p, "model")))
+
+
+C256, C1K = "Systems.Clusters.Research_256", "Systems.Clusters.Training_1K"
+for i, inp in enumerate([
+        {"model": MIX, "batch_size": 8, "seq_len": 4096},
+        {"model": MIX, "batch_size": 32, "seq_len": 2048, "ep_size": 8, "routing_imbalance_factor": 1.5,
+         "fleet": C256},
+        {"model": MIX, "batch_size": 1, "seq_len": 1, "ep_size": 2, "routing_imbalance_factor": 10.0},
+        {"model": MIX, "batch_size": 64, "seq_len": 8192, "ep_size": 8, "precision": "fp8", "fleet": C1K},
+        {"model": MIX, "batch_size": 16, "seq_len": 1024, "ep_size": 1, "fleet": C256},
+        {"model": MIX, "batch_size": 4, "seq_len": 512, "ep_size": 4, "routing_imbalance_factor": 1.0,
+         "precision": "bf16", "fleet": C1K},
+        {"model": MIX, "batch_size": 8, "seq_len": 4096, "routing_imbalance_factor": 0.5},
+        {"model": MIX, "batch_size": 8, "seq_len": 4096, "ep_size": 3, "routing_imbalance_factor": 3.99}]):
+    rcase("MoERoutingModel", f"{i}", inp, moe)
+
+
+# ── TailLatencyModel ──
+def tail(p):
+    return scalar_fields(S.TailLatencyModel().solve(**p))
+
+
+for i, inp in enumerate([
+        {"arrival_rate_qps": 50, "service_latency_ms": 10}, {"arrival_rate_qps": 900, "service_latency_ms": 10,
+                                                              "num_replicas": 10},
+        {"arrival_rate_qps": 100, "service_latency_ms": 10}, {"arrival_rate_qps": 1500, "service_latency_ms": 20,
+                                                               "num_replicas": 32, "service_time_cv": 2.0},
+        {"arrival_rate_qps": 10, "service_latency_ms": 50, "num_replicas": 1, "service_time_cv": 0.0},
+        {"arrival_rate_qps": 0, "service_latency_ms": 5, "num_replicas": 4},
+        {"arrival_rate_qps": 5000, "service_latency_ms": 25, "num_replicas": 150, "service_time_cv": 0.5},
+        {"arrival_rate_qps": 99.9, "service_latency_ms": 10, "num_replicas": 1},
+        {"arrival_rate_qps": 10, "service_latency_ms": 10, "service_time_cv": -1.0}]):
+    rcase("TailLatencyModel", f"{i}", inp, tail)
+
+
+# ── GradientSyncModel (one link) ──
+def grad_sync(p):
+    r = S.GradientSyncModel().solve(p["model"], p["precision"], {"link": p["link_bandwidth"]}, p["compute_time"],
+                                    energy_per_bit=p.get("energy_per_bit"), steps=p.get("steps", 1),
+                                    compute_speedup=p.get("compute_speedup", 1.0))
+    return {"sync_bytes": r.sync_bytes, "compute_time": r.compute_time, "transfer_time": r.transfer_times["link"],
+            "step_time": r.step_times["link"], "compute_fraction": r.compute_fractions["link"],
+            "energy_per_step": r.energy_per_step, "energy_total": r.energy_total}
+
+
+for i, inp in enumerate([
+        {"model": L8, "precision": "fp16", "link_bandwidth": q(50, "GB/s"), "compute_time": q(300, "ms")},
+        {"model": L70, "precision": "bf16", "link_bandwidth": q(400, "GB/s"), "compute_time": q(2, "s"),
+         "energy_per_bit": q(10, "pJ/bit"), "steps": 1000},
+        {"model": GPT3, "precision": "fp32", "link_bandwidth": q(12.5, "GB/s"), "compute_time": q(5, "s"),
+         "compute_speedup": 4.0},
+        {"model": RN, "precision": "fp16", "link_bandwidth": q(1.25, "GB/s"), "compute_time": q(100, "ms"),
+         "energy_per_bit": q(5, "pJ/bit")},
+        {"model": L8, "precision": "fp8", "link_bandwidth": q(900, "GB/s"), "compute_time": q(0, "ms")},
+        {"model": MIX, "precision": "fp16", "link_bandwidth": q(100, "GB/s"), "compute_time": q(800, "ms"),
+         "steps": 0, "energy_per_bit": q(15, "pJ/bit")},
+        {"model": L405, "precision": "int8", "link_bandwidth": q(50, "GB/s"), "compute_time": q(10, "s"),
+         "compute_speedup": 0.5, "steps": 7},
+        {"model": L8, "precision": "int4", "link_bandwidth": q(25, "GB/s"), "compute_time": q(1, "s")}]):
+    rcase("GradientSyncModel", f"{i}", inp, grad_sync)
+
+
+# ── TrainingRunModel (overheads: checkpointing, failures, maintenance) ──
+def training_run(p):
+    oh = {k: p[k] for k in ("checkpoint_overhead", "failure_overhead", "maintenance_overhead") if k in p}
+    r = S.TrainingRunModel().solve(p["model"], p["fleet"], p["local_efficiency"], p["scaling_efficiency"], oh,
+                                   precision=p.get("precision", "fp8"),
+                                   tokens=Q_(p["tokens"], "count") if "tokens" in p else None)
+    d = {k: getattr(r, k) for k in ("total_flops", "peak_time", "compute_time", "scaled_time", "total_time",
+                                    "delivered_fraction")}
+    return d
+
+
+for i, inp in enumerate([
+        {"model": L70, "fleet": C1K, "local_efficiency": 0.5, "scaling_efficiency": 0.9, "tokens": 15e12},
+        {"model": L405, "fleet": "Systems.Clusters.Meta_Llama3_16K_H100", "local_efficiency": 0.4,
+         "scaling_efficiency": 0.85, "checkpoint_overhead": 0.05, "failure_overhead": 0.1,
+         "maintenance_overhead": 0.02, "tokens": 15.6e12, "precision": "bf16"},
+        {"model": L8, "fleet": C256, "local_efficiency": 0.45, "scaling_efficiency": 1.0, "tokens": 1e12,
+         "precision": "fp16", "failure_overhead": 0.0},
+        {"model": GPT3, "fleet": "Systems.Clusters.Training_1K_A100", "local_efficiency": 0.3,
+         "scaling_efficiency": 0.7, "checkpoint_overhead": 0.1},
+        {"model": L70, "fleet": "Systems.Clusters.Training_10K", "local_efficiency": 1.0, "scaling_efficiency": 1.0,
+         "tokens": 2e12, "precision": "fp8", "maintenance_overhead": 0.25},
+        {"model": L8, "fleet": C1K, "local_efficiency": 0.5, "scaling_efficiency": 0.95, "tokens": 0.0},
+        {"model": MIX, "fleet": "Systems.Clusters.Training_1K_B200", "local_efficiency": 0.35,
+         "scaling_efficiency": 0.8, "tokens": 8e12, "precision": "fp4x", "checkpoint_overhead": 0.03},
+        {"model": L70, "fleet": C256, "local_efficiency": 0.5, "scaling_efficiency": 0.9, "tokens": 1e12,
+         "checkpoint_overhead": 0.02, "maintenance_overhead": 0.01}]):
+    rcase("TrainingRunModel", f"{i}", inp, training_run)
+
+
+# ── ParallelLayoutModel ──
+def layout(p):
+    r = S.ParallelLayoutModel().solve(p["model"], **kw(p, "model"))
+    return scalar_fields(r)
+
+
+def lay(m, tp, pp, dp, mb, tok, peak, eff, bw, ov, **extra):
+    d = {"model": m, "tp_size": tp, "pp_size": pp, "dp_size": dp, "microbatches": mb, "batch_tokens": tok,
+         "flops_per_param_token": 6.0, "peak_flops": q(peak, "TFLOP/s"), "local_efficiency": eff,
+         "link_bandwidth": q(bw, "GB/s"), "overlap_fraction": ov}
+    d.update(extra)
+    return d
+
+
+for i, inp in enumerate([
+        lay(L70, 8, 4, 32, 16, 4e6, 989, 0.5, 50, 0.5),
+        lay(L405, 8, 16, 128, 64, 16e6, 989, 0.4, 50, 0.8, device_memory=q(80, "GB")),
+        lay(L8, 1, 1, 8, 1, 1e6, 312, 0.45, 25, 0.0),
+        lay(GPT3, 8, 8, 16, 8, 3.2e6, 312, 0.3, 12.5, 1.0, gradient_precision="fp32"),
+        lay(L70, 8, 1, 1, 1, 1e5, 989, 0.5, 400, 0.5, device_memory=q(141, "GB")),
+        lay(MIX, 2, 2, 64, 4, 2e6, 2250, 0.35, 100, 0.25, gradient_precision="bf16"),
+        lay(L8, 4, 2, 2, 3, 5e5, 989, 0.6, 50, 0.9, window_resolution=q(1, "ms")),
+        lay(L70, 8, 4, 32, 16, 4e6, 989, 0.5, 50, 0.5, window_resolution=q(0.1, "s"), device_memory=q(80, "GB"))]):
+    rcase("ParallelLayoutModel", f"{i}", inp, layout)
+
+
+# ── WeightStreamingModel ──
+def wstream(p):
+    return scalar_fields(S.WeightStreamingModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": CS3, "seq_len": 2048}, {"model": L70, "hardware": CS3, "seq_len": 4096,
+                                                          "batch_size": 64},
+        {"model": L70, "hardware": CS3, "seq_len": 8192, "batch_size": 20, "phase": "prefill"},
+        {"model": L405, "hardware": CS3, "seq_len": 128000, "batch_size": 32},
+        {"model": L8, "hardware": H100, "seq_len": 1024, "batch_size": 8, "precision": "fp8", "efficiency": 0.7},
+        {"model": GPT3, "hardware": CS3, "seq_len": 2048, "batch_size": 512, "phase": "prefill"},
+        {"model": MIX, "hardware": CS3, "seq_len": 32768, "batch_size": 4, "precision": "bf16"},
+        {"model": L8, "hardware": T4, "seq_len": 512, "batch_size": 1, "efficiency": 0.1}]):
+    rcase("WeightStreamingModel", f"{i}", inp, wstream)
+
+
+# ── CompressionModel ──
+def compression(p):
+    return scalar_fields(S.CompressionModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100}, {"model": L70, "hardware": H100, "target_bitwidth": 4,
+                                          "baseline_precision": "fp16"},
+        {"model": RN, "hardware": A100, "target_bitwidth": 8}, {"model": RN, "hardware": T4, "target_bitwidth": 2},
+        {"model": L8, "hardware": H100, "target_bitwidth": 16}, {"model": L8, "hardware": B200,
+                                                                 "target_bitwidth": 32, "baseline_precision": "bf16"},
+        {"model": L8, "hardware": H100, "method": "pruning", "sparsity": 0.3},
+        {"model": L70, "hardware": A100, "method": "pruning", "sparsity": 0.9, "sparsity_type": "structured"},
+        {"model": L8, "hardware": A100, "method": "pruning", "sparsity": 0.52, "sparsity_type": "n_m"},
+        {"model": L8, "hardware": A100, "method": "pruning", "sparsity": 1.0, "sparsity_type": "structured"},
+        {"model": L8, "hardware": A100, "method": "pruning", "sparsity": 0.7, "sparsity_type": "n_m"},
+        {"model": L8, "hardware": H100, "method": "distillation"},
+        {"model": RN, "hardware": H100, "target_bitwidth": 4, "baseline_precision": "int8"},
+        {"model": L8, "hardware": H100, "target_bitwidth": 0}]):
+    rcase("CompressionModel", f"{i}", inp, compression)
+
+
+# ── Outputs of the core solvers added here: SingleNodeModel offload_effective_bw,
+#    DistributedModel node_* (the replica profile) ──
+def single_node(p):
+    r = mlsysim.Engine.solve(p["model"], p["hardware"], **kw(p, "model", "hardware"))
+    return {k: getattr(r, k) for k in ("offload_effective_bw", "offload_spill_bytes", "feasible", "latency")}
+
+
+for i, inp in enumerate([
+        {"model": L70, "hardware": H100, "batch_size": 1}, {"model": L8, "hardware": H100, "batch_size": 1},
+        {"model": L405, "hardware": A100, "batch_size": 8, "precision": "fp8"},
+        {"model": L8, "hardware": T4, "batch_size": 1, "is_training": True},
+        {"model": RN, "hardware": T4, "batch_size": 256, "is_training": True},
+        {"model": GPT3, "hardware": B200, "batch_size": 4}, {"model": L70, "hardware": CS3, "batch_size": 1},
+        {"model": MIX, "hardware": H100, "batch_size": 16}]):
+    rcase("SingleNodeModel", f"offload-{i}", inp, single_node)
+
+
+NODE_FIELDS = ("latency_overhead", "throughput", "arithmetic_intensity", "peak_flops_actual", "peak_bw_actual",
+               "offload_spill_bytes", "offload_effective_bw", "overhead_dominated", "latency", "feasible")
+
+
+def distributed(p):
+    r = S.DistributedModel().solve(p["model"], p["fleet"], **kw(p, "model", "fleet"))
+    n = r.node_profile
+    return {f"node_{k}": getattr(n, k) for k in NODE_FIELDS}
+
+
+for i, inp in enumerate([
+        {"model": L8, "fleet": C256, "batch_size": 512},
+        {"model": L70, "fleet": C1K, "batch_size": 1024, "tp_size": 8, "pp_size": 4, "microbatch_count": 16},
+        {"model": L405, "fleet": C256, "batch_size": 256, "tp_size": 8},
+        {"model": RN, "fleet": C256, "batch_size": 4096},
+        {"model": RN, "fleet": C256, "batch_size": 64, "tp_size": 2},
+        {"model": MIX, "fleet": C1K, "batch_size": 512, "ep_size": 8, "tp_size": 2},
+        {"model": L70, "fleet": "Systems.Clusters.Training_1K_A100", "batch_size": 256, "precision": "bf16",
+         "zero_stage": 3, "activation_recomputation": True},
+        {"model": GPT3, "fleet": "Systems.Clusters.Training_1K", "batch_size": 1536, "tp_size": 8, "pp_size": 8,
+         "microbatch_count": 32, "efficiency": 0.4}]):
+    rcase("DistributedModel", f"node-{i}", inp, distributed)
+
+
+# ── ReliabilityModel on an ad-hoc fleet: Fleet(node, count, fabric) ──
+from mlsysim.systems.types import Fleet as _Fleet
+
+
+def compose(node, count, fabric):
+    return {"compose": "Fleet(node, count, fabric)", "node": node, "count": count, "fabric": fabric}
+
+
+def reliability(p):
+    f = p["fleet"]
+    fleet = _Fleet(name="adhoc", node=reg(f["node"]), count=f["count"], fabric=reg(f["fabric"]))
+    return scalar_fields(S.ReliabilityModel().solve(fleet, **kw(p, "fleet")))
+
+
+for i, (node, count, fabric, hours, ckpt) in enumerate([
+        ("Systems.Nodes.DGX_H100", 128, F_NDR, 720, None), ("Systems.Nodes.DGX_A100", 2000, F_100, 24, 120),
+        ("Systems.Nodes.DGX_B200", 1, F_XDR, 8760, 30), ("Systems.Nodes.GrandTeton_H100", 3072, F_NDR, 2160, 600),
+        ("Systems.Nodes.Server_8x_MI300X", 16, F_OV2, 1, 5), ("Systems.Nodes.Kempner_H100_4GPU", 96, F_NDR, 336, 60),
+        ("Systems.Nodes.HGX_H100_EPYC", 512, F_100, 100, 1), ("Systems.Nodes.DGX_H100", 128, F_NDR, 720, 0)]):
+    inp = {"fleet": compose(node, count, fabric), "job_duration_hours": hours}
+    if ckpt is not None:
+        inp["checkpoint_time_s"] = ckpt
+    rcase("ReliabilityModel", f"adhoc-{i}", inp, reliability)
 
 
 per = {}

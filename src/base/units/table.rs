@@ -76,6 +76,8 @@ pub const ATOMS: &[UnitDef] = &[
     u("mH", 1e-3, Dim::INDUCTANCE),
     u("uH", 1e-6, Dim::INDUCTANCE),
     u("μH", 1e-6, Dim::INDUCTANCE),
+    u("nH", 1e-9, Dim::INDUCTANCE),
+    u("pH", 1e-12, Dim::INDUCTANCE),
     // mass
     u("mg", 1e-6, Dim::MASS),
     u("g", 1e-3, Dim::MASS),

@@ -1,7 +1,7 @@
 //! Formulas: economics and sustainability — device power, energy, carbon, water, CapEx and OpEx
 //! (mlsysim `EconomicsModel`, `SustainabilityModel`, `physics/economics.py`, `physics/quantities.py`).
 
-use super::args::{arg, in_range, num, q};
+use super::args::{arg, in_range, invalid, nonnegative, num, q};
 use super::FormulaDef;
 use crate::base::units::*;
 use crate::calc::params::{Out, ParamReader, SolveError};
@@ -82,9 +82,14 @@ pub fn fleet_tco(
     unit_cost * quantity + energy_cost(it_energy(power, quantity, years), kwh_price)
 }
 
-/// Simple payback period: `t = C_upfront / savings per year`.
+/// The year of `calc_payback_period`'s result: pint's `year`, the Julian year of 365.25 days
+/// (mlsysim returns `(cost / savings).to(ureg.year)`; our `yr` unit is 365 days).
+pub const JULIAN_YEAR_S: f64 = 365.25 * 86_400.0;
+
+/// Simple payback period: `t = C_upfront / savings per year`, in Julian years (365.25 d), as
+/// mlsysim.
 pub fn payback_period(upfront: Currency, annual_savings: Currency) -> Time {
-    upfront / annual_savings * Time::new::<time::year>(1.0)
+    upfront / annual_savings * Time::new::<time::second>(JULIAN_YEAR_S)
 }
 
 fn eval_fleet_tco(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
@@ -192,10 +197,16 @@ fn eval_maintenance(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveEr
 }
 
 fn eval_payback(r: &ParamReader) -> Result<Vec<(&'static str, Out)>, SolveError> {
-    let t = payback_period(
-        arg(r, "upfront_cost", "USD")?,
-        arg(r, "annual_savings", "USD")?,
-    );
+    let upfront: Currency = arg(r, "upfront_cost", "USD")?;
+    let savings: Currency = arg(r, "annual_savings", "USD")?;
+    nonnegative("upfront_cost", upfront.value)?;
+    if savings.value <= 0.0 {
+        return Err(invalid(
+            "annual_savings",
+            "annual_savings must be positive for the cost to pay back".into(),
+        ));
+    }
+    let t = payback_period(upfront, savings);
     Ok(vec![("payback", q(t))])
 }
 
@@ -382,5 +393,15 @@ mod tests {
         let slice = capex_amortized(total, Time::new::<time::year>(3.0), d);
         assert!((slice.value - 701_369.863_013_698_6).abs() < 1e-6);
         assert!((maintenance_cost(total, 0.05, d).value - 105_205.479_452_054_79).abs() < 1e-6);
+    }
+
+    /// mlsysim 0.3.0: `calc_payback_period(1e6 USD, 250000 USD/year).to("day")` is 1461.0 d.
+    #[test]
+    fn payback_in_julian_years() {
+        let t = payback_period(
+            Currency::new::<currency::dollar>(1e6),
+            Currency::new::<currency::dollar>(250_000.0),
+        );
+        assert_eq!(t.get::<time::day>(), 1461.0);
     }
 }

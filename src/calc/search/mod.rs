@@ -18,27 +18,5 @@ pub(crate) fn read_fleet<'a>(
     r: &ParamReader,
     solver: &str,
 ) -> Result<FleetSpec<'a>, SolveError> {
-    let invalid = |message: String| SolveError::Invalid {
-        what: "fleet".into(),
-        message: format!("{solver}: {message}"),
-    };
-    let composed = ["node", "node_count", "fabric"]
-        .iter()
-        .any(|n| params.contains_key(*n));
-    match (r.text("fleet")?, composed) {
-        (Some(key), false) => Ok(FleetSpec::Registry(reg.fleet(key)?)),
-        (None, true) => Ok(FleetSpec::Composed {
-            node: reg.node(r.required_text("node")?)?,
-            count: r
-                .positive_int("node_count")?
-                .ok_or_else(|| invalid("`node_count` is required with `node`".into()))?,
-            fabric: reg.fabric(r.required_text("fabric")?)?,
-        }),
-        (Some(_), true) => Err(invalid(
-            "give either `fleet` or `node`, `node_count` and `fabric`, not both".into(),
-        )),
-        (None, false) => Err(invalid(
-            "`fleet` (or `node`, `node_count` and `fabric`) is required".into(),
-        )),
-    }
+    crate::calc::solvers::distributed::read_fleet_spec(reg, params, r, solver)
 }

@@ -60,7 +60,7 @@ pub fn default_regions(reg: &Registry) -> Vec<String> {
     reg.grids.keys().cloned().collect()
 }
 
-/// Costs `devices` in every region and ranks them by total cost (ties: less carbon, then key).
+/// Costs `devices` in every region and ranks them by total cost (ties: the order listed).
 pub fn search(
     reg: &Registry,
     devices: &Devices,
@@ -110,12 +110,9 @@ pub fn search(
             lineage: res.lineage,
         });
     }
-    out.sort_by(|a, b| {
-        a.total
-            .total_cmp(&b.total)
-            .then(a.carbon.total_cmp(&b.carbon))
-            .then(a.key.cmp(&b.key))
-    });
+    // A stable sort on the objective alone: ties keep the listed order, as mlsysim's
+    // `sorted(candidates, key=objective)` and `min(...)` (the first listed region wins).
+    out.sort_by(|a, b| a.total.total_cmp(&b.total));
     Ok(out)
 }
 

@@ -18,6 +18,9 @@ pub enum Kind {
     Int,
     /// A quantity of a dimension; a bare number is read in the unit given.
     Qty(Dim, &'static str),
+    /// A quantity of the first dimension (bare number in the unit given), or of the second
+    /// (mlsysim's `compute_budget`: FLOPs or GPU-days); read with [`Args::alt`].
+    QtyOr(Dim, &'static str, Dim),
     /// A name (precision, method, ...).
     Text,
     /// A registry key in the namespace given (`models`, `hardware`, `fleets`).
@@ -35,6 +38,9 @@ impl Kind {
             Kind::Number => "number".into(),
             Kind::Int => "integer".into(),
             Kind::Qty(d, u) => format!("{} (bare number in {u})", d.name()),
+            Kind::QtyOr(d, u, alt) => {
+                format!("{} (bare number in {u}) or {}", d.name(), alt.name())
+            }
             Kind::Text => "name".into(),
             Kind::Key(ns) => format!("{ns} key"),
             Kind::Bool => "true/false".into(),
@@ -241,6 +247,8 @@ pub enum Arg<'a> {
     Absent,
     /// A number (SI for quantities).
     Num(f64),
+    /// A quantity of a [`Kind::QtyOr`] input's second dimension (SI).
+    Alt(f64),
     /// A name.
     Text(&'a str),
     /// A boolean.
@@ -273,8 +281,9 @@ pub fn check_names(def: &SolverDef, params: &Params) -> Result<(), SolveError> {
     Ok(())
 }
 
-fn read_number(def: &SolverDef, i: &Input, p: &Param) -> Result<f64, SolveError> {
+fn read_number(def: &SolverDef, i: &Input, p: &Param) -> Result<Arg<'static>, SolveError> {
     let bad = |what: String| invalid(def.name, i.name, format!("`{}` must be {what}", i.name));
+    let mut alt_dim = false;
     let x = match (i.kind, p) {
         (Kind::Number | Kind::Int, Param::Number(x)) => *x,
         (Kind::Number | Kind::Int, Param::Quantity(v)) if v.dim.is_none() => v.si,
@@ -283,7 +292,7 @@ fn read_number(def: &SolverDef, i: &Input, p: &Param) -> Result<f64, SolveError>
             .filter(|v| v.dim.is_none())
             .map(|v| v.si)
             .ok_or_else(|| bad(format!("a number, got `{s}`")))?,
-        (Kind::Qty(dim, bare), p) => {
+        (Kind::Qty(dim, bare) | Kind::QtyOr(dim, bare, _), p) => {
             let v = match p {
                 Param::Quantity(v) => *v,
                 Param::Number(x) => bare_value(*x, bare),
@@ -294,7 +303,8 @@ fn read_number(def: &SolverDef, i: &Input, p: &Param) -> Result<f64, SolveError>
                 },
                 Param::Bool(_) => return Err(bad("a quantity".into())),
             };
-            if v.dim != dim {
+            alt_dim = matches!(i.kind, Kind::QtyOr(_, _, alt) if alt == v.dim);
+            if v.dim != dim && !alt_dim {
                 return Err(bad(format!("{}, got {}", dim.name(), v.dim.name())));
             }
             v.si
@@ -304,14 +314,19 @@ fn read_number(def: &SolverDef, i: &Input, p: &Param) -> Result<f64, SolveError>
     if i.kind == Kind::Int && x.fract() != 0.0 {
         return Err(bad(format!("a whole number, got {}", py_float(x))));
     }
-    if !i.range.contains(x) {
+    if !alt_dim && !i.range.contains(x) {
         let shown = match i.kind {
-            Kind::Qty(_, bare) => x / parse_unit(bare).map_or(1.0, |u| u.factor),
+            Kind::Qty(_, bare) | Kind::QtyOr(_, bare, _) => {
+                x / parse_unit(bare).map_or(1.0, |u| u.factor)
+            }
             _ => x,
         };
         return Err(bad(format!("{}, got {}", i.range.text(), py_float(shown))));
     }
-    Ok(x)
+    if alt_dim && (x.is_nan() || x < 0.0) {
+        return Err(bad(format!("≥ 0, got {}", py_float(x))));
+    }
+    Ok(if alt_dim { Arg::Alt(x) } else { Arg::Num(x) })
 }
 
 fn bare_value(x: f64, bare: &str) -> Value {
@@ -347,7 +362,7 @@ impl<'a> Args<'a> {
                             format!("`{}` must be {}, got {other:?}", i.name, i.kind.name()),
                         ))
                     }
-                    _ => Arg::Num(read_number(def, i, p)?),
+                    _ => read_number(def, i, p)?,
                 },
                 None => match i.default {
                     Default::Required => {
@@ -359,7 +374,7 @@ impl<'a> Args<'a> {
                     }
                     Default::Absent => Arg::Absent,
                     Default::Num(x) => Arg::Num(match i.kind {
-                        Kind::Qty(_, bare) => bare_value(x, bare).si,
+                        Kind::Qty(_, bare) | Kind::QtyOr(_, bare, _) => bare_value(x, bare).si,
                         _ => x,
                     }),
                     Default::Text(s) => Arg::Text(s),
@@ -395,6 +410,14 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// A [`Kind::QtyOr`] input given in its second dimension (SI).
+    pub fn alt(&self, name: &str) -> Option<f64> {
+        match self.get(name) {
+            Arg::Alt(x) => Some(x),
+            _ => None,
+        }
+    }
+
     /// A name or registry key.
     pub fn text(&self, name: &str) -> Option<&'a str> {
         match self.get(name) {
@@ -408,14 +431,28 @@ impl<'a> Args<'a> {
         matches!(self.get(name), Arg::Bool(true))
     }
 
-    /// The inputs given or defaulted, for the lineage.
-    pub fn record(&self, lin: &mut Lineage) {
+    /// The inputs given or defaulted, for the lineage. An input given as text is recorded as
+    /// written (`30 TB`): no number is formatted on the way, which keeps a call cheap.
+    pub fn record(&self, params: &Params, lin: &mut Lineage) {
+        lin.inputs.reserve(self.vals.len());
         for (i, v) in self.def.inputs.iter().zip(&self.vals) {
+            if let Some(Param::Text(s)) = params.get(i.name) {
+                lin.inputs.push((i.name.to_string(), s.clone()));
+                continue;
+            }
             match v {
                 Arg::Absent => {}
                 Arg::Num(x) => match i.kind {
-                    Kind::Qty(d, _) => lin.input(i.name, format!("{} {}", x, si_unit(d))),
-                    _ => lin.input(i.name, x),
+                    Kind::Qty(d, _) | Kind::QtyOr(d, _, _) => {
+                        lin.input(i.name, format!("{} {}", num_text(*x), si_unit(d)))
+                    }
+                    _ => lin.input(i.name, num_text(*x)),
+                },
+                Arg::Alt(x) => match i.kind {
+                    Kind::QtyOr(_, _, d) => {
+                        lin.input(i.name, format!("{} {}", num_text(*x), si_unit(d)))
+                    }
+                    _ => lin.input(i.name, num_text(*x)),
                 },
                 Arg::Text(s) => lin.input(i.name, s),
                 Arg::Bool(b) => lin.input(i.name, b),
@@ -426,6 +463,16 @@ impl<'a> Args<'a> {
     /// An error about one input, in the catalog's words.
     pub fn invalid(&self, name: &str, message: String) -> SolveError {
         invalid(self.def.name, name, message)
+    }
+}
+
+/// A number as `f64`'s `Display` writes it, through integer formatting when it is a whole number
+/// (most defaults: 1, 0, 2048), which is several times cheaper than float formatting.
+fn num_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 9e15 && !(x == 0.0 && x.is_sign_negative()) {
+        (x as i64).to_string()
+    } else {
+        x.to_string()
     }
 }
 
@@ -468,7 +515,7 @@ pub fn run_model(
         lin: Lineage::new(def.name),
         warnings: vec![],
     };
-    args.record(&mut ctx.lin);
+    args.record(params, &mut ctx.lin);
     let outputs = f(&args, &mut ctx)?;
     Ok(SolveOutput {
         outputs,
@@ -495,4 +542,28 @@ pub fn bandwidth(si: f64) -> Out {
 /// A dimensionless output.
 pub fn num(x: f64) -> Out {
     Out::number(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num_text;
+
+    #[test]
+    fn num_text_matches_display() {
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            2048.0,
+            14400.0,
+            1e15,
+            1e20,
+            0.5,
+            -3.25,
+            7e10,
+            f64::INFINITY,
+        ] {
+            assert_eq!(num_text(x), x.to_string(), "{x}");
+        }
+    }
 }

@@ -80,7 +80,7 @@ impl<'a> FleetSpec<'a> {
     }
 
     /// Number of nodes, recorded in the lineage.
-    fn node_count(&self, lin: &mut Lineage) -> f64 {
+    pub fn node_count(&self, lin: &mut Lineage) -> f64 {
         match self {
             FleetSpec::Registry(f) => lin.read(f.count),
             FleetSpec::Composed { count, .. } => {
@@ -198,6 +198,22 @@ pub struct ReplicaProfile {
     pub hfu: f64,
     /// Energy of the replica's step.
     pub energy: Energy,
+    /// Dispatch tax + layer tax (× 3 in training).
+    pub latency_overhead: Time,
+    /// Local samples per second, local batch / latency.
+    pub throughput: Frequency,
+    /// Operations per byte moved, on one accelerator of the replica.
+    pub arithmetic_intensity: ArithmeticIntensity,
+    /// Peak × efficiency of one accelerator.
+    pub peak_flops_actual: ComputeRate,
+    /// Bandwidth of the memory path (HBM, or the offload link when infeasible).
+    pub peak_bw_actual: Bandwidth,
+    /// Footprint beyond capacity when infeasible.
+    pub offload_spill_bytes: Option<Information>,
+    /// Offload bandwidth when infeasible.
+    pub offload_effective_bw: Option<Bandwidth>,
+    /// Overhead exceeds both roofline terms.
+    pub overhead_dominated: bool,
 }
 
 /// A distributed training step (`DistributedResult`).
@@ -384,10 +400,22 @@ fn validate(o: &DistributedOptions, efficiency: f64, overlap: f64) -> Result<(),
             format!("{SOLVER}: seq_len must be >= 1, got 0"),
         ));
     }
-    if !(efficiency > 0.0 && efficiency <= 1.0) {
+    if !(roofline::MIN_EFFICIENCY..=1.0).contains(&efficiency) {
         return Err(invalid(
             "efficiency",
-            format!("{SOLVER}: efficiency must be in (0, 1], got {efficiency}"),
+            format!(
+                "{SOLVER}: efficiency must be in [1e-09, 1.0], got {}",
+                crate::calc::formulas::args::py_float(efficiency)
+            ),
+        ));
+    }
+    if o.moe_routing_imbalance_factor < 1.0 {
+        return Err(invalid(
+            "moe_routing_imbalance_factor",
+            format!(
+                "{SOLVER}: moe_routing_imbalance_factor must be >= 1.0, got {}",
+                crate::calc::formulas::args::py_float(o.moe_routing_imbalance_factor)
+            ),
         ));
     }
     if !(0.0..=1.0).contains(&overlap) {
@@ -619,6 +647,14 @@ fn replica_profile(
             mfu,
             hfu,
             energy,
+            latency_overhead: overhead,
+            throughput: base(local_batch / latency.value),
+            arithmetic_intensity: perf::arithmetic_intensity(hw_ops / r, bytes),
+            peak_flops_actual: peak * efficiency,
+            peak_bw_actual: bw,
+            offload_spill_bytes: (!feasible).then(|| footprint - capacity),
+            offload_effective_bw: (!feasible).then_some(bw),
+            overhead_dominated: overhead > busy,
         },
         weights: lowered.weights,
         layers,
@@ -660,6 +696,14 @@ fn engine_profile(
             mfu: res.mfu,
             hfu: res.hfu,
             energy: res.energy,
+            latency_overhead: res.latency_overhead,
+            throughput: res.throughput,
+            arithmetic_intensity: res.arithmetic_intensity,
+            peak_flops_actual: res.peak_flops_actual,
+            peak_bw_actual: res.peak_bw_actual,
+            offload_spill_bytes: res.offload_spill_bytes,
+            offload_effective_bw: res.offload_effective_bw,
+            overhead_dominated: res.overhead_dominated,
         },
         weights,
         layers: lin.read_opt(model.layers).unwrap_or(1.0),
@@ -880,35 +924,45 @@ pub fn solve(
 // ---------------------------------------------------------------------------------------------
 // By-name entry point
 
+/// Reads `fleet`, or an ad-hoc fleet of `node` + `node_count` + `fabric` (mlsysim's
+/// `Fleet(node, count, fabric)`), for any fleet solver; messages start with `solver`.
+pub fn read_fleet_spec<'a>(
+    reg: &'a Registry,
+    params: &Params,
+    r: &ParamReader,
+    solver: &str,
+) -> Result<FleetSpec<'a>, SolveError> {
+    let invalid = |message: String| SolveError::Invalid {
+        what: "fleet".into(),
+        message: format!("{solver}: {message}"),
+    };
+    let composed = ["node", "node_count", "fabric"]
+        .iter()
+        .any(|n| params.contains_key(*n));
+    match (r.text("fleet")?, composed) {
+        (Some(key), false) => Ok(FleetSpec::Registry(reg.fleet(key)?)),
+        (None, true) => Ok(FleetSpec::Composed {
+            node: reg.node(r.required_text("node")?)?,
+            count: r
+                .positive_int("node_count")?
+                .ok_or_else(|| invalid("`node_count` is required with `node`".into()))?,
+            fabric: reg.fabric(r.required_text("fabric")?)?,
+        }),
+        (Some(_), true) => Err(invalid(
+            "give either `fleet` or `node`, `node_count` and `fabric`, not both".into(),
+        )),
+        (None, false) => Err(invalid(
+            "`fleet` (or `node`, `node_count` and `fabric`) is required".into(),
+        )),
+    }
+}
+
 fn read_fleet<'a>(
     reg: &'a Registry,
     params: &Params,
     r: &ParamReader,
 ) -> Result<FleetSpec<'a>, SolveError> {
-    let composed = ["node", "node_count", "fabric"]
-        .iter()
-        .any(|n| params.contains_key(*n));
-    match (r.text("fleet")?, !composed) {
-        (Some(key), true) => Ok(FleetSpec::Registry(reg.fleet(key)?)),
-        (None, false) => Ok(FleetSpec::Composed {
-            node: reg.node(r.required_text("node")?)?,
-            count: r.positive_int("node_count")?.ok_or_else(|| {
-                invalid(
-                    "node_count",
-                    format!("{SOLVER}: `node_count` is required with `node`"),
-                )
-            })?,
-            fabric: reg.fabric(r.required_text("fabric")?)?,
-        }),
-        (Some(_), false) => Err(invalid(
-            "fleet",
-            format!("{SOLVER}: give either `fleet` or `node`, `node_count` and `fabric`, not both"),
-        )),
-        (None, true) => Err(invalid(
-            "fleet",
-            format!("{SOLVER}: `fleet` (or `node`, `node_count` and `fabric`) is required"),
-        )),
-    }
+    read_fleet_spec(reg, params, r, SOLVER)
 }
 
 fn read_options(r: &ParamReader) -> Result<DistributedOptions, SolveError> {
@@ -992,6 +1046,24 @@ pub fn outputs(res: &DistributedResult) -> Vec<(&'static str, Out)> {
         ("node_mfu", Out::number(n.mfu)),
         ("node_hfu", Out::number(n.hfu)),
         ("node_energy", v(n.energy.value())),
+        ("node_latency_overhead", v(n.latency_overhead.value())),
+        ("node_throughput", v(n.throughput.value())),
+        (
+            "node_arithmetic_intensity",
+            v(n.arithmetic_intensity.value()),
+        ),
+        ("node_peak_flops_actual", v(n.peak_flops_actual.value())),
+        ("node_peak_bw_actual", v(n.peak_bw_actual.value())),
+        (
+            "node_offload_spill_bytes",
+            n.offload_spill_bytes.map_or(Out::Missing, |x| v(x.value())),
+        ),
+        (
+            "node_offload_effective_bw",
+            n.offload_effective_bw
+                .map_or(Out::Missing, |x| v(x.value())),
+        ),
+        ("node_overhead_dominated", Out::Bool(n.overhead_dominated)),
         (
             "dp_communication_latency",
             v(res.dp_communication_latency.value()),

@@ -6,6 +6,7 @@
 //! `τ* = sqrt(2·δ·MTBF)`; goodput = `max(0, 1 − δ/τ* − R/MTBF)`. mlsysim omits the rework term
 //! `τ/(2·MTBF)`; [`ReliabilityOptions::include_rework`] adds it (off by default).
 
+use super::distributed::FleetSpec;
 use crate::base::units::*;
 use crate::calc::formulas::args::{nonnegative, positive, py_float};
 use crate::calc::formulas::reliability as f;
@@ -56,8 +57,18 @@ pub fn solve(
     cal: &Calibration,
     opts: &ReliabilityOptions,
 ) -> Result<ReliabilityResult, SolveError> {
+    solve_spec(&FleetSpec::Registry(fleet), cal, opts)
+}
+
+/// [`solve`] for a registry fleet or an ad-hoc one (`node` × `node_count`; the fabric plays no
+/// part in reliability).
+pub fn solve_spec(
+    fleet: &FleetSpec,
+    cal: &Calibration,
+    opts: &ReliabilityOptions,
+) -> Result<ReliabilityResult, SolveError> {
     let mut lin = Lineage::new(SOLVER);
-    let node = &fleet.node;
+    let node = fleet.node();
     let redundant = lin.read(node.psu_redundancy) > 0.0;
     let psus = lin.read(node.psus_per_node);
     let series_psus = if redundant { 0.0 } else { psus };
@@ -68,7 +79,7 @@ pub fn solve(
         (series_psus, lin.read(cal.psu_mttf)),
     ]);
     lin.formula("mtbf_cluster");
-    let nodes = positive("fleet.count", lin.read(fleet.count))?;
+    let nodes = positive("fleet.count", fleet.node_count(&mut lin))?;
     let fleet_mtbf = f::mtbf_cluster(node_mtbf, nodes, 1.0);
 
     let job = opts.job_duration;
@@ -80,7 +91,8 @@ pub fn solve(
     let recovery = opts
         .recovery_time
         .unwrap_or_else(|| lin.read(cal.default_recovery_time));
-    nonnegative("checkpoint_time_s", delta.get::<time::second>())?;
+    // mlsysim rejects a zero checkpoint cost (Young–Daly needs δ > 0).
+    positive("checkpoint_time_s", delta.get::<time::second>())?;
     nonnegative("avg_recovery_time_s", recovery.get::<time::second>())?;
 
     lin.formula("failure_probability");
@@ -114,6 +126,9 @@ pub fn solve(
 
 pub const PARAMS: &[&str] = &[
     "fleet",
+    "node",
+    "node_count",
+    "fabric",
     "job_duration_hours",
     "checkpoint_time_s",
     "avg_recovery_time_s",
@@ -124,7 +139,7 @@ pub const PARAMS: &[&str] = &[
 /// bare `checkpoint_time_s` and `avg_recovery_time_s` are seconds; `include_rework` is our option).
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
     let r = ParamReader::new(SOLVER, params, PARAMS)?;
-    let fleet = reg.fleet(r.required_text("fleet")?)?;
+    let fleet = super::distributed::read_fleet_spec(reg, params, &r, SOLVER)?;
     let time = |name: &str, bare: &str| -> Result<Option<Time>, SolveError> {
         Ok(r.quantity(name, Dim::TIME, bare)?
             .map(|v| base::<Time>(v.si)))
@@ -139,7 +154,7 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
         recovery_time: time("avg_recovery_time_s", "s")?,
         include_rework: r.bool("include_rework")?.unwrap_or(false),
     };
-    let res = solve(fleet, &reg.calibration, &opts)?;
+    let res = solve_spec(&fleet, &reg.calibration, &opts)?;
     Ok(SolveOutput {
         outputs: vec![
             ("fleet_mtbf", Out::Value(res.fleet_mtbf.value())),

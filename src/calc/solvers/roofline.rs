@@ -4,6 +4,7 @@
 use crate::base::units::*;
 use crate::calc::formulas::{memory as mem, performance as perf};
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::registry::types::{Hardware, Model, ModelType};
 use crate::registry::{Calibration, Registry};
 
@@ -23,6 +24,126 @@ pub const INPUTS: &[&str] = &[
     "zero_stage",
     "dp_size",
     "is_lora",
+];
+
+/// The declared inputs (mlsysim's `Engine.solve` keywords): type, unit, default, valid range. The
+/// solver reads and checks them itself ([`run`]); the declaration is what `eval roofline --help`,
+/// the eval flags and the plan schema read.
+pub const DECL_INPUTS: &[decl::Input] = &[
+    decl::input(
+        "model",
+        Kind::Key("models"),
+        D::Required,
+        Range::ANY,
+        "the model",
+    ),
+    decl::input(
+        "hardware",
+        Kind::Key("hardware"),
+        D::Required,
+        Range::ANY,
+        "the device",
+    ),
+    decl::input(
+        "batch_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "batch size B",
+    ),
+    decl::input(
+        "precision",
+        Kind::Text,
+        D::Text("fp16"),
+        Range::ANY,
+        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
+    ),
+    decl::input(
+        "efficiency",
+        Kind::Number,
+        D::Absent,
+        Range::new(MIN_EFFICIENCY, false, 1.0, false),
+        "compute efficiency η (default constants.default_efficiency)",
+    ),
+    decl::input(
+        "is_training",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "a training step (3× or 4× FLOPs, training memory) instead of inference",
+    ),
+    decl::input(
+        "seq_len",
+        Kind::Int,
+        D::Absent,
+        Range::AT_LEAST_1,
+        "sequence length for training activations (default constants.default_seq_len)",
+    ),
+    decl::input(
+        "activation_recomputation",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "recompute activations (4× FLOPs, full strategy)",
+    ),
+    decl::input(
+        "zero_stage",
+        Kind::Int,
+        D::Num(0.0),
+        Range::new(0.0, false, 3.0, false),
+        "ZeRO stage 0–3",
+    ),
+    decl::input(
+        "dp_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "data-parallel ranks ZeRO shards over",
+    ),
+    decl::input(
+        "is_lora",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "LoRA fine-tuning",
+    ),
+];
+
+/// The declared outputs (mlsysim's `PerformanceProfile` fields).
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output("latency", "ms", "max(T_compute, T_memory) + overhead"),
+    decl::output("latency_compute", "ms", "ops / (peak · η)"),
+    decl::output("latency_memory", "ms", "bytes moved / bandwidth"),
+    decl::output("latency_overhead", "ms", "dispatch tax + layer tax"),
+    decl::output("throughput", "1/s", "samples per second"),
+    decl::output("bottleneck", "label", "Compute or Memory"),
+    decl::output("arithmetic_intensity", "flop/B", "ops / bytes moved"),
+    decl::output("energy", "J", "energy of one batch"),
+    decl::output(
+        "memory_footprint",
+        "GB",
+        "weights (inference) or training state",
+    ),
+    decl::output("peak_flops_actual", "TFLOP/s", "peak · η"),
+    decl::output("peak_bw_actual", "GB/s", "bandwidth of the memory path"),
+    decl::output("mfu", "1", "model FLOP utilization"),
+    decl::output("hfu", "1", "hardware FLOP utilization"),
+    decl::output("feasible", "bool", "footprint fits in device memory"),
+    decl::output(
+        "overhead_dominated",
+        "bool",
+        "overhead exceeds both roofline terms",
+    ),
+    decl::output(
+        "offload_spill_bytes",
+        "GB",
+        "footprint beyond capacity (when infeasible)",
+    ),
+    decl::output(
+        "offload_effective_bw",
+        "GB/s",
+        "offload bandwidth (when infeasible)",
+    ),
 ];
 
 /// Options of [`solve`]; `None` fields take their default from [`Calibration`].
@@ -387,11 +508,18 @@ fn memory_path(
     lineage.read(hw.bandwidth())
 }
 
+/// The smallest efficiency mlsysim's `Engine.solve` and `DistributedModel` accept
+/// (`validate_range(efficiency, 1e-9, 1.0)`): a validation bound, not a calibration.
+pub const MIN_EFFICIENCY: f64 = 1e-9;
+
 fn validate(opts: &RooflineOptions, efficiency: f64) -> Result<(), SolveError> {
-    if !(efficiency > 0.0 && efficiency <= 1.0) {
+    if !(MIN_EFFICIENCY..=1.0).contains(&efficiency) {
         return Err(invalid(
             "efficiency",
-            format!("roofline: efficiency must be in (0, 1], got {efficiency}"),
+            format!(
+                "roofline: efficiency must be in [1e-09, 1.0], got {}",
+                crate::calc::formulas::args::py_float(efficiency)
+            ),
         ));
     }
     if opts.batch_size < 1 {
@@ -670,6 +798,11 @@ pub fn outputs(res: &RooflineResult) -> Vec<(&'static str, Out)> {
             "offload_spill_bytes",
             res.offload_spill_bytes
                 .map_or(Out::Missing, |s| Out::Value(s.value())),
+        ),
+        (
+            "offload_effective_bw",
+            res.offload_effective_bw
+                .map_or(Out::Missing, |b| Out::Value(b.value())),
         ),
     ]
 }

@@ -1,5 +1,6 @@
 //! Single-machine performance models: `IronLawModel`, `AmdahlModel`.
 
+use super::constant;
 use crate::base::units::Dim;
 use crate::calc::formulas::queueing::amdahl_speedup;
 use crate::calc::params::{Out, SolveError};
@@ -62,6 +63,55 @@ pub const DEFS: &[SolverDef] = &[
         own_inputs: &[],
         run: Run::Model(amdahl),
     },
+    SolverDef {
+        name: "efficiency",
+        class: "EfficiencyModel",
+        doc: "Achievable MFU and FLOP/s by dominant kernel type (attention with or without FlashAttention, FFN, convolution), and the loss split into occupancy and memory stall.",
+        inputs: &[
+            input("model", Kind::Key("models"), D::Required, Range::ANY, "the model"),
+            input("hardware", Kind::Key("hardware"), D::Required, Range::ANY, "the device"),
+            input("workload_type", Kind::Text, D::Text("ffn"), Range::ANY, "attention, ffn or conv (anything else: the low MFU)"),
+            input("use_flash_attention", Kind::Bool, D::Bool(false), Range::ANY, "FlashAttention (attention only)"),
+            input("precision", Kind::Text, D::Text("fp16"), Range::ANY, "precision whose peak is used (unknown: peak_flops)"),
+            input("efficiency", Kind::Number, D::Num(0.5), Range::NONNEG, "base compute efficiency"),
+        ],
+        outputs: &[
+            output("mfu", "1", "achievable MFU η, clamped to [0, 1]"),
+            output("achievable_flops", "TFLOP/s", "peak × η"),
+            output("peak_flops", "TFLOP/s", "peak at the precision"),
+            output("workload_type", "label", "kernel type"),
+            output("use_flash_attention", "bool", "FlashAttention"),
+            output("occupancy_loss", "1", "1 − min(efficiency × 1.1, 1) (mlsysim: overhead_breakdown)"),
+            output("memory_stall", "1", "max(0, 1 − η − occupancy loss) (mlsysim: overhead_breakdown)"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(efficiency),
+    },
+    SolverDef {
+        name: "compression",
+        class: "CompressionModel",
+        doc: "Quantization or pruning against a baseline precision: size, compression ratio, estimated accuracy delta and inference speedup by roofline regime.",
+        inputs: &[
+            input("model", Kind::Key("models"), D::Required, Range::ANY, "the model"),
+            input("hardware", Kind::Key("hardware"), D::Required, Range::ANY, "the device"),
+            input("method", Kind::Text, D::Text("quantization"), Range::ANY, "quantization, pruning (anything else: no-op)"),
+            input("target_bitwidth", Kind::Int, D::Num(8.0), Range::AT_LEAST_1, "target bits per weight"),
+            input("sparsity", Kind::Number, D::Num(0.0), Range::FRACTION, "pruned share of weights"),
+            input("sparsity_type", Kind::Text, D::Text("unstructured"), Range::ANY, "unstructured, structured or n_m (2:4)"),
+            input("baseline_precision", Kind::Text, D::Text("fp32"), Range::ANY, "precision the ratios are measured against"),
+        ],
+        outputs: &[
+            output("baseline_precision", "label", "canonical baseline precision"),
+            output("original_size_gb", "GB", "weights at the baseline precision"),
+            output("compressed_size_gb", "GB", "original / ratio"),
+            output("compression_ratio", "1", "baseline bits / target bits, or 1/(1 − sparsity)"),
+            output("estimated_accuracy_delta", "1", "signed accuracy change (fraction)"),
+            output("memory_savings_pct", "1", "(1 − 1/ratio) × 100"),
+            output("inference_speedup", "1", "memory-bound: the ratio; compute-bound: the low-precision path, if any"),
+        ],
+        own_inputs: &[],
+        run: Run::Model(compression),
+    },
 ];
 
 fn iron_law(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
@@ -102,5 +152,126 @@ fn amdahl(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveErro
         ("end_to_end_reduction", num(1.0 - 1.0 / overall)),
         ("stage_reduction", num(1.0 - 1.0 / s)),
         ("speedup_bound", num(total / rest)),
+    ])
+}
+
+fn efficiency(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    super::model(ctx, a, "model")?;
+    let hw = super::hardware(ctx, a, "hardware")?;
+    let peak = super::peak_at(ctx, hw, a.text("precision").unwrap_or("fp16"));
+    let eff = a.f("efficiency");
+    let low = constant(ctx, "mfu_low")?;
+    let high = constant(ctx, "mfu_high")?;
+    let scale = eff / constant(ctx, "mfu_reference_efficiency")?;
+    let kind = a.text("workload_type").unwrap_or("ffn");
+    let flash = a.flag("use_flash_attention");
+    let eta = match kind {
+        "attention" if flash => (constant(ctx, "mfu_flash_attention")? * scale)
+            .min(constant(ctx, "mfu_flash_attention_cap")?),
+        "ffn" => (high * scale).min(constant(ctx, "mfu_ffn_cap")?),
+        "conv" => ((low + high) / 2.0 * scale).min(constant(ctx, "mfu_conv_cap")?),
+        _ => low * scale,
+    }
+    .clamp(0.0, 1.0);
+    let occupancy = 1.0 - (eff * constant(ctx, "sm_occupancy_headroom")?).min(1.0);
+    Ok(vec![
+        ("mfu", num(eta)),
+        ("achievable_flops", Out::qty(peak * eta, Dim::COMPUTE_RATE)),
+        ("peak_flops", Out::qty(peak, Dim::COMPUTE_RATE)),
+        ("workload_type", Out::Label(kind.into())),
+        ("use_flash_attention", Out::Bool(flash)),
+        ("occupancy_loss", num(occupancy)),
+        ("memory_stall", num((1.0 - eta - occupancy).max(0.0))),
+    ])
+}
+
+fn compression(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let m = super::model(ctx, a, "model")?;
+    let hw = super::hardware(ctx, a, "hardware")?;
+    let baseline = super::precision(a, "baseline_precision")?;
+    // Bits per byte: a unit conversion.
+    let baseline_bits = baseline.bytes() * 8.0;
+    let original = super::size_in_bytes(ctx, m, baseline)?;
+    let bits = a.f("target_bitwidth");
+    let sparsity = a.f("sparsity");
+    let (ratio, delta, speedup) = match a.text("method").unwrap_or("quantization") {
+        "quantization" => {
+            let ratio = baseline_bits / bits;
+            let delta = if bits >= 16.0 {
+                0.0
+            } else if bits == 8.0 {
+                constant(ctx, "quant_accuracy_delta_fp8")?
+            } else if bits >= 4.0 {
+                constant(ctx, "quant_accuracy_delta_int4")?
+            } else {
+                constant(ctx, "quant_accuracy_delta_sub_int4")?
+            };
+            let graph = crate::calc::solvers::roofline::lower(m, baseline, &mut ctx.lin)?;
+            let peak = ctx.lin.read(hw.compute.peak_flops);
+            let bw = ctx.lin.read(hw.bandwidth());
+            ctx.lin.formula("bottleneck");
+            let b = crate::calc::formulas::performance::calc_bottleneck(
+                graph.ops,
+                graph.weights,
+                peak,
+                bw,
+            );
+            let speedup = if b.bottleneck.label() == "Memory" {
+                ratio
+            } else {
+                let key = if bits <= 8.0 {
+                    format!("int{bits}")
+                } else {
+                    format!("fp{bits}")
+                };
+                match hw.compute.precision_flops.get(&key) {
+                    Some(&pf) => (ctx.lin.read(pf).value / peak.value).min(ratio),
+                    None => 1.0,
+                }
+            };
+            (ratio, delta, speedup)
+        }
+        "pruning" => {
+            let ratio = if sparsity < 1.0 {
+                1.0 / (1.0 - sparsity)
+            } else {
+                constant(ctx, "pruning_full_sparsity_ratio")?
+            };
+            let delta = if sparsity <= constant(ctx, "pruning_accuracy_threshold")? {
+                constant(ctx, "pruning_mild_delta")?
+            } else {
+                -constant(ctx, "pruning_steep_coefficient")?
+                    * (sparsity * constant(ctx, "pruning_steep_exponent")?).exp()
+            };
+            let speedup = match a.text("sparsity_type").unwrap_or("unstructured") {
+                "structured" => ratio,
+                "n_m" => {
+                    let target = constant(ctx, "nm_sparsity_target")?;
+                    if (sparsity - target).abs() < constant(ctx, "nm_sparsity_tolerance")? {
+                        constant(ctx, "nm_sparsity_speedup")?
+                    } else {
+                        1.0
+                    }
+                }
+                _ => 1.0,
+            };
+            (ratio, delta, speedup)
+        }
+        _ => (1.0, 0.0, 1.0),
+    };
+    Ok(vec![
+        ("baseline_precision", Out::Label(baseline.key().into())),
+        (
+            "original_size_gb",
+            crate::calc::solvers::decl::bytes(original),
+        ),
+        (
+            "compressed_size_gb",
+            crate::calc::solvers::decl::bytes(original / ratio),
+        ),
+        ("compression_ratio", num(ratio)),
+        ("estimated_accuracy_delta", num(delta)),
+        ("memory_savings_pct", num((1.0 - 1.0 / ratio) * 100.0)),
+        ("inference_speedup", num(speedup)),
     ])
 }
