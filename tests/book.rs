@@ -623,7 +623,8 @@ fn every_bad_input_of_a_solver_is_reported_at_once() {
     let dir = scratch("all-inputs");
     std::fs::write(
         dir.join("ch.md"),
-        "A <mlsysim solve=\"iron-law\" show=\"t_seq\" unit=\"ms\"/> and <mlsysim solve=\"amdahl\" fraction=\"0.5\" spedup=\"4\" show=\"speedup\"/>.\n",
+        "A <mlsysim solve=\"iron-law\" show=\"t_seq\" unit=\"ms\"/> and <mlsysim solve=\"amdahl\" fraction=\"0.5\" spedup=\"4\" show=\"speedup\"/>.\n\
+         <mlsysim solve=\"serving\" model=\"Llama3_8\" hardware=\"H10\" batch=\"3\" show=\"ttft\" unit=\"ms\"/>\n",
     )
     .unwrap();
     let (code, _, err) = run(&["check", dir.to_str().unwrap()]);
@@ -638,6 +639,14 @@ fn every_bad_input_of_a_solver_is_reported_at_once() {
         err.contains("solver `amdahl` has no input `spedup`"),
         "{err}"
     );
+    // A core solver: both unknown keys and the unknown input, not one per run.
+    for e in [
+        "unknown models key `Llama3_8`",
+        "unknown hardware key `H10`",
+        "solver `serving` has no input `batch`; did you mean `batch_size`?",
+    ] {
+        assert!(err.contains(e), "{e}: {err}");
+    }
 }
 
 /// The additions of v2 (ranges, unit words, labels, forced scale, new functions and units,

@@ -28,6 +28,32 @@ const fn own(
     }
 }
 
+/// A core solver that reads its own parameters, with its registry-key inputs declared (which are
+/// required, which namespace), so that every unknown key and missing input is reported at once.
+const fn own_keyed(
+    name: &'static str,
+    class: &'static str,
+    doc: &'static str,
+    keys: &'static [solvers::decl::Input],
+    inputs: &'static [&'static str],
+    run: solvers::decl::RunFn,
+) -> SolverDef {
+    SolverDef {
+        name,
+        class,
+        doc,
+        inputs: keys,
+        outputs: &[],
+        own_inputs: inputs,
+        run: Run::Own(run),
+    }
+}
+
+use solvers::decl::SolverDef as Def;
+const fn key(name: &'static str, ns: &'static str, required: bool) -> solvers::decl::Input {
+    Def::key(name, ns, required)
+}
+
 /// A core solver declared in full (typed inputs, outputs) that still reads its own parameters.
 const fn declared(
     name: &'static str,
@@ -51,12 +77,12 @@ const fn declared(
 /// The core solvers, scenario and searches (they read their own parameters).
 pub const CORE: &[SolverDef] = &[
     declared(solvers::roofline::SOLVER, "SingleNodeModel", "Roofline latency, throughput and memory of one model on one device.", solvers::roofline::DECL_INPUTS, solvers::roofline::DECL_OUTPUTS, solvers::roofline::run),
-    own(solvers::serving::SOLVER, "ServingModel", "LLM serving: TTFT, ITL, KV cache and memory of one model on one device.", solvers::serving::INPUTS, solvers::serving::run),
-    own(solvers::distributed::SOLVER, "DistributedModel", "3D/4D-parallel training step on a fleet: compute, communication, bubble, scaling efficiency.", solvers::distributed::INPUTS, solvers::distributed::run),
-    own(solvers::economics::SOLVER, "EconomicsModel", "Total cost of ownership of a fleet: CapEx, energy and maintenance.", solvers::economics::PARAMS, solvers::economics::run),
-    own(solvers::sustainability::SOLVER, "SustainabilityModel", "Energy, carbon and water of a fleet over a duration.", solvers::sustainability::PARAMS, solvers::sustainability::run),
+    own_keyed(solvers::serving::SOLVER, "ServingModel", "LLM serving: TTFT, ITL, KV cache and memory of one model on one device.", &[key("model", "models", true), key("hardware", "hardware", true), key("decode_hardware", "hardware", false), key("draft_model", "models", false)], solvers::serving::INPUTS, solvers::serving::run),
+    own_keyed(solvers::distributed::SOLVER, "DistributedModel", "3D/4D-parallel training step on a fleet: compute, communication, bubble, scaling efficiency.", &[key("model", "models", true), key("fleet", "fleets", false), key("node", "nodes", false), key("fabric", "fabrics", false)], solvers::distributed::INPUTS, solvers::distributed::run),
+    own_keyed(solvers::economics::SOLVER, "EconomicsModel", "Total cost of ownership of a fleet: CapEx, energy and maintenance.", &[key("fleet", "fleets", true)], solvers::economics::PARAMS, solvers::economics::run),
+    own_keyed(solvers::sustainability::SOLVER, "SustainabilityModel", "Energy, carbon and water of a fleet over a duration.", &[key("fleet", "fleets", true)], solvers::sustainability::PARAMS, solvers::sustainability::run),
     own(solvers::reliability::SOLVER, "ReliabilityModel", "Fleet MTBF, failure probability, Young–Daly interval and goodput of a job.", solvers::reliability::PARAMS, solvers::reliability::run),
-    own(solvers::scenario::SOLVER, "Scenario", "A registry scenario evaluated end to end.", solvers::scenario::PARAMS, solvers::scenario::run),
+    own_keyed(solvers::scenario::SOLVER, "Scenario", "A registry scenario evaluated end to end.", &[key("scenario", "scenarios", true)], solvers::scenario::PARAMS, solvers::scenario::run),
     own(search::parallelism::SOLVER, "ParallelismOptimizer", "Search of TP × PP × DP layouts for the best step time or efficiency.", search::parallelism::INPUTS, search::parallelism::run),
     own(search::placement::SOLVER, "PlacementOptimizer", "Cheapest region (cost plus carbon tax) for a fleet or device.", search::placement::INPUTS, search::placement::run),
     own(search::batch::SOLVER, "BatchingOptimizer", "Largest batch that meets a latency SLA.", search::batch::INPUTS, search::batch::run),

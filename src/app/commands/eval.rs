@@ -413,7 +413,7 @@ pub fn help(solver: &str) -> Result<String, String> {
             i.doc
         ));
     }
-    for n in def.own_inputs {
+    for n in def.untyped_inputs() {
         s.push_str(&format!("  --{}\n", n.replace('_', "-")));
     }
     if !def.outputs.is_empty() {

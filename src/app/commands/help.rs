@@ -80,8 +80,8 @@ pub fn solvers_markdown() -> String {
             }
             s.push('\n');
         }
-        if !d.own_inputs.is_empty() {
-            let names: Vec<String> = d.own_inputs.iter().map(|n| format!("`{n}`")).collect();
+        if d.untyped_inputs().next().is_some() {
+            let names: Vec<String> = d.untyped_inputs().map(|n| format!("`{n}`")).collect();
             s.push_str(&format!("Inputs: {}.\n\n", names.join(", ")));
         }
         if !d.outputs.is_empty() {

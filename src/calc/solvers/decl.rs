@@ -202,9 +202,38 @@ impl SolverDef {
         self.inputs
             .iter()
             .map(|i| i.name)
-            .chain(self.own_inputs.iter().copied())
+            .chain(
+                self.own_inputs
+                    .iter()
+                    .copied()
+                    .filter(|n| self.input(n).is_none()),
+            )
             .map(str::to_string)
             .collect()
+    }
+
+    /// The inputs read by the solver itself that are not declared with a type.
+    pub fn untyped_inputs(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.own_inputs
+            .iter()
+            .copied()
+            .filter(|n| self.input(n).is_none())
+    }
+
+    /// A registry-key input (`model`, `hardware`, `fleet`...): its declaration, for solvers that
+    /// read their own parameters but whose keys and required inputs are checked up front.
+    pub const fn key(name: &'static str, namespace: &'static str, required: bool) -> Input {
+        Input {
+            name,
+            kind: Kind::Key(namespace),
+            default: if required {
+                Default::Required
+            } else {
+                Default::Absent
+            },
+            range: Range::ANY,
+            doc: "a registry key",
+        }
     }
 
     /// The declared input of this name.
