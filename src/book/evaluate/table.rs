@@ -444,6 +444,37 @@ impl FileEval<'_> {
 
     /// Records a missing cell (the entry lacks the field): printed as the book's `missing` text,
     /// reported by `audit`.
+    /// The cell of a registry entry's field: its value, recorded with its sources (collected for
+    /// the table's source note), or the book's `missing` text when the entry lacks the field.
+    #[allow(clippy::too_many_arguments)]
+    fn entry_cell(
+        &mut self,
+        d: &Directive,
+        col: &Column,
+        spec: &FormatSpec,
+        (prefix, key): (&str, &str),
+        value: Result<(Value, RecordLineage), String>,
+        cite_cells: bool,
+        sources: &mut Vec<std::sync::Arc<str>>,
+    ) -> Result<String, Problem> {
+        let cell = format!("{key}/{}", col.field);
+        match value {
+            Ok((v, lineage)) => {
+                for s in &lineage.sources {
+                    if !sources.contains(s) {
+                        sources.push(s.clone());
+                    }
+                }
+                let marker = cite_cells && self.kind == SourceKind::Markdown;
+                self.cell(d, col, spec, v, lineage, cell, marker, &[])
+            }
+            Err(_) => {
+                let why = format!("`{prefix}` has no `{}` in the registry", col.field);
+                Ok(self.missing_cell(d, cell, why))
+            }
+        }
+    }
+
     fn missing_cell(&mut self, d: &Directive, cell: String, why: String) -> String {
         let text = if self.kind == SourceKind::Latex && self.templates.style.missing == "\u{2014}" {
             "---".to_string()
@@ -533,30 +564,8 @@ impl FileEval<'_> {
         for ((prefix, key, name), row_cells) in entries.iter().zip(cells) {
             let mut row = vec![self.cell_text(name)];
             for ((col, spec), c) in cols.iter().zip(&specs).zip(row_cells) {
-                let cell = format!("{key}/{}", col.field);
-                row.push(match c {
-                    Ok((v, lineage)) => {
-                        for s in &lineage.sources {
-                            if !sources.contains(s) {
-                                sources.push(s.clone());
-                            }
-                        }
-                        self.cell(
-                            d,
-                            col,
-                            spec,
-                            v,
-                            lineage,
-                            cell,
-                            cite == TableCite::Cells && self.kind == SourceKind::Markdown,
-                            &[],
-                        )?
-                    }
-                    Err(_) => {
-                        let why = format!("`{prefix}` has no `{}` in the registry", col.field);
-                        self.missing_cell(d, cell, why)
-                    }
-                });
+                let cells = cite == TableCite::Cells;
+                row.push(self.entry_cell(d, col, spec, (prefix, key), c, cells, &mut sources)?);
             }
             rows.push(row);
         }
@@ -609,30 +618,16 @@ impl FileEval<'_> {
             }
             column_exists(col, values.iter())?;
             for ((prefix, key, _), value) in entries.iter().zip(values) {
-                let cell = format!("{key}/{}", col.field);
-                row.push(match value {
-                    Ok((v, lineage)) => {
-                        for s in &lineage.sources {
-                            if !sources.contains(s) {
-                                sources.push(s.clone());
-                            }
-                        }
-                        self.cell(
-                            d,
-                            col,
-                            spec,
-                            v,
-                            lineage,
-                            cell,
-                            cite == TableCite::Cells && self.kind == SourceKind::Markdown,
-                            &[],
-                        )?
-                    }
-                    Err(_) => {
-                        let why = format!("`{prefix}` has no `{}` in the registry", col.field);
-                        self.missing_cell(d, cell, why)
-                    }
-                });
+                let cells = cite == TableCite::Cells;
+                row.push(self.entry_cell(
+                    d,
+                    col,
+                    spec,
+                    (prefix, key),
+                    value,
+                    cells,
+                    &mut sources,
+                )?);
             }
             rows.push(row);
         }
