@@ -5,6 +5,7 @@
 //! Every command prints its diagnostics through [`diagnostics`], so the format holds for all.
 
 use crate::base::diag::{Diagnostic, Severity};
+use std::fmt::Write as _;
 use std::io::Write;
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -34,18 +35,6 @@ fn format() -> DiagFormat {
     }
 }
 
-/// One diagnostic as a JSON object.
-pub fn json(d: &Diagnostic) -> serde_json::Value {
-    serde_json::json!({
-        "severity": d.severity.name(),
-        "file": d.file,
-        "line": d.line,
-        "column": d.column,
-        "message": d.message,
-        "help": d.help,
-    })
-}
-
 /// A GitHub Actions workflow command for one diagnostic.
 pub fn github(d: &Diagnostic) -> String {
     // https://docs.github.com: data escapes % CR LF; properties also : and ,.
@@ -72,28 +61,64 @@ pub fn github(d: &Diagnostic) -> String {
     )
 }
 
+/// One diagnostic as JSON, written straight from its fields (no intermediate JSON value).
+/// Fields in alphabetical order, as earlier releases printed them.
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    column: u32,
+    file: &'a str,
+    help: Option<&'a str>,
+    line: u32,
+    message: &'a str,
+    severity: &'static str,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    /// The JSON form of `d`.
+    fn of(d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+        JsonDiagnostic {
+            column: d.column,
+            file: &d.file,
+            help: d.help.as_deref(),
+            line: d.line,
+            message: &d.message,
+            severity: d.severity.name(),
+        }
+    }
+}
+
 /// Writes diagnostics in the chosen format. Write errors on stdout (a closed pipe) are ignored
-/// here: the command's own output reports them.
+/// here: the command's own output reports them. The text is built first and written at once
+/// (stderr is unbuffered); the excerpts of many diagnostics are rendered on every core, in order.
 pub fn diagnostics<'a>(ds: impl IntoIterator<Item = &'a Diagnostic>) {
+    use rayon::prelude::*;
+    let ds: Vec<&Diagnostic> = ds.into_iter().collect();
     match format() {
         DiagFormat::Text => {
-            let mut text = String::new();
-            for (i, d) in ds.into_iter().enumerate() {
-                if i > 0 {
-                    text.push('\n');
-                }
-                text.push_str(&d.to_string());
-                text.push('\n');
+            let parts: Vec<String> = ds
+                .par_chunks(1024)
+                .map(|chunk| {
+                    let mut text = String::with_capacity(chunk.len() * 200);
+                    for d in chunk {
+                        let _ = writeln!(text, "{d}\n");
+                    }
+                    text
+                })
+                .collect();
+            let mut text = parts.concat();
+            // One blank line between diagnostics, none after the last.
+            if text.ends_with("\n\n") {
+                text.pop();
             }
             let _ = std::io::stderr().lock().write_all(text.as_bytes());
         }
         DiagFormat::Json => {
-            let mut text = String::new();
+            let mut out = Vec::with_capacity(ds.len() * 160);
             for d in ds {
-                text.push_str(&json(d).to_string());
-                text.push('\n');
+                let _ = serde_json::to_writer(&mut out, &JsonDiagnostic::of(d));
+                out.push(b'\n');
             }
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            let _ = std::io::stdout().lock().write_all(&out);
         }
         DiagFormat::Github => {
             let mut text = String::new();
@@ -129,7 +154,7 @@ mod tests {
     fn json_diagnostics_carry_every_field() {
         let d = Diagnostic::file("a.md", "bad").with_help("fix");
         assert_eq!(
-            json(&d).to_string(),
+            serde_json::to_string(&JsonDiagnostic::of(&d)).unwrap(),
             r#"{"column":1,"file":"a.md","help":"fix","line":1,"message":"bad","severity":"error"}"#
         );
     }

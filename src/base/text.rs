@@ -38,21 +38,30 @@ pub fn grouped(x: f64, decimals: usize) -> String {
 /// Up to three names closest to `word` (case-insensitive edit distance), best first.
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
     let w = word.to_ascii_lowercase();
+    let limit = (w.len() / 2).max(2);
+    let w_chars = w.chars().count();
+    let mut lower = String::new();
     let mut scored: Vec<(usize, &str)> = candidates
-        .map(|c| {
-            let cl = c.to_ascii_lowercase();
-            let mut d = strsim::levenshtein(&w, &cl);
-            if cl.contains(&w) || w.contains(&cl) {
+        .filter_map(|c| {
+            lower.clear();
+            lower.extend(c.chars().map(|ch| ch.to_ascii_lowercase()));
+            let cl = lower.as_str();
+            let contains = cl.contains(w.as_str()) || w.contains(cl);
+            // The edit distance is at least the difference in length: a candidate that far off
+            // and not containing the word (or contained in it) cannot pass the limit.
+            if !contains && cl.chars().count().abs_diff(w_chars) > limit {
+                return None;
+            }
+            let mut d = strsim::levenshtein(&w, cl);
+            if contains {
                 d = d.min(1 + cl.len().abs_diff(w.len()) / 4);
             }
-            (d, c)
+            (d <= limit).then_some((d, c))
         })
         .collect();
     scored.sort();
-    let limit = (w.len() / 2).max(2);
     scored
         .into_iter()
-        .filter(|(d, _)| *d <= limit)
         .take(3)
         .map(|(_, c)| c.to_string())
         .collect()

@@ -117,7 +117,8 @@ fn near_tag(src: &str, p: usize) -> Option<(usize, String)> {
 /// value) are skipped.
 pub(crate) fn find_tags(src: &str) -> Vec<RawTag> {
     let b = src.as_bytes();
-    let mut out: Vec<RawTag> = Vec::new();
+    // Sized once from a fast count (near-tags and case variants are rare and may still grow it).
+    let mut out: Vec<RawTag> = Vec::with_capacity(src.matches("<mlsysim").count());
     // Closing tags swallowed by the tags before them, skipped when met. They come in source
     // order, so only those not yet passed are kept (a queue, not a rescan per `<`).
     let mut swallowed: std::collections::VecDeque<Range<usize>> = Default::default();

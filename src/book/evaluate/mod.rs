@@ -97,7 +97,9 @@ pub struct FileEval<'a> {
     /// Provenances built so far, by hash of their lineage (records with equal lineage share one).
     provenances: FxHashMap<u64, Vec<(Lineage, Arc<Provenance>)>>,
     /// Registry paths resolved so far.
-    resolved: RefCell<FxHashMap<Box<str>, paths::Resolved>>,
+    resolved: RefCell<FxHashMap<Box<str>, Result<paths::Resolved, String>>>,
+    /// Messages for unknown names, by name and number of `let`s bound when it was met.
+    unknown: RefCell<FxHashMap<(Box<str>, usize), String>>,
     /// Footnote markers already rendered, by source id (Markdown).
     markers_done: FxHashMap<Arc<str>, String>,
     /// Base-unit names by dimension.
@@ -156,6 +158,7 @@ impl<'a> FileEval<'a> {
             dims: FxHashMap::default(),
             markers_done: FxHashMap::default(),
             resolved: RefCell::default(),
+            unknown: RefCell::default(),
             current: None,
             file_arc: Arc::from(rel),
             more_problems: RefCell::default(),

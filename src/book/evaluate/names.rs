@@ -97,15 +97,25 @@ impl FileEval<'_> {
                 })
                 .map_err(|m| EvalError::new(span, m));
         }
+        Err(EvalError::new(span, self.unknown_name(head)))
+    }
+
+    /// The message for a name that is neither a `let` nor a namespace, with the closest names.
+    /// Kept per name and number of `let`s (they only grow), so a file repeating one unknown name
+    /// computes its hint once, not once per use.
+    fn unknown_name(&self, head: &str) -> String {
+        let key = (Box::<str>::from(head), self.lets.len());
+        if let Some(m) = self.unknown.borrow().get(&key) {
+            return m.clone();
+        }
         let mut names: Vec<&str> = self.lets.keys().map(String::as_str).collect();
         names.extend(crate::registry::schema::NAMESPACES.iter().map(|n| n.name));
-        Err(EvalError::new(
-            span,
-            format!(
-                "unknown name `{head}`: neither a `let` of this file nor a registry namespace{}",
-                did_you_mean(&closest(head, names.into_iter()))
-            ),
-        ))
+        let message = format!(
+            "unknown name `{head}`: neither a `let` of this file nor a registry namespace{}",
+            did_you_mean(&closest(head, names.into_iter()))
+        );
+        self.unknown.borrow_mut().insert(key, message.clone());
+        message
     }
 
     /// Resolves a registry path (each distinct path once per file) and reads the result.
@@ -115,12 +125,14 @@ impl FileEval<'_> {
         read: impl FnOnce(&paths::Resolved) -> T,
     ) -> Result<T, String> {
         if let Some(r) = self.resolved.borrow().get(path) {
-            return Ok(read(r));
+            return r.as_ref().map(read).map_err(Clone::clone);
         }
-        let r = paths::resolve(self.reg, path)?;
-        let out = read(&r);
+        // Failures are kept too: a path misspelled on every line is looked up (and its closest
+        // names computed) once.
+        let r = paths::resolve(self.reg, path);
+        let out = r.as_ref().map(read).map_err(Clone::clone);
         self.resolved.borrow_mut().insert(path.into(), r);
-        Ok(out)
+        out
     }
 
     /// Evaluates an expression over the fields of one registry entry (a table column such as
