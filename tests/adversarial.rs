@@ -545,32 +545,113 @@ fn a_folder_named_like_the_lock_is_an_error() {
 
 #[test]
 fn update_lock_on_a_read_only_book_keeps_the_previous_output() {
-    #[cfg(unix)]
-    if unsafe { libc::geteuid() } == 0 {
-        return; // root writes anywhere: nothing to test
-    }
-    let (b, out) = book("ro-lock", &[("ch.md", &format!("TDP {TDP}.\n"))]);
-    let (code, _, err) = build(&b, &out);
+    let ro = ReadOnlyBook::new("ro-lock", &[("ch.md", &format!("TDP {TDP}.\n"))]);
+    let (code, _, err) = ro.run(&["build", s(&ro.book), "--out", s(&ro.out)]);
     assert_eq!(code, 0, "{err}");
-    let before = std::fs::read(out.join("mlsysim-manifest.json")).unwrap();
-    std::fs::write(b.join("ch.md"), format!("TDP {TDP} now.\n")).unwrap();
-    set_read_only(&b, true);
-    let (code, _, err) = run(&["build", s(&b), "--out", s(&out), "--update-lock"]);
-    set_read_only(&b, false);
+    let before = std::fs::read(ro.out.join("mlsysim-manifest.json")).unwrap();
+    std::fs::write(ro.book.join("ch.md"), format!("TDP {TDP} now.\n")).unwrap();
+    let (code, _, err) =
+        ro.read_only(|| ro.run(&["build", s(&ro.book), "--out", s(&ro.out), "--update-lock"]));
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("mlsysim.lock:1:1: error: cannot write the drift lock"),
         "{err}"
     );
     assert!(err.contains("nothing was written"), "{err}");
+    assert!(!ro.book.join("mlsysim.lock").exists());
     assert_eq!(
-        std::fs::read(out.join("mlsysim-manifest.json")).unwrap(),
+        std::fs::read(ro.out.join("mlsysim-manifest.json")).unwrap(),
         before
     );
     assert_eq!(
-        std::fs::read_to_string(out.join("ch.md")).unwrap(),
+        std::fs::read_to_string(ro.out.join("ch.md")).unwrap(),
         "TDP 700 W.\n"
     );
+}
+
+/// A book the tool cannot write to, also when the tests run as root (as in CI containers),
+/// who writes anywhere: there the binary runs as the unprivileged user `nobody` (uid 65534)
+/// from a copy under the system's temporary folder, which every user can reach, so the book
+/// (owned by root, mode 755) is read-only to it while the output's folder is open to it.
+struct ReadOnlyBook {
+    dir: PathBuf,
+    book: PathBuf,
+    out: PathBuf,
+    /// Set when running as root: the copied binary.
+    as_nobody: Option<PathBuf>,
+}
+
+impl ReadOnlyBook {
+    fn new(name: &str, files: &[(&str, &str)]) -> ReadOnlyBook {
+        #[cfg(unix)]
+        if unsafe { libc::geteuid() } == 0 {
+            use std::os::unix::fs::PermissionsExt;
+            let dir = std::env::temp_dir().join(format!("mlsysim-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+            let bin = dir.join("mlsysim-book");
+            std::fs::copy(env!("CARGO_BIN_EXE_mlsysim-book"), &bin).unwrap();
+            std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let book = dir.join("book");
+            for (rel, text) in files {
+                let p = book.join(rel);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, text).unwrap();
+            }
+            return ReadOnlyBook {
+                out: dir.join("out"),
+                dir,
+                book,
+                as_nobody: Some(bin),
+            };
+        }
+        let (book, out) = book(name, files);
+        ReadOnlyBook {
+            dir: out.parent().unwrap().to_path_buf(),
+            book,
+            out,
+            as_nobody: None,
+        }
+    }
+
+    /// Runs the binary (as `nobody` when the tests run as root).
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let Some(bin) = &self.as_nobody else {
+            return run(args);
+        };
+        let mut cmd = Command::new(bin);
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::uid(
+            std::os::unix::process::CommandExt::gid(&mut cmd, 65534),
+            65534,
+        );
+        let out = cmd.args(args).current_dir(&self.dir).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Runs `f` while the book is read-only to the binary.
+    fn read_only<T>(&self, f: impl FnOnce() -> T) -> T {
+        if self.as_nobody.is_some() {
+            return f(); // root's 755 folder: read-only to `nobody` already
+        }
+        set_read_only(&self.book, true);
+        let r = f();
+        set_read_only(&self.book, false);
+        r
+    }
+}
+
+impl Drop for ReadOnlyBook {
+    fn drop(&mut self) {
+        if self.as_nobody.is_some() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn set_read_only(p: &Path, ro: bool) {
@@ -637,4 +718,18 @@ fn leftovers_of_an_interrupted_build_are_recovered_and_removed() {
     assert_eq!(code, 0, "{err}");
     assert!(out.join("ch.md").is_file());
     assert!(!old.exists() && !tmp.exists(), "leftovers removed");
+    // The temporary folder of a build that still runs (this test's process) is left alone; one
+    // of a process that ended (a child that exited) is removed.
+    let live = dir.join(format!(".out.mlsysim-tmp-{}", std::process::id()));
+    let ended = std::process::Command::new("true").spawn().unwrap();
+    let ended_pid = ended.id();
+    let _ = { ended }.wait();
+    let dead = dir.join(format!(".out.mlsysim-tmp-{ended_pid}"));
+    std::fs::create_dir_all(&live).unwrap();
+    std::fs::create_dir_all(&dead).unwrap();
+    let (code, _, err) = build(&b, &out);
+    assert_eq!(code, 0, "{err}");
+    assert!(live.is_dir(), "a running build's folder is kept");
+    assert!(!dead.exists(), "an ended build's folder is removed");
+    std::fs::remove_dir_all(&live).unwrap();
 }

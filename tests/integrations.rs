@@ -1310,6 +1310,70 @@ mod watch {
         assert!(manifest.contains("notes.md"));
         assert!(!manifest.contains("extra.md"));
     }
+
+    /// The ownership rule holds at every rebuild, not only the first write: a book file added
+    /// while watching that would take the place of the manifest or a figure is an error naming
+    /// it, and the output keeps the tool's own file.
+    #[test]
+    fn watch_refuses_book_files_that_appear_later_and_shadow_generated_ones() {
+        let dir = scratch("watch-shadow");
+        let book = dir.join("book");
+        let out = dir.join("out");
+        std::fs::create_dir_all(&book).unwrap();
+        std::fs::write(
+            book.join("ch.qmd"),
+            "TDP <mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>.\n\n<mlsysim figure=\"roofline\" id=\"fig-roof\" hardware=\"H100\" caption=\"Roofline.\" alt=\"A roofline.\"/>\n",
+        )
+        .unwrap();
+        let mut child = Killed(
+            Command::new(BIN)
+                .args([
+                    "build",
+                    book.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                    "--watch",
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let rx = lines(&mut child.0);
+        let first = wait_line(&rx, |_, l| l.starts_with("watching "));
+        assert!(first[0].starts_with("built "), "{first:?}");
+        let manifest = out.join("mlsysim-manifest.json");
+        let figure = out.join("figures/fig-roof.svg");
+        let ours = std::fs::read(&manifest).unwrap();
+        let svg = std::fs::read(&figure).unwrap();
+        for (rel, path, before) in [
+            ("mlsysim-manifest.json", &manifest, &ours),
+            ("figures/fig-roof.svg", &figure, &svg),
+        ] {
+            let forged = book.join(rel);
+            std::fs::create_dir_all(forged.parent().unwrap()).unwrap();
+            std::fs::write(&forged, "forged").unwrap();
+            let errs = wait_line(&rx, |err, l| {
+                err && l.starts_with("error: ") && l.contains("last good output")
+            });
+            let text = errs.join("\n");
+            assert!(
+                text.contains(&format!(
+                    "{}:1:1: error: the build generates `{rel}` itself",
+                    forged.display()
+                )),
+                "{text}"
+            );
+            assert_eq!(&std::fs::read(path).unwrap(), before, "{rel} kept");
+            std::fs::remove_file(&forged).unwrap();
+            wait_line(&rx, |_, l| l.starts_with("rebuilt "));
+            assert_eq!(
+                &std::fs::read(path).unwrap(),
+                before,
+                "{rel} still the tool's"
+            );
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------------------

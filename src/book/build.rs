@@ -221,6 +221,11 @@ pub fn duplicate_figure_ids(figures: &[FigureOut]) -> Vec<Diagnostic> {
     out
 }
 
+/// Where a figure's file goes in the output: `figures/<id>.svg` for Markdown, `.pdf` for LaTeX.
+pub fn figure_path(f: &FigureOut) -> String {
+    format!("figures/{}.{}", f.figure.id, f.format.ext())
+}
+
 /// The files of the figures: `figures/<id>.svg` for Markdown, `.pdf` for LaTeX.
 pub fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = figures
@@ -232,7 +237,7 @@ pub fn figure_files(figures: &[FigureOut]) -> Result<Vec<(String, Vec<u8>)>, Dia
                     d.message = e.to_string();
                     d
                 })?;
-            Ok((format!("figures/{}.{}", f.figure.id, f.format.ext()), bytes))
+            Ok((figure_path(f), bytes))
         })
         .collect();
     let mut files = Vec::new();
@@ -266,6 +271,38 @@ pub fn book_files<'a>(
     files.push((MANIFEST.to_string(), manifest));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
+}
+
+/// The bibliography files the build writes beside the book (`mlsysim.bib` and CSL JSON) when
+/// citations are in pandoc style; none otherwise.
+pub fn bibliography_files(reg: &Registry, templates: &Templates) -> Vec<(String, String)> {
+    if templates.style.cite != super::config::CiteStyle::Pandoc {
+        return Vec::new();
+    }
+    super::bibliography::files(reg)
+        .into_iter()
+        .map(|(n, t)| (n.to_string(), t))
+        .collect()
+}
+
+/// The ownership rule's second half: a file of the book never takes the place of one the build
+/// generates (the manifest, always; the figure and bibliography files in `generated`). One error
+/// per book file (`book_rels`, book-relative) that would.
+pub fn shadowing<'a>(
+    book: &Path,
+    generated: impl Iterator<Item = &'a str>,
+    book_rels: impl Iterator<Item = &'a String>,
+) -> Vec<Diagnostic> {
+    let generated: std::collections::HashSet<&str> = generated.chain([MANIFEST]).collect();
+    book_rels
+        .filter(|rel| generated.contains(rel.as_str()))
+        .map(|rel| {
+            Diagnostic::file(
+                &book.join(rel).display().to_string(),
+                format!("the build generates `{rel}` itself; rename this file of the book (or the figure id)"),
+            )
+        })
+        .collect()
 }
 
 /// Builds `book` into `out`: all or nothing.
@@ -308,36 +345,20 @@ pub fn build_gated_with(
         p.phase("writing", 0);
     }
     let figure_files = figure_files(&summary.figures)?;
-    // A book file never takes the place of a generated one (the manifest, a figure).
-    let generated: std::collections::HashSet<&str> = figure_files
+    let bib = bibliography_files(reg, templates);
+    let generated = figure_files
         .iter()
         .map(|(f, _)| f.as_str())
-        .chain([MANIFEST])
-        .collect();
-    let shadowing: Vec<Diagnostic> = others
+        .chain(bib.iter().map(|(n, _)| n.as_str()));
+    let book_rels = others
         .iter()
         .map(|(rel, _)| rel)
-        .chain(summary.outputs.iter().map(|(rel, _)| rel))
-        .filter(|rel| generated.contains(rel.as_str()))
-        .map(|rel| {
-            Diagnostic::file(
-                &book.join(rel).display().to_string(),
-                format!("the build generates `{rel}` itself; rename this file of the book (or the figure id)"),
-            )
-        })
-        .collect();
+        .chain(summary.outputs.iter().map(|(rel, _)| rel));
+    let shadowing = shadowing(book, generated, book_rels);
     if !shadowing.is_empty() {
         return Err(Diagnostics(shadowing).sorted());
     }
     let records = &summary.records;
-    let bib = if templates.style.cite == super::config::CiteStyle::Pandoc {
-        super::bibliography::files(reg)
-            .into_iter()
-            .map(|(n, t)| (n.to_string(), t))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let mut files = book_files(
         summary.outputs.iter().map(|(r, t)| (r, t.as_str())),
         &figure_files,

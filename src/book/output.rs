@@ -155,9 +155,27 @@ pub fn write_tree(out: &Path, files: &[(String, Content)]) -> Result<(), String>
     swap_in(&tmp, out)
 }
 
-/// Whether a process with id `pid` runs (Linux: `/proc/PID`; elsewhere assumed running).
+/// Whether a process with id `pid` runs: signal 0 checks it exists without touching it (any
+/// Unix; `EPERM` means it runs as another user); a number no process can have is not running.
+/// Elsewhere a process is assumed to run, so nothing of a live build is ever removed.
 fn alive(pid: &str) -> bool {
-    !cfg!(target_os = "linux") || Path::new("/proc").join(pid).exists()
+    #[cfg(unix)]
+    {
+        let Ok(pid) = pid.parse::<libc::pid_t>() else {
+            return false;
+        };
+        if pid <= 0 {
+            return false;
+        }
+        // SAFETY: kill with signal 0 sends nothing; it only reports whether `pid` exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 /// The leftovers of an interrupted earlier write into `out` by a process no longer running:

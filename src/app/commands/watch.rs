@@ -14,7 +14,10 @@ use crate::app::format::Format;
 use crate::app::progress::Progress;
 use crate::app::{exit, out};
 use crate::base::diag::{Diagnostic, Diagnostics};
-use crate::book::build::{book_files, duplicate_figure_ids, evaluate_file, figure_files, Expanded};
+use crate::book::build::{
+    bibliography_files, book_files, duplicate_figure_ids, evaluate_file, figure_files, figure_path,
+    shadowing, Expanded,
+};
 use crate::book::config::BookConfig;
 use crate::book::files::{discover, BookFile, FileKind};
 use crate::book::manifest::manifest_json;
@@ -268,17 +271,32 @@ impl Session {
             .values()
             .flat_map(|(o, _)| o.diags.iter().cloned())
             .collect();
-        d.extend(duplicate_figure_ids(&self.figures(None)));
+        let figures = self.figures();
+        d.extend(duplicate_figure_ids(&figures));
+        if self.o.emit_cache.is_none() {
+            // Checked at every rebuild: a file added to the book later may not shadow one the
+            // build generates either.
+            let paths: Vec<String> = figures.iter().map(figure_path).collect();
+            let bib = bibliography_files(&self.setup.reg, &self.setup.templates);
+            let generated = paths
+                .iter()
+                .map(String::as_str)
+                .chain(bib.iter().map(|(n, _)| n.as_str()));
+            d.extend(shadowing(
+                &self.o.book,
+                generated,
+                self.sources.keys().chain(self.others.keys()),
+            ));
+        }
         Diagnostics(d).sorted()
     }
 
-    /// The figures of every source (or of the sources in `only`), by file and position.
-    fn figures(&self, only: Option<&BTreeSet<String>>) -> Vec<FigureOut> {
+    /// The figures of every source, by file and position.
+    fn figures(&self) -> Vec<FigureOut> {
         let mut f: Vec<FigureOut> = self
             .sources
-            .iter()
-            .filter(|(rel, _)| only.is_none_or(|o| o.contains(*rel)))
-            .flat_map(|(_, (o, _))| o.figures.iter().cloned())
+            .values()
+            .flat_map(|(o, _)| o.figures.iter().cloned())
             .collect();
         f.sort_by(|a, b| {
             (&a.at.file, a.at.line, a.at.column).cmp(&(&b.at.file, b.at.line, b.at.column))
@@ -313,7 +331,7 @@ impl Session {
     /// Writes what is dirty (everything the first time). Assumes there are no errors.
     fn write(&mut self) -> Result<(), String> {
         if let Some(cache) = &self.o.emit_cache {
-            write_figures(cache, &self.figures(None))?;
+            write_figures(cache, &self.figures())?;
             self.cache().write(cache)?;
             self.dirty.clear();
             return Ok(());
@@ -321,9 +339,10 @@ impl Session {
         let out = &self.o.out;
         if !self.written {
             check_replaceable(out, &self.o.book)?;
-            let figures = figure_files(&self.figures(None)).map_err(|d| d.to_string())?;
+            let figures = figure_files(&self.figures()).map_err(|d| d.to_string())?;
             let manifest = self.manifest();
-            let files = book_files(
+            let bib = bibliography_files(&self.setup.reg, &self.setup.templates);
+            let mut files = book_files(
                 self.sources
                     .iter()
                     .map(|(rel, (o, _))| (rel, o.text.as_str())),
@@ -331,12 +350,27 @@ impl Session {
                 self.others.iter(),
                 Content::Bytes(manifest.as_bytes()),
             );
+            files.extend(
+                bib.iter()
+                    .map(|(n, t)| (n.clone(), Content::Bytes(t.as_bytes()))),
+            );
+            files.sort_by(|a, b| a.0.cmp(&b.0));
             write_tree(out, &files)?;
             self.written = true;
             self.dirty.clear();
             return Ok(());
         }
         let dirty = std::mem::take(&mut self.dirty);
+        let all_figures = self.figures();
+        let bib = bibliography_files(&self.setup.reg, &self.setup.templates);
+        // Paths the build generates: a book file of that name that went away (it was refused
+        // while it existed) leaves the generated file, never removes it.
+        let generated: BTreeSet<String> = all_figures
+            .iter()
+            .map(figure_path)
+            .chain(bib.iter().map(|(n, _)| n.clone()))
+            .chain([MANIFEST.to_string()])
+            .collect();
         for rel in &dirty {
             let target = out.join(rel);
             if let Some((o, _)) = self.sources.get(rel) {
@@ -345,12 +379,24 @@ impl Session {
                 let bytes = std::fs::read(path)
                     .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
                 write_atomic(&target, &bytes)?;
-            } else if target.is_file() {
+            } else if target.is_file() && !generated.contains(rel) {
                 std::fs::remove_file(&target).map_err(|e| format!("{}: {e}", target.display()))?;
             }
         }
-        // The figures of the sources evaluated again.
-        for (rel, bytes) in figure_files(&self.figures(Some(&dirty))).map_err(|d| d.to_string())? {
+        // The figures of the sources evaluated again, and any whose file was touched.
+        let dirty = &dirty;
+        let redraw: Vec<FigureOut> = self
+            .sources
+            .iter()
+            .flat_map(|(rel, (o, _))| {
+                let all = dirty.contains(rel);
+                o.figures
+                    .iter()
+                    .filter(move |f| all || dirty.contains(&figure_path(f)))
+            })
+            .cloned()
+            .collect();
+        for (rel, bytes) in figure_files(&redraw).map_err(|d| d.to_string())? {
             let target = out.join(&rel);
             if std::fs::read(&target).map_or(true, |b| b != bytes) {
                 if let Some(dir) = target.parent() {
@@ -360,9 +406,11 @@ impl Session {
             }
         }
         let manifest = self.manifest();
-        let path = out.join(MANIFEST);
-        if std::fs::read(&path).map_or(true, |b| b != manifest.as_bytes()) {
-            write_atomic(&path, manifest.as_bytes())?;
+        for (rel, bytes) in [(MANIFEST.to_string(), manifest)].into_iter().chain(bib) {
+            let path = out.join(rel);
+            if std::fs::read(&path).map_or(true, |b| b != bytes.as_bytes()) {
+                write_atomic(&path, bytes.as_bytes())?;
+            }
         }
         Ok(())
     }
