@@ -1187,6 +1187,30 @@ mod watch {
         }
     }
 
+    /// Starts `build BOOK --out OUT --watch MORE` and waits until its first build is done and it
+    /// watches; the child is killed when the first value is dropped.
+    fn watching(book: &Path, out: &Path, more: &[&str]) -> (Killed, Receiver<(bool, String)>) {
+        let mut child = Killed(
+            Command::new(BIN)
+                .args([
+                    "build",
+                    book.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
+                .args(more)
+                .arg("--watch")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let rx = lines(&mut child.0);
+        let first = wait_line(&rx, |_, l| l.starts_with("watching "));
+        assert!(first[0].starts_with("built "), "{first:?}");
+        (child, rx)
+    }
+
     #[test]
     fn watch_rebuilds_only_what_changed_and_keeps_the_last_good_output() {
         let dir = scratch("watch");
@@ -1203,25 +1227,7 @@ mod watch {
             templates.join("number.j2"),
         )
         .unwrap();
-        let mut child = Killed(
-            Command::new(BIN)
-                .args([
-                    "build",
-                    book.to_str().unwrap(),
-                    "--out",
-                    out.to_str().unwrap(),
-                    "--templates",
-                    templates.to_str().unwrap(),
-                    "--watch",
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap(),
-        );
-        let rx = lines(&mut child.0);
-        let first = wait_line(&rx, |_, l| l.starts_with("watching "));
-        assert!(first[0].starts_with("built "), "{first:?}");
+        let (_child, rx) = watching(&book, &out, &["--templates", templates.to_str().unwrap()]);
         let notes = book.join("notes.md");
         let chapter_out = out.join("chapter.qmd");
         let chapter_before = std::fs::metadata(&chapter_out).unwrap().modified().unwrap();
@@ -1325,23 +1331,7 @@ mod watch {
             "TDP <mlsysim value=\"hardware.H100.tdp\" unit=\"W\"/>.\n\n<mlsysim figure=\"roofline\" id=\"fig-roof\" hardware=\"H100\" caption=\"Roofline.\" alt=\"A roofline.\"/>\n",
         )
         .unwrap();
-        let mut child = Killed(
-            Command::new(BIN)
-                .args([
-                    "build",
-                    book.to_str().unwrap(),
-                    "--out",
-                    out.to_str().unwrap(),
-                    "--watch",
-                ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap(),
-        );
-        let rx = lines(&mut child.0);
-        let first = wait_line(&rx, |_, l| l.starts_with("watching "));
-        assert!(first[0].starts_with("built "), "{first:?}");
+        let (_child, rx) = watching(&book, &out, &[]);
         let manifest = out.join("mlsysim-manifest.json");
         let figure = out.join("figures/fig-roof.svg");
         let ours = std::fs::read(&manifest).unwrap();
