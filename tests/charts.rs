@@ -744,3 +744,47 @@ fn slide_figures_folder_presets_and_book_themes() {
         "{stderr}"
     );
 }
+
+/// `build --preset slides` draws the book's figures for projection, like `[figures] preset` in
+/// `mlsysim.toml`; `--preset default` wins over the book's setting.
+#[test]
+fn build_takes_the_slides_preset_from_the_command_line() {
+    let tmp = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts-build-preset");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let book = tmp.join("book");
+    std::fs::create_dir_all(&book).unwrap();
+    std::fs::copy("figures/amdahl.md", book.join("ch.md")).unwrap();
+    let slides = Theme::slides_arc();
+    let build = |extra: &[&str], out: &str| -> f64 {
+        let out = tmp.join(out);
+        let mut args = vec![
+            "build",
+            book.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let (code, _, stderr) = common::run(&args);
+        assert_eq!(code, 0, "{stderr}");
+        smallest_font(&std::fs::read_to_string(out.join("figures/slide-amdahl.svg")).unwrap())
+    };
+    assert!(build(&[], "plain") < slides.smallest_text());
+    assert!(build(&["--preset", "slides"], "slides") >= slides.smallest_text());
+    std::fs::write(
+        book.join("mlsysim.toml"),
+        "[figures]\npreset = \"slides\"\n",
+    )
+    .unwrap();
+    assert!(build(&[], "config") >= slides.smallest_text());
+    assert!(build(&["--preset", "default"], "override") < slides.smallest_text());
+    let (code, _, stderr) = common::run(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        tmp.join("bad").to_str().unwrap(),
+        "--preset",
+        "huge",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("slides"), "{stderr}");
+}
