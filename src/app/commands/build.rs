@@ -15,6 +15,8 @@ use std::time::Instant;
 
 /// `build BOOK --out DIR [--update-lock]`: fails, writing nothing, when a printed value changed
 /// since `BOOK/mlsysim.lock`, unless `--update-lock` accepts the change and rewrites the lock.
+/// `preset` (`--preset`) wins over the book's `[figures] preset`.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     book: &Path,
     out: &Path,

@@ -1,7 +1,7 @@
 //! Roofline labels: region names, ridge points, roofs and workloads, placed so that none overlap.
 
+use super::super::backend::intern;
 use super::super::layout::{self, spots_around, BBox, Placer, Point, Spot, TextBlock};
-use super::super::style as st;
 use super::super::svg::{Anchor, Canvas, TextStyle};
 use super::super::{fmt, spec, DrawnValue, FigureError};
 use super::solve::{bound_text, bounds_summary, pick_unit, Device, Placed, BW_UNITS};
@@ -26,7 +26,7 @@ pub(super) fn regions(c: &mut Canvas, placer: &mut Placer, p: &Plot, devs: &[Dev
     } = *p;
     if single {
         let xr = xa.px(devs[0].ridge);
-        let region = TextStyle::new(st::SMALL_SIZE, st::REGION_TEXT);
+        let region = TextStyle::new(p.theme.note_size, intern(&p.theme.region_text));
         for (text, x, anchor, room) in [
             (
                 "memory-bound region",
@@ -80,7 +80,11 @@ pub(super) fn ridges(
                 ..ridge_spec.clone()
             },
         )?;
-        let color = if single { st::RIDGE } else { d.color };
+        let color = if single {
+            intern(&p.theme.ridge)
+        } else {
+            d.color
+        };
         let block = if single {
             TextBlock::new(vec![
                 ("Ridge point".to_string(), label_style.bold().fill_of(color)),
@@ -178,7 +182,7 @@ pub(super) fn roofs(
         )?;
         let bw_unit = pick_unit(d.bw, &BW_UNITS, 1.0);
         let bw_text = fmt(Value::new(d.bw, Dim::BANDWIDTH), &spec(Some(bw_unit), None))?;
-        let compute_style = label_style.bold().fill_of(st::COMPUTE);
+        let compute_style = label_style.bold().fill_of(intern(&p.theme.compute));
         let (long, short, two) = if eta < 1.0 {
             (
                 format!("Compute roof at η = {eta_text}: {ceiling}"),
@@ -285,7 +289,7 @@ pub(super) fn roofs(
             placer,
             memory_segment[0],
             &[format!("Memory bandwidth {bw_text}"), bw_text.clone()],
-            label_style.bold().fill_of(st::MEMORY),
+            label_style.bold().fill_of(intern(&p.theme.memory)),
         );
         values.push(drawn(
             format!("{}.compute_roof", d.hw.key),
@@ -331,6 +335,7 @@ pub(super) fn workloads(
         single,
         label_style,
         small_style,
+        theme,
         ..
     } = *p;
     let bounds: Vec<String> = placed
@@ -385,7 +390,7 @@ pub(super) fn workloads(
     let mut wanted_ids: Vec<String> = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
         let first = &placed[g[0]];
-        let color = st::WORKLOADS[g[0] % st::WORKLOADS.len()];
+        let color = intern(&theme.workloads[g[0] % theme.workloads.len()]);
         let mut ai_texts = Vec::new();
         for &wi in g {
             let p = &placed[wi];
@@ -480,7 +485,7 @@ pub(super) fn workloads(
                     ("data-workload", ids.clone()),
                 ],
             );
-            leader(c, w.from, block, s, st::MUTED);
+            leader(c, w.from, block, s, intern(&theme.muted));
         }
     }
     Ok(())
