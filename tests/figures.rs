@@ -1054,3 +1054,54 @@ fn a_covered_ridge_point_stays_visible() {
 fn derated_roofline_labels_clear_the_roofs() {
     assert_roofline_layout(DERATED);
 }
+
+/// The slides preset, for every figure kind: each text of the slide SVG, at the size a Beamer
+/// slide shows the figure, reads 18 pt or more. The size assumed (stated in figure-theme.toml):
+/// the figure at 0.7\textheight of the default 128 mm × 96 mm (4:3) frame, about 171 pt high and
+/// at most \linewidth (about 307 pt) wide, the frame projected like a 10-inch (254 mm) slide.
+#[test]
+fn every_figure_kind_reads_at_18_pt_on_a_slide() {
+    use mlsysim_book::present::figure::theme::Theme;
+    const FIGURE_HEIGHT_PT: f64 = 0.7 * 244.0;
+    const LINE_WIDTH_PT: f64 = 307.0;
+    const PROJECTION: f64 = 254.0 / 128.0;
+    let charts = std::fs::read_to_string("book-snippets/08-charts.qmd").unwrap();
+    let scanned = scan(&charts, SourceKind::Markdown);
+    let mut all: Vec<Vec<(String, String)>> = scanned
+        .directives
+        .iter()
+        .filter(|d| d.attr("figure").is_some())
+        .map(|d| d.attr_pairs())
+        .collect();
+    for attrs in ROOFLINES.iter().chain(&SCORECARDS).chain([
+        &r#"figure="roofline" id="f4" hardware="A100, H100, H200, B200" workloads="ResNet50@1, Llama3_8B@1, Llama3_8B@64, GPT2@8" caption="c" alt="a""#,
+    ]) {
+        let src = format!("<mlsysim {attrs}/>");
+        all.push(scan(&src, SourceKind::Markdown).directives[0].attr_pairs());
+    }
+    let mut kinds = std::collections::BTreeSet::new();
+    for attrs in all {
+        let mut req = parse_request(&attrs).unwrap();
+        req.theme = Theme::slides_arc();
+        kinds.insert(req.kind.name());
+        let fig = render_svg(reg(), &req).unwrap();
+        let doc = Document::parse(&fig.svg).unwrap();
+        let root = doc.root_element();
+        let (w, h) = (num(&root, "width"), num(&root, "height"));
+        // The figure is scaled to the slide's figure height, or less when it would be too wide.
+        let scale = (FIGURE_HEIGHT_PT / h).min(LINE_WIDTH_PT / w) * PROJECTION;
+        let mut texts = 0;
+        for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let pt = num(&t, "font-size") * scale;
+            assert!(
+                pt >= 18.0,
+                "{}: `{}` reads {pt:.1} pt on a slide",
+                req.id,
+                t.text().unwrap_or("")
+            );
+            texts += 1;
+        }
+        assert!(texts > 0, "{}", req.id);
+    }
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+}

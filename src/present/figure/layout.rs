@@ -259,6 +259,10 @@ pub const OVERLAPPING: f64 = 1e6;
 /// Covering the space just above or below another point weighs this much.
 pub const SHADOW_COST: usize = 40;
 
+/// The least added cost of a label variant that leaves something out: more than any spot's place
+/// in a list, less than a crossed line.
+pub const SHORTENED: f64 = 500.0;
+
 /// Distance from a point to where its leader line starts (clear of its marker).
 pub const LEADER_SKIP: f64 = 8.0;
 /// Labels farther than this from their point get a leader line.
@@ -507,8 +511,10 @@ impl Placer {
 /// (see [`Placer::shadow`]).
 #[derive(Clone, Debug)]
 pub struct Wanted {
-    /// Text blocks for the label, e.g. two lines or three narrower ones.
-    pub variants: Vec<TextBlock>,
+    /// Text blocks for the label, e.g. two lines or three narrower ones, each with a cost added
+    /// to its score (0 for a full label; [`SHORTENED`] or more for one that leaves something
+    /// out, so it is used only where no full label fits clear of lines).
+    pub variants: Vec<(TextBlock, f64)>,
     /// The point labelled (a leader line is drawn from it to a distant label).
     pub from: Point,
     /// Owner of the point's shadow.
@@ -548,9 +554,10 @@ pub fn place_all(placer: &mut Placer, wanted: &[Wanted], gap: f64) -> Vec<Placem
         for &i in order {
             let w = &wanted[i];
             let mut choice: Option<(f64, usize, Spot)> = None;
-            for (vi, block) in w.variants.iter().enumerate() {
+            for (vi, (block, cost)) in w.variants.iter().enumerate() {
                 let spots = spots_around(w.from.0, w.from.1, block, gap);
                 if let Some((score, s)) = p.best(block, &spots, Some(w.from), Some(w.owner)) {
+                    let score = score + cost;
                     if choice.is_none_or(|(c, _, _)| score < c) {
                         choice = Some((score, vi, s));
                     }
@@ -558,7 +565,7 @@ pub fn place_all(placer: &mut Placer, wanted: &[Wanted], gap: f64) -> Vec<Placem
             }
             match choice {
                 Some((score, vi, s)) => {
-                    p.commit(&w.variants[vi], s, Some(w.from), Some(w.owner));
+                    p.commit(&w.variants[vi].0, s, Some(w.from), Some(w.owner));
                     out[i] = Some((vi, s));
                     total += score;
                 }

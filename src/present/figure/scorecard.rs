@@ -29,11 +29,13 @@ use std::rc::Rc;
 /// Longest bar drawn to scale, as a ratio.
 const CAP: f64 = 5.0;
 /// Space between rows, in label sizes.
-const ROW_GAP: f64 = 1.2;
+const ROW_GAP: f64 = 0.8;
 /// Bar height, in label sizes.
 const BAR: f64 = 1.6;
 /// Line height, in text sizes.
 const LINE: f64 = 1.3;
+/// The least share of the width the bars keep; below it rows take their short titles.
+const MIN_BARS: f64 = 0.4;
 /// Badge padding around its word, in badge text sizes.
 const BADGE_PAD: f64 = 1.6;
 
@@ -87,6 +89,8 @@ struct Row {
     key: &'static str,
     title: String,
     detail: String,
+    /// Title and detail for narrow room (large slide text): `Memory (L1)`, `0.5 MB of 4.19 MB`.
+    short: (String, String),
     ratio: Option<f64>,
     /// Text in the bar area when there is no ratio.
     note: String,
@@ -199,6 +203,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         key: "memory",
         title: "Memory (L1 feasibility)".into(),
         detail: format!("weights {wt} of {ct}"),
+        short: ("Memory (L1)".into(), format!("{wt} of {ct}")),
         ratio: (cap.si > 0.0).then(|| w.si / cap.si),
         note: String::new(),
         status: f.status.label().to_string(),
@@ -206,13 +211,14 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     });
     let p = &res.performance;
     let lat = Value::new(p.latency.value, Dim::TIME);
-    let (detail, ratio, note) = match p.sla_latency.map(|t| Value::new(t.value, Dim::TIME)) {
+    let (detail, short, ratio, note) = match p.sla_latency.map(|t| Value::new(t.value, Dim::TIME)) {
         Some(sla) if sla.si > 0.0 => {
             let (lt, stt, u) = pair(lat, sla, &TIME_UNITS)?;
             record("latency", Some(lat), &lt, u, &perf_lin);
             record("sla_latency", Some(sla), &stt, u, &perf_lin);
             (
                 format!("{lt} against a {stt} SLA"),
+                format!("{lt} of {stt}"),
                 Some(lat.si / sla.si),
                 String::new(),
             )
@@ -223,6 +229,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             record("latency", Some(lat), &lt, u, &perf_lin);
             (
                 format!("{lt}, no SLA"),
+                format!("{lt}, no SLA"),
                 None,
                 "no latency SLA set: nothing to check".to_string(),
             )
@@ -232,6 +239,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         key: "latency",
         title: "Latency (L2 performance)".into(),
         detail,
+        short: ("Latency (L2)".into(), short),
         ratio,
         note,
         status: p.status.label().to_string(),
@@ -239,7 +247,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     });
     let pw = &res.power;
     let budget = pw.budget.map(|b| Value::new(b.value, Dim::POWER));
-    let (detail, note) = match (
+    let (detail, short, note) = match (
         budget,
         pw.power.map(|x| Value::new(x.value, Dim::POWER)),
         pw.ratio,
@@ -248,7 +256,11 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             let (pt, bt, u) = pair(power, b, &POWER_UNITS)?;
             record("power", Some(power), &pt, u, &power_lin);
             record("power_budget", Some(b), &bt, u, &power_lin);
-            (format!("{pt} against a {bt} budget"), String::new())
+            (
+                format!("{pt} against a {bt} budget"),
+                format!("{pt} of {bt}"),
+                String::new(),
+            )
         }
         (Some(b), _, _) => {
             let u = pick_unit(b.si, &POWER_UNITS);
@@ -256,11 +268,13 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             record("power_budget", Some(b), &bt, u, &power_lin);
             (
                 format!("budget {bt}, device power unknown"),
+                format!("budget {bt}"),
                 "no device power (TDP) to check".to_string(),
             )
         }
         _ => (
             "no power budget".to_string(),
+            "no budget".to_string(),
             "no power budget set: nothing to check".to_string(),
         ),
     };
@@ -268,6 +282,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         key: "power",
         title: "Power (budget)".into(),
         detail,
+        short: ("Power".into(), short),
         ratio: pw.ratio,
         note,
         status: pw.status.label().to_string(),
@@ -299,21 +314,30 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         .bold()
         .anchor(Anchor::Middle);
     let label_style = TextStyle::new(theme.label_size, text).bold();
-    let badge_w = ["PASS", "FAIL", "SKIPPED"]
+    let badge_w = rows
         .iter()
+        .map(|r| r.status.as_str())
+        .chain([macro_status.as_str()])
         .map(|s| badge_style.width(s))
         .fold(0.0, f64::max)
         + theme.note_size * BADGE_PAD;
     let badge_h = theme.note_size * BADGE_PAD;
     let gap = theme.label_size * ROW_GAP;
-    let label_w = rows
-        .iter()
-        .map(|r| {
-            title_style
-                .width(&r.title)
-                .max(detail_style.width(&r.detail))
-        })
-        .fold(0.0, f64::max);
+    let label_w = |rows: &[Row]| {
+        rows.iter()
+            .map(|r| {
+                title_style
+                    .width(&r.title)
+                    .max(detail_style.width(&r.detail))
+            })
+            .fold(0.0, f64::max)
+    };
+    if w - 2.0 * m - badge_w - 2.0 * gap - label_w(&rows) < (w - 2.0 * m) * MIN_BARS {
+        for r in &mut rows {
+            (r.title, r.detail) = r.short.clone();
+        }
+    }
+    let label_w = label_w(&rows);
     let bx0 = (m + label_w + gap).round();
     let bx1 = w - m - badge_w - gap;
     let ratios: Vec<f64> = rows.iter().filter_map(|r| r.ratio).collect();
@@ -373,7 +397,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     let rows_top = m + heading_h + limit_style.size * LINE;
     let rows_bottom = rows_top + row_h * rows.len() as f64;
     let axis_title_style = TextStyle::new(theme.axis_title_size, text);
-    let x_area = theme.tick_size * 1.9 + theme.axis_title_size * 1.6;
+    let x_area = theme.tick_size * 1.7 + theme.axis_title_size * 1.4;
     let footer_h = badge_h.max(theme.note_size * LINE) + gap;
     let height = (rows_bottom + x_area + footer_h + m).round();
 
@@ -469,13 +493,22 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
     // The ratio axis, tracks, bars and the limit line: plotters, rows as bands of height 1 from
     // the top (row i spans n - i - 1 .. n - i).
     let n = rows.len() as f64;
-    let n_ticks = (axis_max / step).round() as usize;
-    let ticks: Vec<f64> = (0..=n_ticks).map(|i| step * i as f64).collect();
     let pct = FormatSpec {
         style: Style::Percent,
         digits: Some(0),
         ..FormatSpec::default()
     };
+    // Every step labelled, or every second, fifth… when the labels would touch.
+    let n_ticks = (axis_max / step).round() as usize;
+    let widest = TextStyle::new(theme.tick_size, text).width(&fmt(Value::number(axis_max), &pct)?);
+    let every = [1, 2, 4, 5, 10]
+        .into_iter()
+        .find(|k| (bx1 - bx0) / n_ticks as f64 * *k as f64 >= widest + theme.tick_size)
+        .unwrap_or(n_ticks.max(1));
+    let ticks: Vec<f64> = (0..=n_ticks)
+        .step_by(every)
+        .map(|i| step * i as f64)
+        .collect();
     let tick_labels: Vec<String> = ticks
         .iter()
         .map(|r| fmt(Value::number(*r), &pct))
@@ -774,8 +807,9 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         numbers.clone(),
     ]
     .into_iter()
+    .chain(macro_note.first().cloned())
     .find(|t| fs.width(t) <= room)
-    .unwrap_or(numbers);
+    .unwrap_or_default();
     c.text(
         m + badge_w + gap / 2.0,
         fy + fs.cap_height() / 2.0,

@@ -7,6 +7,9 @@ use super::super::{fmt, spec, DrawnValue, FigureError};
 use super::solve::{bound_text, bounds_summary, pick_unit, Device, Placed, BW_UNITS};
 use super::{drawn, stroke, Plot};
 
+/// The spots of [`spots_around`] right beside a point (the rest lie farther, for leader lines).
+const NEAR_SPOTS: usize = 8;
+
 /// Ridge points and intensities: one decimal, in FLOP/byte.
 fn intensity_spec() -> FormatSpec {
     spec(Some("FLOP/byte"), Some(1))
@@ -200,6 +203,7 @@ pub(super) fn roofs(
             TextBlock::new(vec![(long, compute_style)]),
             TextBlock::new(vec![(short, compute_style)]),
             TextBlock::new(vec![(two.0, compute_style), (two.1, compute_style)]),
+            TextBlock::new(vec![(ceiling.clone(), compute_style)]),
         ];
         let (xr, yc) = ridge_px[0];
         // Spots above the roof (`above`), or below it.
@@ -223,28 +227,38 @@ pub(super) fn roofs(
             }
             v
         };
-        // Above the roof: a clear spot for the long label, then the short one, then two lines,
-        // then one over a line (the halo keeps it legible); the same below the roof; else the
-        // two-line label wherever it fits best.
+        // A clear spot above the roof for the long label, then the short one, then two lines;
+        // then the same over a line (the halo keeps it legible); the same below the roof; then
+        // the value alone, above or below; else the value alone next to the roof, wherever it
+        // fits best.
         let mut placed_at: Option<(usize, Spot)> = None;
-        'search: for above in [true, false] {
-            for (i, block) in variants.iter().enumerate() {
-                if let Some(s) = placer.place_clear(block, &near(block, above)) {
-                    placed_at = Some((i, s));
-                    break 'search;
-                }
-            }
-            for (i, block) in variants.iter().enumerate() {
-                if let Some(s) = placer.place_over_lines(block, &near(block, above)) {
-                    placed_at = Some((i, s));
-                    break 'search;
+        // The full labels first, then the value alone.
+        let passes = [(0..3, true), (0..3, false), (3..4, true), (3..4, false)];
+        'search: for (range, above) in passes {
+            for clear in [true, false] {
+                for (i, block) in variants
+                    .iter()
+                    .enumerate()
+                    .take(range.end)
+                    .skip(range.start)
+                {
+                    let spots = near(block, above);
+                    let s = if clear {
+                        placer.place_clear(block, &spots)
+                    } else {
+                        placer.place_over_lines(block, &spots)
+                    };
+                    if let Some(s) = s {
+                        placed_at = Some((i, s));
+                        break 'search;
+                    }
                 }
             }
         }
         if placed_at.is_none() {
-            let block = &variants[2];
+            let block = &variants[3];
             let spots = spots_around((xr + x1) / 2.0, yc, block, 10.0);
-            placed_at = placer.place(block, &spots).map(|s| (2, s));
+            placed_at = placer.place(block, &spots[..NEAR_SPOTS]).map(|s| (3, s));
         }
         if let Some((i, s)) = placed_at {
             variants[i].draw(
@@ -256,25 +270,30 @@ pub(super) fn roofs(
             );
         }
         if eta < 1.0 {
+            // Just above or below the datasheet roof, or not at all (its dashed line and the
+            // legend say what it is).
             let yp = ya.px(d.peak / rf);
-            let block = TextBlock::new(vec![(format!("Datasheet peak {peak_text}"), small_style)]);
-            let h = block.height();
-            let spots = [
-                Spot {
+            let spots = |block: &TextBlock| {
+                let h = block.height();
+                [yp - h - 4.0, yp + 4.0].map(|top| Spot {
                     x: x1 - 8.0,
-                    top: yp - h - 4.0,
+                    top,
                     anchor: Anchor::End,
-                },
-                Spot {
-                    x: x1 - 8.0,
-                    top: yp + 4.0,
-                    anchor: Anchor::End,
-                },
-            ]
-            .into_iter()
-            .chain(spots_around((xr + x1) / 2.0, yp, &block, 10.0))
-            .collect::<Vec<_>>();
-            if let Some(s) = placer.place(&block, &spots) {
+                })
+            };
+            let variants = [
+                TextBlock::new(vec![(format!("Datasheet peak {peak_text}"), small_style)]),
+                TextBlock::new(vec![(format!("{peak_text} datasheet"), small_style)]),
+            ];
+            let found = variants
+                .iter()
+                .find_map(|b| placer.place_clear(b, &spots(b)).map(|s| (b, s)))
+                .or_else(|| {
+                    variants
+                        .iter()
+                        .find_map(|b| placer.place_over_lines(b, &spots(b)).map(|s| (b, s)))
+                });
+            if let Some((block, s)) = found {
                 block.draw(
                     c,
                     s.x,
@@ -446,17 +465,45 @@ pub(super) fn workloads(
             label_style.bold()
         };
         let heads = || names.iter().map(|n| (n.clone(), head_style));
-        // Two lines, or three narrower ones when that places better.
+        // Two lines, or three narrower ones when that places better; where neither fits clear of
+        // the lines (large slide text), the intensity without the bound, then both on one line
+        // (the intensity is always shown).
         let variants = [
-            TextBlock::new(
-                heads()
-                    .chain([(format!("{ai_text} · {bound}"), small_style)])
-                    .collect(),
+            (
+                TextBlock::new(
+                    heads()
+                        .chain([(format!("{ai_text} · {bound}"), small_style)])
+                        .collect(),
+                ),
+                0.0,
             ),
-            TextBlock::new(
-                heads()
-                    .chain([(ai_text.clone(), small_style), (bound.clone(), small_style)])
-                    .collect(),
+            (
+                TextBlock::new(
+                    heads()
+                        .chain([(ai_text.clone(), small_style), (bound.clone(), small_style)])
+                        .collect(),
+                ),
+                0.0,
+            ),
+            (
+                TextBlock::new(heads().chain([(ai_text.clone(), small_style)]).collect()),
+                layout::SHORTENED,
+            ),
+            (
+                TextBlock::new(
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| {
+                            if i + 1 == names.len() {
+                                (format!("{n}: {ai_text}"), head_style)
+                            } else {
+                                (n.clone(), head_style)
+                            }
+                        })
+                        .collect(),
+                ),
+                layout::SHORTENED * 1.2,
             ),
         ];
         let all: Vec<(f64, f64)> = g
@@ -474,7 +521,7 @@ pub(super) fn workloads(
     let placements = layout::place_all(placer, &wanted, 10.0);
     for ((w, ids), p) in wanted.iter().zip(&wanted_ids).zip(&placements) {
         if let Some((vi, s)) = *p {
-            let block = &w.variants[vi];
+            let block = &w.variants[vi].0;
             block.draw(
                 c,
                 s.x,

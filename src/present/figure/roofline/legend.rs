@@ -34,6 +34,7 @@ impl<'a> Legend<'a> {
         workloads: bool,
         rate_unit: &str,
         theme: &'a Theme,
+        compact: bool,
     ) -> Result<Legend<'a>, FigureError> {
         let c = |s: &String| intern(s);
         let mut rows: Vec<(Swatch, String)> = Vec::new();
@@ -55,6 +56,11 @@ impl<'a> Legend<'a> {
                     Swatch::Dot(c(&theme.workloads[0])),
                     "Workload on its roof".into(),
                 ));
+            }
+        } else if compact {
+            // Large text (slides): the device names only; the ridge labels carry the numbers.
+            for d in devs {
+                rows.push((Swatch::Line(d.color, false), d.hw.key.clone()));
             }
         } else {
             for d in devs {
@@ -109,7 +115,7 @@ impl<'a> Legend<'a> {
     pub(super) fn columns(&self, width: f64) -> (usize, f64) {
         let cw = self.column_width() + self.em() * 2.0;
         let cols = (((width + self.em() * 2.0) / cw).floor() as usize)
-            .clamp(1, 3)
+            .clamp(1, 6)
             .min(self.rows.len().max(1));
         let per = self.rows.len().div_ceil(cols);
         (cols, self.em() * ROW * per as f64)

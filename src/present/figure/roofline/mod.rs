@@ -39,6 +39,9 @@ use std::rc::Rc;
 
 /// Length of the tick marks at the decades, in tick-label sizes.
 const TICK_MARK: f64 = 0.4;
+/// Most of the canvas height a full legend below the plot may take; beyond it (large slide
+/// text) the legend names the devices only.
+const MAX_LEGEND: f64 = 0.2;
 /// Length of the minor tick marks (2…9 × a decade), in tick-label sizes.
 const MINOR_MARK: f64 = 0.25;
 
@@ -197,19 +200,24 @@ pub(crate) fn draw(
     let y_area = widest + theme.tick_size + theme.axis_title_size * 1.6;
     let x_area = theme.tick_size * 1.5 + theme.tick_size * TICK_MARK + theme.axis_title_size * 1.6;
     let right = m.max(last_x / 2.0 + theme.tick_size * 0.3);
-    let legend = Legend::new(
+    let mut legend = Legend::new(
         &devs,
         single,
         eta < 1.0,
         !placed.is_empty(),
         rate_unit,
         theme,
+        false,
     )?;
-    let (legend_cols, legend_h) = if single {
+    let (mut legend_cols, mut legend_h) = if single {
         (1, 0.0)
     } else {
         legend.columns(w - 2.0 * m)
     };
+    if legend_h > h * MAX_LEGEND {
+        legend = Legend::new(&devs, single, eta < 1.0, false, rate_unit, theme, true)?;
+        (legend_cols, legend_h) = legend.columns(w - 2.0 * m);
+    }
     let bottom = m + if single { 0.0 } else { legend_h + m };
     // Axis titles: the longest that fits along its side of the plot.
     let plot_w = w - m - y_area - right;
