@@ -594,7 +594,8 @@ fn memory_label(
                         let along = -w / 2.0 + (i as f64 + 0.5) * w / n as f64;
                         let mx = cx + ux * along + nx * cap / 2.0;
                         let my = cy + uy * along + ny * cap / 2.0;
-                        BBox::around(mx, my, cap / 2.0 + 1.0)
+                        // Squares that hold the glyphs at any angle, with their halo.
+                        BBox::around(mx, my, cap * 0.75 + style.halo / 2.0)
                     })
                     .collect();
                 if boxes.iter().all(|bx| placer.cost_of(bx, false) == 0.0) {
