@@ -1104,4 +1104,11 @@ fn every_figure_kind_reads_at_18_pt_on_a_slide() {
         assert!(texts > 0, "{}", req.id);
     }
     assert_eq!(kinds.len(), 6, "{kinds:?}");
+    // `preset="slides"` on a roofline or scorecard directive picks the slides theme.
+    for attrs in [H100, DOORBELL] {
+        let src = format!("<mlsysim {attrs} preset=\"slides\"/>");
+        let req = parse_request(&scan(&src, SourceKind::Markdown).directives[0].attr_pairs())
+            .expect("preset is an attribute");
+        assert_eq!(req.theme.name, "slides");
+    }
 }

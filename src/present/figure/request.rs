@@ -47,6 +47,7 @@ impl FigureKind {
                 "precision",
                 "efficiency",
                 "workloads",
+                "preset",
             ],
             FigureKind::Scorecard => &[
                 "id",
@@ -56,6 +57,7 @@ impl FigureKind {
                 "scenario",
                 "batch_size",
                 "precision",
+                "preset",
             ],
             FigureKind::Line | FigureKind::Bar | FigureKind::Scatter | FigureKind::Heatmap => {
                 super::chart::spec::ATTRIBUTES

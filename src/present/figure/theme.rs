@@ -1,7 +1,8 @@
 //! The look of every figure (rooflines, scorecards and the general charts): font family and
-//! sizes, colours, line widths, dash patterns and sizes in px. The built-in theme is `templates/figure-theme.toml`; a book
-//! overrides any of its keys with a `figure-theme.toml` in its templates folder (no recompiling),
-//! and the `slides` preset enlarges everything for projection.
+//! sizes, colours, line widths, dash patterns and sizes in px. The built-in theme is
+//! `templates/figure-theme.toml`; a book overrides any of its keys with a `figure-theme.toml` in
+//! its templates folder (no recompiling), and the `slides` preset enlarges everything for
+//! projection.
 //!
 //! Slides: a Beamer frame is 128 mm wide and is projected like a 10-inch (254 mm) slide, so one
 //! point on the Beamer page reads like 1.98 pt on the projected slide. `figure.tex.j2` includes a
@@ -465,5 +466,16 @@ mod tests {
         assert!(e.contains("colour"), "{e}");
         let e = Theme::load(Some("grid = \"grey\"")).unwrap_err();
         assert!(e.contains("grey"), "{e}");
+        let e = Theme::load(Some("dash = \"6 x\"")).unwrap_err();
+        assert!(e.contains("dash"), "{e}");
+        let e = Theme::load(Some("workloads = []")).unwrap_err();
+        assert!(e.contains("workloads"), "{e}");
+        let (d, s) =
+            Theme::load(Some("memory = \"#123456\"\n[slides]\nheadings = true\n")).unwrap();
+        assert_eq!(
+            (d.memory.as_str(), s.memory.as_str()),
+            ("#123456", "#123456")
+        );
+        assert!(s.headings && !s.roofline_legend);
     }
 }
