@@ -130,7 +130,7 @@ pub(crate) fn draw(
     };
     let x_decades = probe(x_lo, x_hi).decades();
     let y_decades = probe(y_lo / rf, y_hi / rf).decades();
-    let x_labels = decade_labels(&x_decades);
+    let mut x_labels = decade_labels(&x_decades);
     let y_labels = decade_labels(&y_decades);
 
     // Headings.
@@ -222,6 +222,20 @@ pub(crate) fn draw(
     // Axis titles: the longest that fits along its side of the plot.
     let plot_w = w - m - y_area - right;
     let plot_h = h - top - bottom - x_area;
+    // Decade labels that would touch (large slide text) label every other decade; the ticks and
+    // grid lines stay.
+    let per_decade = plot_w / (x_hi / x_lo).log10();
+    let widest_x = x_labels
+        .iter()
+        .map(|l| tick_style.width(l))
+        .fold(0.0, f64::max);
+    if widest_x + theme.tick_size > per_decade {
+        for (i, l) in x_labels.iter_mut().enumerate() {
+            if i % 2 == 1 {
+                l.clear();
+            }
+        }
+    }
     let x_title = first_fitting(
         &[
             "Arithmetic intensity (FLOP/byte)".to_string(),
