@@ -468,6 +468,31 @@ fn figures(reg: &mlsysim_book::registry::Registry) {
             ]
             .concat()),
         ),
+        (
+            "figure: roofline 3 devices, slides preset",
+            req(&[
+                &common[..],
+                &[
+                    ("figure", "roofline"),
+                    ("hardware", "A100, H100, B200"),
+                    ("workloads", "ResNet50@1, ResNet50@256, Llama3_8B@1, Llama3_8B@64"),
+                    ("preset", "slides"),
+                ],
+            ]
+            .concat()),
+        ),
+        (
+            "figure: scorecard FrontierTraining, slides",
+            req(&[
+                &common[..],
+                &[
+                    ("figure", "scorecard"),
+                    ("scenario", "FrontierTraining"),
+                    ("preset", "slides"),
+                ],
+            ]
+            .concat()),
+        ),
     ];
     for (name, r) in &cases {
         per_call(name, 200, || {

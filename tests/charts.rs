@@ -683,7 +683,11 @@ fn slide_figures_folder_presets_and_book_themes() {
         "svg,pdf",
     ]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("4 figures"), "{stdout}");
+    assert!(stdout.contains("6 figures"), "{stdout}");
+    // The TOML figure files are drawn like the directive files.
+    for id in ["slide-roofline-h100", "slide-doorbell"] {
+        assert!(out.join(format!("figures/{id}.pdf")).is_file(), "{id}");
+    }
     let slides = Theme::slides_arc();
     for id in [
         "slide-amdahl",
@@ -743,4 +747,98 @@ fn slide_figures_folder_presets_and_book_themes() {
         stderr.contains("figure-theme.toml") && stderr.contains("tick_size"),
         "{stderr}"
     );
+}
+
+/// `build --preset slides` draws the book's figures for projection, like `[figures] preset` in
+/// `mlsysim.toml`; `--preset default` wins over the book's setting.
+#[test]
+fn build_takes_the_slides_preset_from_the_command_line() {
+    let tmp = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts-build-preset");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let book = tmp.join("book");
+    std::fs::create_dir_all(&book).unwrap();
+    std::fs::copy("figures/amdahl.md", book.join("ch.md")).unwrap();
+    let slides = Theme::slides_arc();
+    let build = |extra: &[&str], out: &str| -> f64 {
+        let out = tmp.join(out);
+        let mut args = vec![
+            "build",
+            book.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let (code, _, stderr) = common::run(&args);
+        assert_eq!(code, 0, "{stderr}");
+        smallest_font(&std::fs::read_to_string(out.join("figures/slide-amdahl.svg")).unwrap())
+    };
+    assert!(build(&[], "plain") < slides.smallest_text());
+    assert!(build(&["--preset", "slides"], "slides") >= slides.smallest_text());
+    std::fs::write(
+        book.join("mlsysim.toml"),
+        "[figures]\npreset = \"slides\"\n",
+    )
+    .unwrap();
+    assert!(build(&[], "config") >= slides.smallest_text());
+    assert!(build(&["--preset", "default"], "override") < slides.smallest_text());
+    let (code, _, stderr) = common::run(&[
+        "build",
+        book.to_str().unwrap(),
+        "--out",
+        tmp.join("bad").to_str().unwrap(),
+        "--preset",
+        "huge",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("slides"), "{stderr}");
+}
+
+/// A figure file in TOML: keys are the directive's attributes (lists for listed values); a bad
+/// value is reported at its line and column in the `.toml` file, and nothing is written.
+#[test]
+fn toml_figure_files_draw_and_report_errors_at_their_keys() {
+    let tmp = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts-toml-figures");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let book = tmp.join("slides");
+    std::fs::create_dir_all(&book).unwrap();
+    std::fs::write(
+        book.join("gen.toml"),
+        "figure = \"roofline\"\nid = \"gen\"\nhardware = [\"A100\", \"H100\"]\nefficiency = 0.5\ncaption = \"c\"\nalt = \"a\"\n",
+    )
+    .unwrap();
+    std::fs::write(book.join("notes.toml"), "title = \"not a figure\"\n").unwrap();
+    let out = tmp.join("out");
+    let (code, stdout, stderr) = common::run(&[
+        "figures",
+        book.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("1 figures"), "{stdout}");
+    let svg = std::fs::read_to_string(out.join("figures/gen.svg")).unwrap();
+    assert!(svg.contains("data-hardware=\"A100\"") && svg.contains("η = 0.5"));
+    // A bad value: located at its key's value; nothing written.
+    std::fs::write(
+        book.join("gen.toml"),
+        "figure = \"roofline\"\nid = \"gen2\"\nhardware = \"H100\"\nefficiency = 1.5\ncaption = \"c\"\nalt = \"a\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        book.join("bad.toml"),
+        "figure = \"line\"\nid = \"b\nalt = 1\n",
+    )
+    .unwrap();
+    let out2 = tmp.join("out2");
+    let (code, _, stderr) = common::run(&[
+        "figures",
+        book.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("gen.toml:4:14"), "{stderr}");
+    assert!(stderr.contains("efficiency"), "{stderr}");
+    assert!(stderr.contains("bad.toml:2"), "{stderr}");
+    assert!(!out2.join("figures").exists());
 }

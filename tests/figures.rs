@@ -114,42 +114,82 @@ fn num(n: &Node, attr: &str) -> f64 {
         .unwrap()
 }
 
-/// A log axis fitted from its labelled ticks: pixel = a + b · log10(value).
-struct LogAxis {
-    a: f64,
-    b: f64,
+/// An axis from the plot group's declared box and domain: pixel = p0 + (t(v) − t(lo)) / (t(hi) −
+/// t(lo)) · (p1 − p0), t = log10 on a log axis (plotters maps onto its last pixel, a quarter
+/// pixel short of the box).
+struct Axis {
+    lo: f64,
+    hi: f64,
+    p0: f64,
+    p1: f64,
+    log: bool,
 }
 
-impl LogAxis {
-    fn from_ticks(doc: &Document, axis: &str, coord: &str) -> LogAxis {
-        let group = doc
+impl Axis {
+    /// The x and y axes of the figure's plot group.
+    fn of(doc: &Document) -> (Axis, Axis) {
+        let g = doc
             .descendants()
-            .find(|n| n.has_tag_name("g") && n.attribute("class") == Some(axis))
-            .unwrap_or_else(|| panic!("no {axis} group"));
-        let ticks: Vec<(f64, f64)> = group
-            .descendants()
-            .filter(|n| n.has_tag_name("line") && has_class(n, "tick"))
-            .filter_map(|n| {
-                let v: f64 = n.attribute("data-value")?.replace(',', "").parse().ok()?;
-                Some((v.log10(), num(&n, coord)))
-            })
-            .collect();
-        assert!(ticks.len() >= 3, "{axis}: {ticks:?}");
-        let (first, last) = (ticks[0], ticks[ticks.len() - 1]);
-        let b = (last.1 - first.1) / (last.0 - first.0);
-        let a = first.1 - b * first.0;
-        for (lv, px) in &ticks {
-            assert!(
-                (a + b * lv - px).abs() < 0.02,
-                "{axis} ticks are not log-spaced"
-            );
-        }
-        LogAxis { a, b }
+            .find(|n| n.has_tag_name("g") && has_class(n, "plot"))
+            .expect("a plot group");
+        let nums = |a: &str| -> Vec<f64> {
+            g.attribute(a)
+                .unwrap_or_else(|| panic!("plot has no {a}"))
+                .split(' ')
+                .map(|s| s.parse().unwrap())
+                .collect()
+        };
+        let b = nums("data-plot");
+        let xd = nums("data-x-domain");
+        let yd = g.attribute("data-y-domain").map(|_| nums("data-y-domain"));
+        let x = Axis {
+            lo: xd[0],
+            hi: xd[1],
+            p0: b[0],
+            p1: b[2] - 0.25,
+            log: g.attribute("data-x-scale") == Some("log"),
+        };
+        let y = match yd {
+            Some(yd) => Axis {
+                lo: yd[0],
+                hi: yd[1],
+                p0: b[3] - 0.25,
+                p1: b[1],
+                log: g.attribute("data-y-scale") == Some("log"),
+            },
+            None => Axis {
+                lo: 0.0,
+                hi: 1.0,
+                p0: b[3],
+                p1: b[1],
+                log: false,
+            },
+        };
+        (x, y)
     }
 
     fn px(&self, v: f64) -> f64 {
-        self.a + self.b * v.log10()
+        let t = |v: f64| if self.log { v.log10() } else { v };
+        self.p0 + (t(v) - t(self.lo)) / (t(self.hi) - t(self.lo)) * (self.p1 - self.p0)
     }
+}
+
+/// The group of class `class` (whose `data-hardware` is `key`, when given).
+fn group_of<'a>(doc: &'a Document, class: &str, key: Option<&str>) -> Option<Node<'a, 'a>> {
+    doc.descendants().find(|n| {
+        n.has_tag_name("g")
+            && has_class(n, class)
+            && key.is_none_or(|k| n.attribute("data-hardware") == Some(k))
+    })
+}
+
+/// Centre and radius of the last circle in a group (a marker drawn over its outline).
+fn circle_in(g: &Node) -> (f64, f64, f64) {
+    let c = g
+        .descendants()
+        .rfind(|n| n.has_tag_name("circle"))
+        .expect("a circle");
+    (num(&c, "cx"), num(&c, "cy"), num(&c, "r"))
 }
 
 fn attr_of<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
@@ -181,8 +221,7 @@ fn roofline_positions_and_labels_match_the_solvers() {
         let precision =
             attr_of(attrs, "precision").map_or(Precision::Fp16, |p| Precision::parse(p).unwrap());
         let eta: f64 = attr_of(attrs, "efficiency").map_or(1.0, |e| e.parse().unwrap());
-        let x = LogAxis::from_ticks(&doc, "axis x", "x1");
-        let y = LogAxis::from_ticks(&doc, "axis y", "y1");
+        let (x, y) = Axis::of(&doc);
         let plot = doc.descendants().find(|n| has_class(n, "plot")).unwrap();
         let unit = parse_unit(plot.attribute("data-y-unit").unwrap())
             .unwrap()
@@ -201,9 +240,8 @@ fn roofline_positions_and_labels_match_the_solvers() {
             let mut lin = mlsysim_book::calc::params::Lineage::default();
             let (peak, _) = roofline::precision_peak(hw, precision, &mut lin);
             let ceiling = peak.value * eta;
-            let diamond = elements(&doc, "polygon", "ridge-point")
-                .into_iter()
-                .find(|n| n.attribute("data-hardware") == Some(key))
+            let diamond = group_of(&doc, "ridge-point", Some(key))
+                .and_then(|g| g.descendants().find(|n| n.has_tag_name("polygon")))
                 .unwrap_or_else(|| panic!("{attrs}: no ridge point for {key}"));
             let pts: Vec<f64> = diamond
                 .attribute("points")
@@ -212,9 +250,9 @@ fn roofline_positions_and_labels_match_the_solvers() {
                 .map(|s| s.parse().unwrap())
                 .collect();
             let (cx, cy) = (pts[0], pts[3]);
-            assert!((cx - x.px(ridge)).abs() < 0.05, "{attrs}: {key} ridge x");
+            assert!((cx - x.px(ridge)).abs() < 0.3, "{attrs}: {key} ridge x");
             assert!(
-                (cy - y.px(ceiling / unit)).abs() < 0.05,
+                (cy - y.px(ceiling / unit)).abs() < 0.3,
                 "{attrs}: {key} ridge y"
             );
             let label = texts(
@@ -270,11 +308,9 @@ fn roofline_positions_and_labels_match_the_solvers() {
                 let r = roofline::solve(model, hw, &reg().calibration, &opts).unwrap();
                 let ai = r.arithmetic_intensity.value;
                 let perf = (ai * r.peak_bw_actual.value).min(r.peak_flops_actual.value);
-                assert!((num(&c, "cx") - x.px(ai)).abs() < 0.05, "{attrs}: {id} x");
-                assert!(
-                    (num(&c, "cy") - y.px(perf / unit)).abs() < 0.05,
-                    "{attrs}: {id} y"
-                );
+                let (cx, cy, _) = circle_in(&c);
+                assert!((cx - x.px(ai)).abs() < 0.3, "{attrs}: {id} x");
+                assert!((cy - y.px(perf / unit)).abs() < 0.3, "{attrs}: {id} y");
                 assert_eq!(c.attribute("data-bound"), Some(bound_text(r.bottleneck)));
                 let label = texts(
                     &elements(&doc, "text", "workload-label")
@@ -330,25 +366,24 @@ fn scorecard_bars_and_statuses_match_the_scenario_solver() {
         let out = scenario(key);
         let fig = draw(attrs);
         let doc = Document::parse(&fig.svg).unwrap();
-        // The linear ratio axis from its 0% and 100% ticks.
-        let axis = doc
-            .descendants()
-            .find(|n| n.attribute("class") == Some("axis x"))
-            .unwrap();
-        let max: f64 = axis.attribute("data-max").unwrap().parse().unwrap();
-        let tick = |label: &str| {
-            axis.descendants()
-                .find(|n| has_class(n, "tick") && n.attribute("data-value") == Some(label))
-                .map(|n| num(&n, "x1"))
-                .unwrap_or_else(|| panic!("{attrs}: no {label} tick"))
-        };
-        let (x0, x100) = (tick("0%"), tick("100%"));
+        // The linear ratio axis the plot group declares; its 0% and 100% tick labels sit there.
+        let (axis, _) = Axis::of(&doc);
+        let max = axis.hi;
+        let (x0, x100) = (axis.px(0.0), axis.px(1.0));
+        let mesh = group_of(&doc, "mesh", None).unwrap();
+        for (label, at) in [("0%", x0), ("100%", x100)] {
+            let t = mesh
+                .descendants()
+                .find(|n| n.has_tag_name("text") && n.text() == Some(label))
+                .unwrap_or_else(|| panic!("{attrs}: no {label} tick label"));
+            assert!((num(&t, "x") - at).abs() < 0.5, "{attrs}: {label} tick");
+        }
         let limit = doc
             .descendants()
             .find(|n| n.attribute("class") == Some("limit"))
             .unwrap();
         assert!(
-            (num(&limit, "data-x") - x100).abs() < 0.01,
+            (num(&limit, "data-x") - x100).abs() < 0.3,
             "{attrs}: limit line"
         );
         let weight = out_si(&out, "weight_size").unwrap();
@@ -382,7 +417,10 @@ fn scorecard_bars_and_statuses_match_the_scenario_solver() {
                 .find(|n| has_class(n, "status") && n.attribute("data-row") == Some(row))
                 .and_then(|n| n.text());
             assert_eq!(shown, Some(status.as_str()), "{attrs}: {row} status");
-            let bar = g.children().find(|n| has_class(n, "bar"));
+            let bar = g
+                .children()
+                .find(|n| has_class(n, "bar"))
+                .and_then(|b| b.descendants().find(|n| n.has_tag_name("rect")));
             let label = doc
                 .descendants()
                 .find(|n| has_class(n, "bar-label") && n.attribute("data-row") == Some(row));
@@ -392,11 +430,16 @@ fn scorecard_bars_and_statuses_match_the_scenario_solver() {
                     let end = num(&bar, "x") + num(&bar, "width");
                     let want = x0 + r.min(max) * (x100 - x0);
                     assert!(
-                        (end - want).abs() < 0.05,
+                        (end - want).abs() < 0.3,
                         "{attrs}: {row} bar ends at {end}, not {want}"
                     );
                     let fill = bar.attribute("fill").unwrap();
-                    assert_eq!(fill == "#C62828", r > 1.0, "{attrs}: {row} colour");
+                    let fail = &mlsysim_book::present::figure::theme::Theme::default_arc().fail;
+                    assert_eq!(
+                        fill.eq_ignore_ascii_case(fail),
+                        r > 1.0,
+                        "{attrs}: {row} colour"
+                    );
                     let style = if r < 10.0 {
                         Style::Percent
                     } else {
@@ -862,6 +905,11 @@ fn points_of(n: &Node) -> Vec<(f64, f64)> {
 /// Roofline layout faults, one check each: label boxes never overlap each other, a marker, a roof
 /// or a ridge guide line; devices with equal roofs stay visible; tick labels group alike.
 fn assert_roofline_layout(attrs: &str) {
+    assert_roofline_labels(attrs, true);
+}
+
+/// [`assert_roofline_layout`], with the roofs and guides checked only when `lines` is set.
+fn assert_roofline_labels(attrs: &str, lines: bool) {
     let fig = draw(attrs);
     let doc = Document::parse(&fig.svg).unwrap();
     let labels: Vec<(f64, f64, f64, f64)> = doc
@@ -880,11 +928,12 @@ fn assert_roofline_layout(attrs: &str) {
             );
         }
     }
+    let in_class = |n: &Node, class: &str| n.parent().is_some_and(|g| has_class(&g, class));
     for n in doc.descendants() {
-        let marker = if n.has_tag_name("circle") && has_class(&n, "workload-point") {
-            let (x, y, r) = (num(&n, "cx"), num(&n, "cy"), num(&n, "r"));
+        let marker = if n.has_tag_name("g") && has_class(&n, "workload-point") {
+            let (x, y, r) = circle_in(&n);
             Some((x - r, y - r, x + r, y + r))
-        } else if n.has_tag_name("polygon") && has_class(&n, "ridge-point") {
+        } else if n.has_tag_name("polygon") && in_class(&n, "ridge-point") {
             let p = points_of(&n);
             Some((p[3].0, p[0].1, p[1].0, p[2].1))
         } else {
@@ -899,39 +948,40 @@ fn assert_roofline_layout(attrs: &str) {
             }
         }
         let segs: Vec<((f64, f64), (f64, f64))> = if n.has_tag_name("polyline")
-            && (has_class(&n, "roof") || has_class(&n, "ridge-guide"))
+            && ["roof", "ridge-guide", "datasheet-peak", "datasheet-memory"]
+                .iter()
+                .any(|c| in_class(&n, c))
         {
             points_of(&n).windows(2).map(|w| (w[0], w[1])).collect()
-        } else if n.has_tag_name("line") && has_class(&n, "ridge-guide") {
-            vec![(
-                (num(&n, "x1"), num(&n, "y1")),
-                (num(&n, "x2"), num(&n, "y2")),
-            )]
         } else {
             vec![]
         };
-        for (p, q) in segs {
+        for (p, q) in segs.into_iter().filter(|_| lines) {
             for l in &labels {
                 assert!(
                     !segment_hits(*l, p, q),
                     "{attrs}: a {} line {p:?}–{q:?} crosses the label {l:?}",
-                    n.attribute("class").unwrap()
+                    n.parent().unwrap().attribute("class").unwrap()
                 );
             }
         }
     }
-    // Tick labels of one axis group alike: `1,000` beside `10,000`.
-    for axis in ["axis x", "axis y"] {
-        let ticks: Vec<String> = doc
-            .descendants()
-            .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some(axis))
-            .flat_map(|g| {
-                g.descendants()
-                    .filter(|t| t.has_tag_name("text"))
-                    .map(|t| t.text().unwrap().to_string())
-                    .collect::<Vec<_>>()
-            })
+    // Tick labels of one axis group alike: `1,000` beside `10,000` (x labels below the plot,
+    // y labels left of it).
+    let (xa, ya) = Axis::of(&doc);
+    let mesh = group_of(&doc, "mesh", None).unwrap();
+    let mesh_texts: Vec<(f64, f64, String)> = mesh
+        .descendants()
+        .filter(|t| t.has_tag_name("text"))
+        .map(|t| (num(&t, "x"), num(&t, "y"), t.text().unwrap().to_string()))
+        .collect();
+    for below in [true, false] {
+        let ticks: Vec<String> = mesh_texts
+            .iter()
+            .filter(|(x, y, _)| if below { *y > ya.p0 } else { *x < xa.p0 })
+            .map(|(_, _, t)| t.clone())
             .collect();
+        assert!(ticks.len() >= 3, "{attrs}: {ticks:?}");
         let plain: Vec<&String> = ticks.iter().filter(|t| !t.contains('×')).collect();
         let big = plain
             .iter()
@@ -964,10 +1014,17 @@ fn roofline_labels_never_collide_and_equal_roofs_stay_visible() {
     let doc = Document::parse(&fig.svg).unwrap();
     let computes: Vec<Node> = doc
         .descendants()
-        .filter(|n| n.has_tag_name("polyline") && has_class(n, "compute"))
+        .filter(|n| n.has_tag_name("g") && has_class(n, "compute"))
         .collect();
     assert_eq!(computes.len(), 2);
-    assert_eq!(points_of(&computes[0])[0].1, points_of(&computes[1])[0].1);
+    let line = |g: &Node| {
+        points_of(
+            &g.descendants()
+                .find(|n| n.has_tag_name("polyline"))
+                .unwrap(),
+        )
+    };
+    assert_eq!(line(&computes[0])[0].1, line(&computes[1])[0].1);
     assert!(computes[0].attribute("stroke-dasharray").is_none());
     assert!(
         computes[1].attribute("stroke-dasharray").is_some(),
@@ -983,7 +1040,7 @@ fn a_covered_ridge_point_stays_visible() {
     let doc = Document::parse(&fig.svg).unwrap();
     let outlines: Vec<&str> = doc
         .descendants()
-        .filter(|n| n.has_tag_name("polygon") && has_class(n, "ridge-outline"))
+        .filter(|n| n.has_tag_name("g") && has_class(n, "ridge-outline"))
         .map(|n| n.attribute("data-hardware").unwrap())
         .collect();
     assert_eq!(outlines, ["A100"]);
@@ -996,10 +1053,77 @@ fn a_covered_ridge_point_stays_visible() {
     assert_eq!(order.last().map(String::as_str), Some("ridge-outline"));
 }
 
-/// Known fault left open: with η = 0.5 and four ResNet-50 batches, the `batch 8` label still
-/// crosses the memory roof (no crossing-free spot is found by the label search).
+/// With η = 0.5 and four ResNet-50 batches, no label crosses a roof, the datasheet roofs or a
+/// ridge guide (the `batch 8` label once crossed the memory roof).
 #[test]
-#[ignore = "open: derated roofline label crosses the memory roof"]
 fn derated_roofline_labels_clear_the_roofs() {
     assert_roofline_layout(DERATED);
+}
+
+/// The slides preset, for every figure kind: each text of the slide SVG, at the size a Beamer
+/// slide shows the figure, reads 18 pt or more. The size assumed (stated in figure-theme.toml):
+/// the figure at 0.7\textheight of the default 128 mm × 96 mm (4:3) frame, about 171 pt high and
+/// at most \linewidth (about 307 pt) wide, the frame projected like a 10-inch (254 mm) slide.
+#[test]
+fn every_figure_kind_reads_at_18_pt_on_a_slide() {
+    use mlsysim_book::present::figure::theme::Theme;
+    const FIGURE_HEIGHT_PT: f64 = 0.7 * 244.0;
+    const LINE_WIDTH_PT: f64 = 307.0;
+    const PROJECTION: f64 = 254.0 / 128.0;
+    let charts = std::fs::read_to_string("book-snippets/08-charts.qmd").unwrap();
+    let scanned = scan(&charts, SourceKind::Markdown);
+    let mut all: Vec<Vec<(String, String)>> = scanned
+        .directives
+        .iter()
+        .filter(|d| d.attr("figure").is_some())
+        .map(|d| d.attr_pairs())
+        .collect();
+    for attrs in ROOFLINES.iter().chain(&SCORECARDS).chain([
+        &r#"figure="roofline" id="f4" hardware="A100, H100, H200, B200" workloads="ResNet50@1, Llama3_8B@1, Llama3_8B@64, GPT2@8" caption="c" alt="a""#,
+    ]) {
+        let src = format!("<mlsysim {attrs}/>");
+        all.push(scan(&src, SourceKind::Markdown).directives[0].attr_pairs());
+    }
+    let mut kinds = std::collections::BTreeSet::new();
+    for attrs in all {
+        let mut req = parse_request(&attrs).unwrap();
+        req.theme = Theme::slides_arc();
+        kinds.insert(req.kind.name());
+        let fig = render_svg(reg(), &req).unwrap();
+        let doc = Document::parse(&fig.svg).unwrap();
+        let root = doc.root_element();
+        let (w, h) = (num(&root, "width"), num(&root, "height"));
+        // The figure is scaled to the slide's figure height, or less when it would be too wide.
+        let scale = (FIGURE_HEIGHT_PT / h).min(LINE_WIDTH_PT / w) * PROJECTION;
+        let mut texts = 0;
+        for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+            let pt = num(&t, "font-size") * scale;
+            assert!(
+                pt >= 18.0,
+                "{}: `{}` reads {pt:.1} pt on a slide",
+                req.id,
+                t.text().unwrap_or("")
+            );
+            texts += 1;
+        }
+        assert!(texts > 0, "{}", req.id);
+    }
+    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    // `preset="slides"` on a roofline or scorecard directive picks the slides theme.
+    for attrs in [H100, DOORBELL] {
+        let src = format!("<mlsysim {attrs} preset=\"slides\"/>");
+        let req = parse_request(&scan(&src, SourceKind::Markdown).directives[0].attr_pairs())
+            .expect("preset is an attribute");
+        assert_eq!(req.theme.name, "slides");
+    }
+}
+
+/// On slides (large text, a smaller canvas) labels may cross a roof or a guide under their halo,
+/// but on a one-device roofline they never cover each other or a marker. (Several devices with
+/// several workloads can run out of room on a slide: see the README.)
+#[test]
+fn slide_roofline_labels_never_collide() {
+    for attrs in [H100, DERATED] {
+        assert_roofline_labels(&format!("{attrs} preset=\"slides\""), false);
+    }
 }

@@ -10,11 +10,13 @@ use crate::book::templates::Templates;
 use std::path::Path;
 use std::time::Instant;
 
-/// Book settings, registry and templates for `book`; problems are printed to stderr.
+/// Book settings, registry and templates for `book`; problems are printed to stderr. `preset`
+/// (`--preset`) wins over the book's `[figures] preset`.
 pub(crate) fn setup(
     book: &Path,
     templates: Option<&Path>,
     registry: Option<&Path>,
+    preset: Option<&str>,
 ) -> Option<(crate::registry::Registry, Templates)> {
     let config = match BookConfig::load(book) {
         Ok(c) => c,
@@ -34,7 +36,7 @@ pub(crate) fn setup(
     match Templates::load(templates.or(config.templates.as_deref())) {
         Ok(t) => {
             let mut t = t.with_style(style);
-            t.set_slides(config.slides());
+            t.set_slides(preset.map_or(config.slides(), |p| p == "slides"));
             Some((reg, t))
         }
         Err(e) => {

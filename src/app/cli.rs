@@ -96,6 +96,10 @@ pub enum Command {
         /// (`file:line:column: warning: ...`). Not with --watch.
         #[arg(long, conflicts_with = "watch")]
         deny_warnings: bool,
+        /// Figure preset: `slides` draws every figure for projection (no text under 18 pt as a
+        /// Beamer slide shows it); default: the book's `[figures] preset`, else `default`.
+        #[arg(long, value_name = "PRESET", value_parser = ["default", "slides"])]
+        preset: Option<String>,
     },
     /// Evaluate the book without writing anything: the CI gate. Fails on any directive error, on
     /// any directive left unexpanded, and on any printed value that changed since the book's

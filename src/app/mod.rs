@@ -118,9 +118,18 @@ pub fn dispatch(mut cli: Cli) -> Result {
             emit_cache,
             watch,
             deny_warnings,
+            preset,
         } => {
             if watch {
-                return watch_book(book, out, templates, cli.registry, emit_cache, format);
+                return watch_book(
+                    book,
+                    out,
+                    templates,
+                    cli.registry,
+                    emit_cache,
+                    format,
+                    preset,
+                );
             }
             if let Some(cache) = emit_cache {
                 return commands::emit_cache::run(
@@ -132,6 +141,7 @@ pub fn dispatch(mut cli: Cli) -> Result {
                     format,
                     update_lock,
                     deny_warnings,
+                    preset.as_deref(),
                 );
             }
             commands::build::run(
@@ -142,6 +152,7 @@ pub fn dispatch(mut cli: Cli) -> Result {
                 format,
                 update_lock,
                 deny_warnings,
+                preset.as_deref(),
             )
         }
         Command::Check {
@@ -244,6 +255,7 @@ fn watch_book(
     registry: Option<std::path::PathBuf>,
     emit_cache: Option<std::path::PathBuf>,
     format: Format,
+    preset: Option<String>,
 ) -> Result {
     commands::watch::run(commands::watch::Options {
         book,
@@ -252,6 +264,7 @@ fn watch_book(
         registry,
         emit_cache,
         format,
+        preset,
     })
 }
 
@@ -264,6 +277,7 @@ fn watch_book(
     _registry: Option<std::path::PathBuf>,
     _emit_cache: Option<std::path::PathBuf>,
     _format: Format,
+    _preset: Option<String>,
 ) -> Result {
     eprintln!("error: this mlsysim-book was built without the `watch` feature; rebuild it with `cargo install mlsysim-book --features watch`");
     Ok(code(exit::USAGE))

@@ -15,6 +15,8 @@ use std::time::Instant;
 
 /// `build BOOK --out DIR [--update-lock]`: fails, writing nothing, when a printed value changed
 /// since `BOOK/mlsysim.lock`, unless `--update-lock` accepts the change and rewrites the lock.
+/// `preset` (`--preset`) wins over the book's `[figures] preset`.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     book: &Path,
     out: &Path,
@@ -23,9 +25,10 @@ pub fn run(
     format: Format,
     update_lock: bool,
     deny_warnings: bool,
+    preset: Option<&str>,
 ) -> crate::app::Result {
     let t = Instant::now();
-    let Some((reg, tpl)) = setup(book, templates, registry) else {
+    let Some((reg, tpl)) = setup(book, templates, registry, preset) else {
         return Ok(exit::code(exit::FAILURE));
     };
     let Ok(lock) = load_lock(book) else {

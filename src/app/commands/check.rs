@@ -21,7 +21,7 @@ pub fn run(
     deny_warnings: bool,
 ) -> crate::app::Result {
     let t = Instant::now();
-    let Some((reg, tpl)) = setup(book, templates, registry) else {
+    let Some((reg, tpl)) = setup(book, templates, registry, None) else {
         return Ok(exit::code(exit::FAILURE));
     };
     let Ok(lock) = load_lock(book) else {

@@ -26,9 +26,10 @@ pub fn run(
     format: Format,
     update_lock: bool,
     deny_warnings: bool,
+    preset: Option<&str>,
 ) -> crate::app::Result {
     let t = Instant::now();
-    let Some((reg, tpl)) = setup(book, templates, registry) else {
+    let Some((reg, tpl)) = setup(book, templates, registry, preset) else {
         return Ok(exit::code(exit::FAILURE));
     };
     let tpl = tpl.with_markdown_figures(markdown_figures(book, cache));

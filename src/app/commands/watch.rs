@@ -51,6 +51,8 @@ pub struct Options {
     pub emit_cache: Option<PathBuf>,
     /// Output format of the status lines.
     pub format: Format,
+    /// `--preset` (wins over the book's `[figures] preset`).
+    pub preset: Option<String>,
 }
 
 /// The registry, templates and the folders they come from.
@@ -63,6 +65,10 @@ struct Setup {
 
 fn setup(o: &Options) -> Result<Setup, String> {
     let config = BookConfig::load(&o.book)?;
+    let slides = o
+        .preset
+        .as_deref()
+        .map_or(config.slides(), |p| p == "slides");
     let style = config.style().map_err(|e| format!("error: {e}"))?;
     let registry_dir = o.registry.clone().or(config.registry);
     let templates_dir = o.templates.clone().or(config.templates);
@@ -75,6 +81,7 @@ fn setup(o: &Options) -> Result<Setup, String> {
     let mut templates = Templates::load(templates_dir.as_deref())
         .map_err(|e| format!("error: {e}"))?
         .with_style(style);
+    templates.set_slides(slides);
     if let Some(cache) = &o.emit_cache {
         templates = templates.with_markdown_figures(markdown_figures(&o.book, cache));
     }

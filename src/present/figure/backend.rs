@@ -244,6 +244,10 @@ impl DrawingBackend for CanvasBackend {
         style: &T,
         (x, y): BackendCoord,
     ) -> Result<(), DrawingErrorKind<NoError>> {
+        if text.is_empty() {
+            // An axis key left unlabelled.
+            return Ok(());
+        }
         let t = self.text_style(style);
         let anchor = style.anchor();
         let a = match anchor.h_pos {

@@ -166,7 +166,8 @@ pub struct Spot {
 }
 
 /// Candidate spots for a block next to a point, nearest first: the four diagonal corners and the
-/// sides at `gap`, then rings of 16 directions at growing distances (for a leader line).
+/// sides at `gap`, then rings of 16 directions at growing distances (for a leader line), then
+/// the ring points with the other alignments.
 pub fn spots_around(x: f64, y: f64, block: &TextBlock, gap: f64) -> Vec<Spot> {
     let h = block.height();
     let mut out = vec![
@@ -234,6 +235,17 @@ pub fn spots_around(x: f64, y: f64, block: &TextBlock, gap: f64) -> Vec<Spot> {
             out.push(Spot { x: px, top, anchor });
         }
     }
+    // Last, the same ring points with the other two alignments: a label can then slip into a
+    // gap beside its point that the direction's own alignment misses (between a ridge guide and
+    // the plot's edge, say).
+    let ring = out[8..].to_vec();
+    for s in ring {
+        for anchor in [Anchor::Start, Anchor::Middle, Anchor::End] {
+            if anchor != s.anchor {
+                out.push(Spot { anchor, ..s });
+            }
+        }
+    }
     out
 }
 
@@ -246,6 +258,10 @@ pub const OVERLAPPING: f64 = 1e6;
 
 /// Covering the space just above or below another point weighs this much.
 pub const SHADOW_COST: usize = 40;
+
+/// The least added cost of a label variant that leaves something out: more than any spot's place
+/// in a list, less than a crossed line.
+pub const SHORTENED: f64 = 500.0;
 
 /// Distance from a point to where its leader line starts (clear of its marker).
 pub const LEADER_SKIP: f64 = 8.0;
@@ -274,6 +290,8 @@ pub struct Placer {
     /// Where a point's own label will go (just above and below it), by owner: other labels
     /// avoid crossing them.
     shadows: Vec<(usize, Point, Point)>,
+    /// Leader lines drawn so far, by owner: another label over one weighs as a crossed line.
+    leaders: Vec<(usize, Point, Point)>,
 }
 
 /// Padding kept around placed labels.
@@ -287,6 +305,7 @@ impl Placer {
             boxes: Vec::new(),
             segments: Vec::new(),
             shadows: Vec::new(),
+            leaders: Vec::new(),
         }
     }
 
@@ -409,8 +428,9 @@ impl Placer {
 
     /// The best spot for `block` and its score, without taking it. Among the spots that overlap
     /// no label or marker (and whose leader line from `from` crosses none), the score is the
-    /// spot's place in the list plus [`CROSSING_COST`] per line and [`SHADOW_COST`] per other
-    /// owner's shadow or leader crossed; spots that overlap score [`OVERLAPPING`] plus the area.
+    /// spot's place in the list plus [`CROSSING_COST`] per line or other owner's leader crossed and
+    /// [`SHADOW_COST`] per other owner's shadow crossed; spots that overlap score [`OVERLAPPING`]
+    /// plus the area.
     pub fn best(
         &self,
         block: &TextBlock,
@@ -456,7 +476,12 @@ impl Placer {
                     .iter()
                     .filter(|(o, p, q)| Some(*o) != owner && b.hits_segment(*p, *q))
                     .count();
-                (i + CROSSING_COST * crossed + SHADOW_COST * shadowed) as f64
+                let led_over = self
+                    .leaders
+                    .iter()
+                    .filter(|(o, p, q)| Some(*o) != owner && b.hits_segment(*p, *q))
+                    .count();
+                (i + CROSSING_COST * (crossed + led_over) + SHADOW_COST * shadowed) as f64
             };
             if best.is_none_or(|(c, _)| score < c) {
                 best = Some((score, *s));
@@ -476,7 +501,7 @@ impl Placer {
     ) {
         let b = block.bbox(s.x, s.top, s.anchor);
         if let Some((p, q)) = from.and_then(|f| leader(f, &b)) {
-            self.shadows.push((owner.unwrap_or(usize::MAX), p, q));
+            self.leaders.push((owner.unwrap_or(usize::MAX), p, q));
         }
         self.block(b.inflate(PAD));
     }
@@ -486,8 +511,10 @@ impl Placer {
 /// (see [`Placer::shadow`]).
 #[derive(Clone, Debug)]
 pub struct Wanted {
-    /// Text blocks for the label, e.g. two lines or three narrower ones.
-    pub variants: Vec<TextBlock>,
+    /// Text blocks for the label, e.g. two lines or three narrower ones, each with a cost added
+    /// to its score (0 for a full label; [`SHORTENED`] or more for one that leaves something
+    /// out, so it is used only where no full label fits clear of lines).
+    pub variants: Vec<(TextBlock, f64)>,
     /// The point labelled (a leader line is drawn from it to a distant label).
     pub from: Point,
     /// Owner of the point's shadow.
@@ -527,9 +554,10 @@ pub fn place_all(placer: &mut Placer, wanted: &[Wanted], gap: f64) -> Vec<Placem
         for &i in order {
             let w = &wanted[i];
             let mut choice: Option<(f64, usize, Spot)> = None;
-            for (vi, block) in w.variants.iter().enumerate() {
+            for (vi, (block, cost)) in w.variants.iter().enumerate() {
                 let spots = spots_around(w.from.0, w.from.1, block, gap);
                 if let Some((score, s)) = p.best(block, &spots, Some(w.from), Some(w.owner)) {
+                    let score = score + cost;
                     if choice.is_none_or(|(c, _, _)| score < c) {
                         choice = Some((score, vi, s));
                     }
@@ -537,7 +565,7 @@ pub fn place_all(placer: &mut Placer, wanted: &[Wanted], gap: f64) -> Vec<Placem
             }
             match choice {
                 Some((score, vi, s)) => {
-                    p.commit(&w.variants[vi], s, Some(w.from), Some(w.owner));
+                    p.commit(&w.variants[vi].0, s, Some(w.from), Some(w.owner));
                     out[i] = Some((vi, s));
                     total += score;
                 }
@@ -570,7 +598,6 @@ pub fn place_all(placer: &mut Placer, wanted: &[Wanted], gap: f64) -> Vec<Placem
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::figure::style;
 
     #[test]
     fn segments_and_boxes() {
@@ -586,10 +613,7 @@ mod tests {
     #[test]
     fn placer_skips_taken_spots() {
         let mut p = Placer::new(BBox::new(0.0, 0.0, 400.0, 300.0));
-        let block = TextBlock::new(vec![(
-            "label".into(),
-            TextStyle::new(style::LABEL_SIZE, style::TEXT),
-        )]);
+        let block = TextBlock::new(vec![("label".into(), TextStyle::new(12.0, "#222222"))]);
         let spots = spots_around(200.0, 150.0, &block, 8.0);
         let first = p.place(&block, &spots).expect("room");
         let second = p.place(&block, &spots).expect("room");

@@ -18,6 +18,7 @@ pub mod chart;
 pub mod convert;
 pub mod font;
 pub mod layout;
+pub mod plot;
 pub mod request;
 pub mod roofline;
 pub mod scorecard;

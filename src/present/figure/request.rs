@@ -47,6 +47,7 @@ impl FigureKind {
                 "precision",
                 "efficiency",
                 "workloads",
+                "preset",
             ],
             FigureKind::Scorecard => &[
                 "id",
@@ -56,6 +57,7 @@ impl FigureKind {
                 "scenario",
                 "batch_size",
                 "precision",
+                "preset",
             ],
             FigureKind::Line | FigureKind::Bar | FigureKind::Scatter | FigureKind::Heatmap => {
                 super::chart::spec::ATTRIBUTES
@@ -85,10 +87,12 @@ pub const KINDS: [FigureKind; 6] = [
 /// The figure presets: `default` (print and web) and `slides` (projection).
 pub const PRESETS: [&str; 2] = ["default", "slides"];
 
-/// Most devices on one roofline (one colour each).
-pub const MAX_DEVICES: usize = super::style::DEVICES.len();
-/// Most workloads on one roofline.
-pub const MAX_WORKLOADS: usize = super::style::WORKLOADS.len();
+/// Most devices on one roofline (beyond six the roofs cannot be told apart; the theme must also
+/// have a `series` colour for each).
+pub const MAX_DEVICES: usize = 6;
+/// Most workloads on one roofline (beyond eight the labels cannot all be placed; the theme must
+/// also have a `workloads` colour for each).
+pub const MAX_WORKLOADS: usize = 8;
 
 /// A model at a batch size (`Llama3_8B@64`).
 #[derive(Clone, Debug, PartialEq, Eq)]

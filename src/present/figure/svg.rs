@@ -28,8 +28,9 @@ pub struct TextStyle {
     pub fill: &'static str,
     /// Alignment.
     pub anchor: Anchor,
-    /// A white outline behind the glyphs, so the text stays legible over lines.
-    pub halo: bool,
+    /// Width of an outline in the canvas' background colour behind the glyphs, so the text stays
+    /// legible over lines (0: none).
+    pub halo: f64,
 }
 
 impl TextStyle {
@@ -40,7 +41,7 @@ impl TextStyle {
             bold: false,
             fill,
             anchor: Anchor::Start,
-            halo: false,
+            halo: 0.0,
         }
     }
 
@@ -62,9 +63,9 @@ impl TextStyle {
         self
     }
 
-    /// The same style with a white halo.
-    pub const fn halo(mut self) -> TextStyle {
-        self.halo = true;
+    /// The same style with a halo `width` px wide.
+    pub const fn halo(mut self, width: f64) -> TextStyle {
+        self.halo = width;
         self
     }
 
@@ -127,6 +128,7 @@ pub struct Canvas {
     title: String,
     desc: String,
     font_family: String,
+    background: String,
     items: Vec<Item>,
 }
 
@@ -155,6 +157,7 @@ impl Canvas {
             title: title.to_string(),
             desc: desc.to_string(),
             font_family: style::FONT_FAMILY.to_string(),
+            background: style::BACKGROUND.to_string(),
             items: Vec::new(),
         }
     }
@@ -162,6 +165,11 @@ impl Canvas {
     /// Sets the font stack written on the root element (a theme's `font_family`).
     pub fn set_font_family(&mut self, family: &str) {
         self.font_family = family.to_string();
+    }
+
+    /// Sets the background colour (a theme's `background`): the colour of text halos.
+    pub fn set_background(&mut self, color: &str) {
+        self.background = color.to_string();
     }
 
     /// Opens a group with the given attributes (`class`, data attributes).
@@ -300,7 +308,17 @@ impl Canvas {
                     attrs,
                 } => {
                     indent(&mut s, depth);
-                    write_text(&mut s, *x, *y, text, style, *rotate, attrs, mode);
+                    write_text(
+                        &mut s,
+                        *x,
+                        *y,
+                        text,
+                        style,
+                        *rotate,
+                        attrs,
+                        mode,
+                        &self.background,
+                    );
                 }
             }
         }
@@ -331,12 +349,13 @@ fn write_text(
     rotate: Option<f64>,
     attrs: &Attrs,
     mode: TextMode,
+    halo_color: &str,
 ) {
     let mut a: Attrs = Vec::new();
     a.extend(attrs.iter().cloned());
-    if st.halo {
-        a.push(("stroke", style::BACKGROUND.to_string()));
-        a.push(("stroke-width", num(style::HALO_WIDTH)));
+    if st.halo > 0.0 {
+        a.push(("stroke", halo_color.to_string()));
+        a.push(("stroke-width", num(st.halo)));
         a.push(("stroke-linejoin", "round".to_string()));
         a.push(("paint-order", "stroke".to_string()));
     }
@@ -404,7 +423,9 @@ mod tests {
             10.0,
             20.0,
             "A&B",
-            TextStyle::new(12.0, "#000").anchor(Anchor::Middle).halo(),
+            TextStyle::new(12.0, "#000")
+                .anchor(Anchor::Middle)
+                .halo(3.0),
             vec![("class", "label".into())],
         );
         let t = c.to_svg(TextMode::Text);

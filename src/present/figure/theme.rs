@@ -1,7 +1,8 @@
-//! The look of the general charts (line, bar, scatter, heatmap): font family and sizes, colours,
-//! line widths and sizes in px. The built-in theme is `templates/figure-theme.toml`; a book
-//! overrides any of its keys with a `figure-theme.toml` in its templates folder (no recompiling),
-//! and the `slides` preset enlarges everything for projection.
+//! The look of every figure (rooflines, scorecards and the general charts): font family and
+//! sizes, colours, line widths, dash patterns and sizes in px. The built-in theme is
+//! `templates/figure-theme.toml`; a book overrides any of its keys with a `figure-theme.toml` in
+//! its templates folder (no recompiling), and the `slides` preset enlarges everything for
+//! projection.
 //!
 //! Slides: a Beamer frame is 128 mm wide and is projected like a 10-inch (254 mm) slide, so one
 //! point on the Beamer page reads like 1.98 pt on the projected slide. `figure.tex.j2` includes a
@@ -19,7 +20,7 @@ pub const BEAMER_FIGURE_HEIGHT_PT: f64 = 171.0;
 /// How much larger a Beamer page reads when projected than a 10-inch slide: 254 mm / 128 mm.
 pub const BEAMER_PROJECTION: f64 = 254.0 / 128.0;
 
-/// A chart theme. Every key may be left out of a book's file: it then keeps the built-in value.
+/// A figure theme. Every key may be left out of a book's file: it then keeps the built-in value.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
@@ -67,6 +68,47 @@ pub struct Theme {
     pub series: Vec<String>,
     /// Heatmap colour ramp, low to high (two or more colours).
     pub heatmap: Vec<String>,
+    /// Whether rooflines and scorecards draw their derived title and subtitle (an explicit
+    /// `title=` is always drawn); slides leave the heading to the frame title.
+    pub headings: bool,
+    /// Subtitle size in px (rooflines, scorecards).
+    pub subtitle_size: f64,
+    /// Size of secondary text in px: second lines of labels, roofline legend entries, scorecard
+    /// row details and notes.
+    pub note_size: f64,
+    /// Width of the background-coloured outline behind labels drawn over lines, in px.
+    pub halo_width: f64,
+    /// Dash pattern of dashed lines (datasheet roofs, hidden roofs, limits): SVG dash lengths in px.
+    pub dash: String,
+    /// Dash pattern of dotted guide lines (ridge guides).
+    pub dot: String,
+    /// Half-diagonal of a roofline's ridge diamond in px.
+    pub diamond_radius: f64,
+    /// Whether a one-device roofline has a legend (its labels already name the roofs and the
+    /// ridge; several devices always have one).
+    pub roofline_legend: bool,
+    /// Memory roof colour (one device).
+    pub memory: String,
+    /// Compute roof colour (one device).
+    pub compute: String,
+    /// Ridge point colour (one device).
+    pub ridge: String,
+    /// Shading of the memory-bound region (one device).
+    pub memory_region: String,
+    /// Shading of the compute-bound region (one device).
+    pub compute_region: String,
+    /// Region names.
+    pub region_text: String,
+    /// One colour per workload on one-device rooflines (devices of several use `series`).
+    pub workloads: Vec<String>,
+    /// Scorecard: within the limit.
+    pub pass: String,
+    /// Scorecard: over the limit.
+    pub fail: String,
+    /// Scorecard: not evaluated.
+    pub skipped: String,
+    /// Scorecard: the track behind each bar.
+    pub track: String,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +146,25 @@ struct Partial {
     limit: Option<String>,
     series: Option<Vec<String>>,
     heatmap: Option<Vec<String>>,
+    headings: Option<bool>,
+    subtitle_size: Option<f64>,
+    note_size: Option<f64>,
+    halo_width: Option<f64>,
+    dash: Option<String>,
+    dot: Option<String>,
+    diamond_radius: Option<f64>,
+    roofline_legend: Option<bool>,
+    memory: Option<String>,
+    compute: Option<String>,
+    ridge: Option<String>,
+    memory_region: Option<String>,
+    compute_region: Option<String>,
+    region_text: Option<String>,
+    workloads: Option<Vec<String>>,
+    pass: Option<String>,
+    fail: Option<String>,
+    skipped: Option<String>,
+    track: Option<String>,
 }
 
 macro_rules! apply {
@@ -136,7 +197,26 @@ impl Partial {
             grid,
             limit,
             series,
-            heatmap
+            heatmap,
+            headings,
+            subtitle_size,
+            note_size,
+            halo_width,
+            dash,
+            dot,
+            diamond_radius,
+            roofline_legend,
+            memory,
+            compute,
+            ridge,
+            memory_region,
+            compute_region,
+            region_text,
+            workloads,
+            pass,
+            fail,
+            skipped,
+            track
         );
     }
 }
@@ -191,6 +271,25 @@ impl Theme {
             limit: String::new(),
             series: Vec::new(),
             heatmap: Vec::new(),
+            headings: true,
+            subtitle_size: 0.0,
+            note_size: 0.0,
+            halo_width: 0.0,
+            dash: String::new(),
+            dot: String::new(),
+            diamond_radius: 0.0,
+            roofline_legend: true,
+            memory: String::new(),
+            compute: String::new(),
+            ridge: String::new(),
+            memory_region: String::new(),
+            compute_region: String::new(),
+            region_text: String::new(),
+            workloads: Vec::new(),
+            pass: String::new(),
+            fail: String::new(),
+            skipped: String::new(),
+            track: String::new(),
         };
         builtin.base.apply(&mut t);
         let book = book.map(|b| parse(b, "figure-theme.toml")).transpose()?;
@@ -223,6 +322,10 @@ impl Theme {
             ("line_width", self.line_width),
             ("marker_radius", self.marker_radius),
             ("limit_width", self.limit_width),
+            ("subtitle_size", self.subtitle_size),
+            ("note_size", self.note_size),
+            ("halo_width", self.halo_width),
+            ("diamond_radius", self.diamond_radius),
         ];
         for (k, v) in sizes {
             if !(v.is_finite() && v > 0.0) {
@@ -238,20 +341,53 @@ impl Theme {
                 self.name
             ));
         }
+        if self.workloads.is_empty() {
+            return Err(format!(
+                "figure theme `{}`: `workloads` needs at least one colour",
+                self.name
+            ));
+        }
+        for (k, d) in [("dash", &self.dash), ("dot", &self.dot)] {
+            let ok = !d.trim().is_empty()
+                && d.split_whitespace()
+                    .all(|x| x.parse::<f64>().is_ok_and(|v| v.is_finite() && v > 0.0));
+            if !ok {
+                return Err(format!(
+                    "figure theme `{}`: `{k}` = \"{d}\" must be dash lengths in px (`6 4`)",
+                    self.name
+                ));
+            }
+        }
         if self.heatmap.len() < 2 {
             return Err(format!(
                 "figure theme `{}`: `heatmap` needs two or more colours (low to high)",
                 self.name
             ));
         }
-        for c in self.series.iter().chain(&self.heatmap).chain([
-            &self.background,
-            &self.text,
-            &self.muted,
-            &self.axis,
-            &self.grid,
-            &self.limit,
-        ]) {
+        for c in self
+            .series
+            .iter()
+            .chain(&self.heatmap)
+            .chain(&self.workloads)
+            .chain([
+                &self.background,
+                &self.text,
+                &self.muted,
+                &self.axis,
+                &self.grid,
+                &self.limit,
+                &self.memory,
+                &self.compute,
+                &self.ridge,
+                &self.memory_region,
+                &self.compute_region,
+                &self.region_text,
+                &self.pass,
+                &self.fail,
+                &self.skipped,
+                &self.track,
+            ])
+        {
             if parse_hex(c).is_none() {
                 return Err(format!(
                     "figure theme `{}`: `{c}` is not a colour; write `#rrggbb`",
@@ -271,6 +407,8 @@ impl Theme {
             self.legend_size,
             self.label_size,
             self.cell_size,
+            self.subtitle_size,
+            self.note_size,
         ]
         .into_iter()
         .fold(f64::INFINITY, f64::min)
@@ -328,5 +466,16 @@ mod tests {
         assert!(e.contains("colour"), "{e}");
         let e = Theme::load(Some("grid = \"grey\"")).unwrap_err();
         assert!(e.contains("grey"), "{e}");
+        let e = Theme::load(Some("dash = \"6 x\"")).unwrap_err();
+        assert!(e.contains("dash"), "{e}");
+        let e = Theme::load(Some("workloads = []")).unwrap_err();
+        assert!(e.contains("workloads"), "{e}");
+        let (d, s) =
+            Theme::load(Some("memory = \"#123456\"\n[slides]\nheadings = true\n")).unwrap();
+        assert_eq!(
+            (d.memory.as_str(), s.memory.as_str()),
+            ("#123456", "#123456")
+        );
+        assert!(s.headings && !s.roofline_legend);
     }
 }

@@ -16,6 +16,7 @@ pub mod spec;
 
 use super::backend::{intern, CanvasBackend};
 use super::layout::{spots_around, BBox, Placer, TextBlock};
+use super::plot::{rgb, Keyed, K};
 use super::request::{FigureKind, FigureRequest};
 use super::svg::{num, Anchor, Canvas, TextStyle};
 use super::theme::{parse_hex, Theme};
@@ -23,27 +24,16 @@ use super::{Drawn, DrawnValue, FigureError};
 use crate::present::format::{format_number, format_value, FormatSpec, Style, Target};
 use crate::registry::Registry;
 use data::Data;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
-use plotters::coord::types::RangedCoordf64;
 use plotters::element::{Circle, Rectangle};
 use plotters::prelude::*;
 use spec::{ChartSpec, Mark, Scale};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// plotters draws in whole pixels: it gets a canvas this many times larger (see
-/// [`CanvasBackend`]), so positions keep a quarter-pixel precision.
-const K: f64 = 4.0;
-
 /// Most points that get a marker each (denser sweeps are drawn as curves only).
 const MAX_MARKERS: usize = 40;
 /// Most heatmap cells that get their value printed.
 const MAX_CELL_LABELS: usize = 15 * 15;
-
-fn rgb(c: &str) -> RGBColor {
-    let (r, g, b) = parse_hex(c).unwrap_or((0, 0, 0));
-    RGBColor(r, g, b)
-}
 
 /// Axis ticks: values and their labels.
 #[derive(Clone, Debug, PartialEq)]
@@ -138,34 +128,6 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
         }
     }
     out
-}
-
-/// A linear plotters axis (over values, or over log10 of values) whose ticks are ours.
-#[derive(Clone)]
-struct Keyed {
-    inner: RangedCoordf64,
-    keys: Vec<f64>,
-}
-
-impl Ranged for Keyed {
-    type FormatOption = DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        self.inner.map(value, limit)
-    }
-
-    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        if hint.weight().allow_light_points() {
-            Vec::new()
-        } else {
-            self.keys.clone()
-        }
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.inner.range()
-    }
 }
 
 /// One axis: scale, domain (data units) and ticks.
@@ -484,6 +446,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         &req.alt,
     );
     canvas.set_font_family(&theme.font_family);
+    canvas.set_background(&theme.background);
     canvas.rect(0.0, 0.0, w, h, vec![("fill", theme.background.clone())]);
     let text = intern(&theme.text);
     let muted = intern(&theme.muted);
@@ -606,16 +569,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         .margin_bottom((theme.margin * K) as i32)
         .x_label_area_size((x_area * K) as i32)
         .y_label_area_size((y_area * K) as i32)
-        .build_cartesian_2d(
-            Keyed {
-                inner: xa.range().into(),
-                keys: xk,
-            },
-            Keyed {
-                inner: ya.range().into(),
-                keys: yk,
-            },
-        )
+        .build_cartesian_2d(Keyed::new(xa.range(), xk), Keyed::new(ya.range(), yk))
         .map_err(pe)?;
     let xf = |v: &f64| xa.label_of(*v);
     let yf = |v: &f64| ya.label_of(*v);
@@ -704,7 +658,7 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
                 })
         })
         .collect();
-    let label_style = TextStyle::new(theme.label_size, text).halo();
+    let label_style = TextStyle::new(theme.label_size, text).halo(theme.halo_width);
     let lw = (theme.line_width * K).round().max(1.0) as u32;
     let r = (theme.marker_radius * K).round().max(1.0) as i32;
 

@@ -1,322 +1,416 @@
-//! The roofline chart itself: background, grid and axes, roofs, ridge points and workload markers.
+//! The roofline chart itself, drawn by `plotters`: region shading, grid, axes and ticks, roofs,
+//! ridge points and workload markers. Each element sits in a group that says what it is
+//! (`roof memory`, `ridge-point`, `workload-point`, with the device and bound as data).
 
-use super::super::axis::decade_labels;
+use super::super::backend::CanvasBackend;
 use super::super::layout::{BBox, Placer, Point};
-use super::super::style as st;
-use super::super::svg::{num, Anchor, Canvas, TextStyle};
-use super::legend::diamond;
+use super::super::plot::{self, group, plotters_error, rgb, Chart, K};
+use super::super::svg::{Attrs, Canvas};
+use super::super::FigureError;
 use super::solve::{bound_text, Device, Placed};
-use super::{stroke, Plot};
+use super::{line_style, Plot, MINOR_MARK, TICK_MARK};
+use plotters::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// Region shading (one device), grid, frame, ticks and axis titles.
-pub(super) fn background(c: &mut Canvas, p: &Plot, devs: &[Device]) {
-    let Plot {
-        x0,
-        x1,
-        y0,
-        y1,
-        xa,
-        ya,
-        rate_unit,
-        single,
-        tick_style,
-        ..
-    } = *p;
-    // Region shading (one device only: with several, the ridges differ).
-    if single {
-        let xr = xa.px(devs[0].ridge).clamp(x0, x1);
-        c.rect(
-            x0,
-            y0,
-            xr - x0,
-            y1 - y0,
-            vec![
-                ("class", "region memory".into()),
-                ("fill", st::MEMORY_REGION.into()),
-            ],
-        );
-        c.rect(
-            xr,
-            y0,
-            x1 - xr,
-            y1 - y0,
-            vec![
-                ("class", "region compute".into()),
-                ("fill", st::COMPUTE_REGION.into()),
-            ],
-        );
+type Shared = Rc<RefCell<Canvas>>;
+
+/// The ridge points in pixels, and each device's memory roof (start, ridge) in pixels.
+type Roofs = (Vec<Point>, Vec<(Point, Point)>);
+
+/// A class attribute (and more) for a group.
+fn class(name: &str) -> Attrs {
+    vec![("class", name.to_string())]
+}
+
+/// Draws a straight line (or a path) through points given in plotters' coordinates.
+fn path(chart: &mut Chart, pts: Vec<(f64, f64)>, style: ShapeStyle) -> Result<(), FigureError> {
+    chart
+        .draw_series(std::iter::once(PathElement::new(pts, style)))
+        .map_err(plotters_error)?;
+    Ok(())
+}
+
+/// The corners of a diamond of half-diagonal `r` px, in backend pixels around its centre.
+fn diamond(r: f64) -> Vec<(i32, i32)> {
+    let r = (r * K).round() as i32;
+    vec![(0, -r), (r, 0), (0, r), (-r, 0)]
+}
+
+/// Region shading (one device only: with several, the ridges differ), under the grid.
+pub(super) fn regions(
+    chart: &mut Chart,
+    canvas: &Shared,
+    p: &Plot,
+    devs: &[Device],
+) -> Result<(), FigureError> {
+    if !p.single {
+        return Ok(());
     }
-    // Grid, frame, ticks.
-    c.open(vec![("class", "grid".into())]);
-    for v in xa.decades() {
-        let x = xa.px(v);
-        c.line((x, y0), (x, y1), stroke(st::GRID, 1.0));
+    let (xl, yl) = p.t(p.x_lo, p.y_lo);
+    let (xh, yh) = (p.x_hi.log10(), p.ya.hi.log10());
+    let xr = devs[0].ridge.log10().clamp(xl, xh);
+    for (name, a, b, color) in [
+        ("region memory", xl, xr, &p.theme.memory_region),
+        ("region compute", xr, xh, &p.theme.compute_region),
+    ] {
+        group(canvas, class(name), || {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a, yl), (b, yh)],
+                    rgb(color).filled(),
+                )))
+                .map_err(plotters_error)?;
+            Ok(())
+        })?;
     }
-    for v in ya.decades() {
-        let y = ya.px(v);
-        c.line((x0, y), (x1, y), stroke(st::GRID, 1.0));
-    }
-    c.close();
-    c.rect(
-        x0,
-        y0,
-        x1 - x0,
-        y1 - y0,
-        vec![
-            ("class", "frame".into()),
-            ("fill", "none".into()),
-            ("stroke", st::AXIS.into()),
-            ("stroke-width", "1".into()),
-        ],
-    );
-    c.open(vec![
-        ("class", "axis x".into()),
-        ("data-scale", "log".into()),
-    ]);
-    for v in xa.minors() {
-        let x = xa.px(v);
-        c.line((x, y1), (x, y1 + 3.0), stroke(st::AXIS, 1.0));
-    }
-    let xd = xa.decades();
-    for (v, label) in xd.iter().copied().zip(decade_labels(&xd)) {
-        let x = xa.px(v);
-        let mut a = stroke(st::AXIS, 1.0);
-        a.insert(0, ("class", "tick".into()));
-        a.push(("data-value", label.clone()));
-        c.line((x, y1), (x, y1 + 6.0), a);
-        c.text(
-            x,
-            y1 + 20.0,
-            &label,
-            tick_style.anchor(Anchor::Middle),
-            vec![("class", "tick-label".into())],
-        );
-    }
-    c.text(
-        (x0 + x1) / 2.0,
-        y1 + 44.0,
-        "Arithmetic intensity (FLOP/byte)",
-        TextStyle::new(st::AXIS_TITLE_SIZE, st::TEXT).anchor(Anchor::Middle),
-        vec![("class", "axis-title".into())],
-    );
-    c.close();
-    c.open(vec![
-        ("class", "axis y".into()),
-        ("data-scale", "log".into()),
-    ]);
-    for v in ya.minors() {
-        let y = ya.px(v);
-        c.line((x0 - 3.0, y), (x0, y), stroke(st::AXIS, 1.0));
-    }
-    let yd = ya.decades();
-    for (v, label) in yd.iter().copied().zip(decade_labels(&yd)) {
-        let y = ya.px(v);
-        let mut a = stroke(st::AXIS, 1.0);
-        a.insert(0, ("class", "tick".into()));
-        a.push(("data-value", label.clone()));
-        c.line((x0 - 6.0, y), (x0, y), a);
-        c.text(
-            x0 - 9.0,
-            y + tick_style.cap_height() / 2.0,
-            &label,
-            tick_style.anchor(Anchor::End),
-            vec![("class", "tick-label".into())],
-        );
-    }
-    c.text_rotated(
-        22.0,
-        (y0 + y1) / 2.0,
-        -90.0,
-        &format!("Attainable performance ({rate_unit})"),
-        TextStyle::new(st::AXIS_TITLE_SIZE, st::TEXT).anchor(Anchor::Middle),
-        vec![("class", "axis-title".into())],
-    );
-    c.close();
+    Ok(())
+}
+
+/// Grid, axes, decade ticks with labels formatted like the text, minor ticks, axis titles and the
+/// frame. Each axis is (decades, their labels, title).
+pub(super) fn axes(
+    chart: &mut Chart,
+    canvas: &Shared,
+    p: &Plot,
+    (xd, xl, xt): (&[f64], &[String], &str),
+    (yd, yl, yt): (&[f64], &[String], &str),
+) -> Result<(), FigureError> {
+    let theme = p.theme;
+    let label_of = |decades: &[f64], labels: &[String], v: f64| -> String {
+        decades
+            .iter()
+            .zip(labels)
+            .find(|(d, _)| (d.log10() - v).abs() < 1e-9)
+            .map_or_else(String::new, |(_, l)| l.clone())
+    };
+    let xf = |v: &f64| label_of(xd, xl, *v);
+    let yf = |v: &f64| label_of(yd, yl, *v);
+    let text = rgb(&theme.text);
+    group(canvas, class("mesh"), || {
+        chart
+            .configure_mesh()
+            .x_label_formatter(&xf)
+            .y_label_formatter(&yf)
+            .x_desc(xt)
+            .y_desc(yt)
+            .label_style(("sans-serif", theme.tick_size * K).into_font().color(&text))
+            .axis_desc_style(
+                ("sans-serif", theme.axis_title_size * K)
+                    .into_font()
+                    .color(&text),
+            )
+            .bold_line_style(rgb(&theme.grid).stroke_width(K as u32))
+            .light_line_style(TRANSPARENT)
+            .axis_style(rgb(&theme.axis).stroke_width(K as u32))
+            .set_all_tick_mark_size((theme.tick_size * TICK_MARK * K) as i32)
+            .draw()
+            .map_err(plotters_error)
+    })?;
+    // Minor ticks (2…9 × each decade) and the frame.
+    let axis = line_style(&theme.axis, 1.0);
+    let minor = (theme.tick_size * MINOR_MARK * K) as i32;
+    let (xlo, ylo) = p.t(p.x_lo, p.y_lo);
+    let (xhi, yhi) = (p.x_hi.log10(), p.ya.hi.log10());
+    group(canvas, class("minor-ticks"), || {
+        let xs = p.xa.minors().into_iter().map(|v| {
+            EmptyElement::<(f64, f64), CanvasBackend>::at((v.log10(), ylo))
+                + PathElement::new(vec![(0, 0), (0, minor)], axis)
+        });
+        chart.draw_series(xs).map_err(plotters_error)?;
+        let ys = p.ya.minors().into_iter().map(|v| {
+            EmptyElement::<(f64, f64), CanvasBackend>::at((xlo, v.log10()))
+                + PathElement::new(vec![(0, 0), (-minor, 0)], axis)
+        });
+        chart.draw_series(ys).map_err(plotters_error)?;
+        Ok(())
+    })?;
+    group(canvas, class("frame"), || {
+        path(
+            chart,
+            vec![(xlo, ylo), (xlo, yhi), (xhi, yhi), (xhi, ylo), (xlo, ylo)],
+            axis,
+        )
+    })
 }
 
 /// Each device's roofs, datasheet roof (η < 1) and ridge guide; returns the ridge points and the
 /// memory roofs in pixels.
 pub(super) fn roofs(
-    c: &mut Canvas,
+    chart: &mut Chart,
+    canvas: &Shared,
     placer: &mut Placer,
     p: &Plot,
     devs: &[Device],
-) -> (Vec<Point>, Vec<(Point, Point)>) {
-    let Plot {
-        y1,
-        single,
-        eta,
-        x_lo,
-        x_hi,
-        y_lo,
-        ..
-    } = *p;
-    let at = |ai: f64, perf_si: f64| p.at(ai, perf_si);
+) -> Result<Roofs, FigureError> {
+    let theme = p.theme;
     let mut ridge_px: Vec<Point> = Vec::new();
     let mut memory_segment: Vec<(Point, Point)> = Vec::new();
     for (i, d) in devs.iter().enumerate() {
         // A roof another device already drew (equal bandwidth or equal peak: the H100 and the
         // H200 compute) is dashed over it, so both stay visible.
-        let same = |a: f64, b: f64| ((a / b).log10() * (p.ya.per_decade())).abs() < 1.5;
+        let same = |a: f64, b: f64| ((a / b).log10() * p.ya.per_decade()).abs() < 1.5;
         let memory_hidden = devs[..i].iter().any(|o| same(o.bw, d.bw));
         let compute_hidden = devs[..i].iter().any(|o| same(o.ceiling, d.ceiling));
-        let x_start = x_lo.max(y_lo / d.bw);
-        let p_start = at(x_start, d.bw * x_start);
-        let p_ridge = at(d.ridge, d.ceiling);
-        let p_end = at(x_hi, d.ceiling);
-        memory_segment.push((p_start, p_ridge));
-        c.open(vec![
-            ("class", "device".into()),
-            ("data-hardware", d.hw.key.clone()),
-        ]);
-        let (mem_color, comp_color) = if single {
-            (st::MEMORY, st::COMPUTE)
+        let x_start = p.x_lo.max(p.y_lo / d.bw);
+        let start = (x_start, d.bw * x_start);
+        let ridge = (d.ridge, d.ceiling);
+        let end = (p.x_hi, d.ceiling);
+        let px = |q: (f64, f64)| p.at(q.0, q.1);
+        let t = |q: (f64, f64)| p.t(q.0, q.1);
+        memory_segment.push((px(start), px(ridge)));
+        let (mem_color, comp_color) = if p.single {
+            (theme.memory.as_str(), theme.compute.as_str())
         } else {
             (d.color, d.color)
         };
-        let mut a = stroke(mem_color, st::ROOF_WIDTH);
-        a.insert(0, ("class", "roof memory".into()));
-        a.push(("stroke-linecap", "round".into()));
-        if memory_hidden {
-            a.push(("stroke-dasharray", "7 5".into()));
-        }
-        c.polyline(&[p_start, p_ridge], a);
-        let mut a = stroke(comp_color, st::ROOF_WIDTH);
-        a.insert(0, ("class", "roof compute".into()));
-        a.push(("stroke-linecap", "round".into()));
-        if compute_hidden {
-            a.push(("stroke-dasharray", "7 5".into()));
-        }
-        c.polyline(&[p_ridge, p_end], a);
-        placer.polyline(&[p_start, p_ridge, p_end]);
-        if eta < 1.0 {
-            let x_dat = d.peak / d.bw;
-            let q0 = at(x_dat, d.peak);
-            let q1 = at(x_hi, d.peak);
-            let mut a = stroke(comp_color, 1.5);
-            a.insert(0, ("class", "datasheet-peak".into()));
-            a.push(("stroke-dasharray", "6 4".into()));
-            c.line(q0, q1, a);
-            let mut a = stroke(mem_color, 1.5);
-            a.insert(0, ("class", "datasheet-memory".into()));
-            a.push(("stroke-dasharray", "6 4".into()));
-            c.line(p_ridge, q0, a);
-            placer.polyline(&[p_ridge, q0, q1]);
-        }
-        // The ridge: a dotted guide down to the axis and a diamond.
-        let ridge_color = if single { st::RIDGE } else { d.color };
-        let mut a = stroke(ridge_color, 1.2);
-        a.insert(0, ("class", "ridge-guide".into()));
-        a.push(("stroke-dasharray", "2 3".into()));
-        c.line(p_ridge, (p_ridge.0, y1), a);
-        placer.polyline(&[p_ridge, (p_ridge.0, y1)]);
-        let r = st::DIAMOND_R;
-        let (x, y) = p_ridge;
-        placer.block(BBox::around(x, y, r + 2.0));
-        ridge_px.push(p_ridge);
-        c.close();
+        let roof = line_style(mem_color, theme.line_width);
+        let dashed = |mut a: Attrs, yes: bool| {
+            if yes {
+                a.push(("stroke-dasharray", theme.dash.clone()));
+            }
+            a
+        };
+        group(
+            canvas,
+            vec![
+                ("class", "device".into()),
+                ("data-hardware", d.hw.key.clone()),
+            ],
+            || {
+                group(canvas, dashed(class("roof memory"), memory_hidden), || {
+                    path(chart, vec![t(start), t(ridge)], roof)
+                })?;
+                group(
+                    canvas,
+                    dashed(class("roof compute"), compute_hidden),
+                    || {
+                        path(
+                            chart,
+                            vec![t(ridge), t(end)],
+                            line_style(comp_color, theme.line_width),
+                        )
+                    },
+                )?;
+                placer.polyline(&[px(start), px(ridge), px(end)]);
+                if p.eta < 1.0 {
+                    let dat = (d.peak / d.bw, d.peak);
+                    let peak_end = (p.x_hi, d.peak);
+                    group(canvas, dashed(class("datasheet-peak"), true), || {
+                        path(
+                            chart,
+                            vec![t(dat), t(peak_end)],
+                            line_style(comp_color, theme.limit_width),
+                        )
+                    })?;
+                    group(canvas, dashed(class("datasheet-memory"), true), || {
+                        path(
+                            chart,
+                            vec![t(ridge), t(dat)],
+                            line_style(mem_color, theme.limit_width),
+                        )
+                    })?;
+                    placer.polyline(&[px(ridge), px(dat), px(peak_end)]);
+                }
+                // The ridge: a dotted guide down to the axis.
+                let ridge_color = if p.single {
+                    theme.ridge.as_str()
+                } else {
+                    d.color
+                };
+                let (rx, ry) = px(ridge);
+                group(
+                    canvas,
+                    vec![
+                        ("class", "ridge-guide".into()),
+                        ("stroke-dasharray", theme.dot.clone()),
+                    ],
+                    || {
+                        path(
+                            chart,
+                            vec![t(ridge), (d.ridge.log10(), p.ya.lo.log10())],
+                            line_style(ridge_color, theme.limit_width * 0.8),
+                        )
+                    },
+                )?;
+                placer.polyline(&[(rx, ry), (rx, p.y1)]);
+                placer.block(BBox::around(rx, ry, theme.diamond_radius + 2.0));
+                Ok(())
+            },
+        )?;
+        ridge_px.push(px(ridge));
     }
-
-    (ridge_px, memory_segment)
+    Ok((ridge_px, memory_segment))
 }
 
 /// The ridge diamonds (under the workload markers: a point on the ridge leaves the tips visible).
-pub(super) fn ridge_points(c: &mut Canvas, p: &Plot, devs: &[Device], ridge_px: &[Point]) {
-    let Plot { single, .. } = *p;
-    for (d, &(x, y)) in devs.iter().zip(ridge_px) {
-        c.shape(
-            "polygon",
+pub(super) fn ridge_points(
+    chart: &mut Chart,
+    canvas: &Shared,
+    p: &Plot,
+    devs: &[Device],
+) -> Result<(), FigureError> {
+    let theme = p.theme;
+    for d in devs {
+        let color = if p.single {
+            theme.ridge.as_str()
+        } else {
+            d.color
+        };
+        let at = p.t(d.ridge, d.ceiling);
+        group(
+            canvas,
             vec![
                 ("class", "ridge-point".into()),
                 ("data-hardware", d.hw.key.clone()),
-                ("points", diamond(x, y, st::DIAMOND_R)),
-                ("fill", if single { st::RIDGE } else { d.color }.into()),
-                ("stroke", st::BACKGROUND.into()),
-                ("stroke-width", "1".into()),
             ],
-        );
+            || {
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::<(f64, f64), CanvasBackend>::at(at)
+                            + Polygon::new(diamond(theme.diamond_radius), rgb(color).filled()),
+                    ))
+                    .map_err(plotters_error)?;
+                let mut ring = diamond(theme.diamond_radius);
+                ring.push(ring[0]);
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::<(f64, f64), CanvasBackend>::at(at)
+                            + PathElement::new(ring, line_style(&theme.background, 1.0)),
+                    ))
+                    .map_err(plotters_error)?;
+                Ok(())
+            },
+        )?;
     }
+    Ok(())
 }
 
 /// A ridge diamond a workload marker covers (the workload sits at or next to the ridge) gets an
 /// outline drawn over the marker, a little larger than the diamond, so the ridge stays visible.
 pub(super) fn ridge_outlines(
-    c: &mut Canvas,
+    chart: &mut Chart,
+    canvas: &Shared,
     p: &Plot,
     devs: &[Device],
     ridge_px: &[Point],
     marker_px: &[Vec<Point>],
-) {
-    let Plot { single, .. } = *p;
-    let reach = st::DIAMOND_R + st::MARKER_R;
+) -> Result<(), FigureError> {
+    let theme = p.theme;
+    let reach = theme.diamond_radius + theme.marker_radius;
     for (d, &(x, y)) in devs.iter().zip(ridge_px) {
         let covered = marker_px
             .iter()
             .flatten()
             .any(|&(mx, my)| (mx - x).abs() + (my - y).abs() < reach);
         if covered {
-            c.shape(
-                "polygon",
+            let color = if p.single {
+                theme.ridge.as_str()
+            } else {
+                d.color
+            };
+            let mut ring = diamond(theme.diamond_radius + theme.marker_radius / 2.0 + 1.0);
+            ring.push(ring[0]);
+            group(
+                canvas,
                 vec![
                     ("class", "ridge-outline".into()),
                     ("data-hardware", d.hw.key.clone()),
-                    ("points", diamond(x, y, st::DIAMOND_R + 3.0)),
-                    ("fill", "none".into()),
-                    ("stroke", if single { st::RIDGE } else { d.color }.into()),
-                    ("stroke-width", "1.8".into()),
                 ],
-            );
+                || {
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::<(f64, f64), CanvasBackend>::at(p.t(d.ridge, d.ceiling))
+                                + PathElement::new(ring, line_style(color, theme.limit_width)),
+                        ))
+                        .map_err(plotters_error)?;
+                    Ok(())
+                },
+            )?;
         }
     }
+    Ok(())
 }
 
 /// The workload markers, one per device; returns their pixels.
 pub(super) fn markers(
-    c: &mut Canvas,
+    chart: &mut Chart,
+    canvas: &Shared,
     placer: &mut Placer,
     p: &Plot,
     devs: &[Device],
     placed: &[Placed],
-) -> Vec<Vec<Point>> {
-    let Plot { single, .. } = *p;
-    let at = |ai: f64, perf_si: f64| p.at(ai, perf_si);
+) -> Result<Vec<Vec<Point>>, FigureError> {
+    let theme = p.theme;
+    let r = theme.marker_radius;
     let mut marker_px: Vec<Vec<Point>> = Vec::new();
-    for (wi, p) in placed.iter().enumerate() {
-        let color = st::WORKLOADS[wi % st::WORKLOADS.len()];
-        c.open(vec![
-            ("class", "workload".into()),
-            ("data-workload", p.label.clone()),
-        ]);
-        let pts: Vec<(f64, f64)> = p.points.iter().map(|q| at(q.ai, q.perf)).collect();
-        if pts.len() > 1 {
-            let top = pts.iter().map(|q| q.1).fold(f64::INFINITY, f64::min);
-            let bottom = pts.iter().map(|q| q.1).fold(f64::NEG_INFINITY, f64::max);
-            let mut a = stroke(st::MUTED, 1.0);
-            a.insert(0, ("class", "workload-guide".into()));
-            a.push(("stroke-dasharray", "3 3".into()));
-            c.line((pts[0].0, top), (pts[0].0, bottom), a);
-        }
-        for (di, (q, &(x, y))) in p.points.iter().zip(&pts).enumerate() {
-            let fill = if single { color } else { devs[di].color };
-            c.shape(
-                "circle",
-                vec![
-                    ("class", "workload-point".into()),
-                    ("data-hardware", devs[di].hw.key.clone()),
-                    ("data-bound", bound_text(q.bound).into()),
-                    ("cx", num(x)),
-                    ("cy", num(y)),
-                    ("r", num(st::MARKER_R)),
-                    ("fill", fill.into()),
-                    ("stroke", st::BACKGROUND.into()),
-                    ("stroke-width", "1.5".into()),
-                ],
-            );
-            placer.block(BBox::around(x, y, st::MARKER_R + 2.0));
+    for (wi, w) in placed.iter().enumerate() {
+        let color = theme.workloads[wi % theme.workloads.len()].as_str();
+        let pts: Vec<(f64, f64)> = w.points.iter().map(|q| p.at(q.ai, q.perf)).collect();
+        group(
+            canvas,
+            vec![
+                ("class", "workload".into()),
+                ("data-workload", w.label.clone()),
+            ],
+            || {
+                if pts.len() > 1 {
+                    // A guide joining the points of one workload on several devices.
+                    let ys: Vec<f64> = w.points.iter().map(|q| p.t(q.ai, q.perf).1).collect();
+                    let top = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let bottom = ys.iter().copied().fold(f64::INFINITY, f64::min);
+                    let x = w.points[0].ai.log10();
+                    group(
+                        canvas,
+                        vec![
+                            ("class", "workload-guide".into()),
+                            ("stroke-dasharray", theme.dot.clone()),
+                        ],
+                        || {
+                            path(
+                                chart,
+                                vec![(x, bottom), (x, top)],
+                                line_style(&theme.muted, 1.0),
+                            )
+                        },
+                    )?;
+                }
+                for (di, q) in w.points.iter().enumerate() {
+                    let fill = if p.single { color } else { devs[di].color };
+                    group(
+                        canvas,
+                        vec![
+                            ("class", "workload-point".into()),
+                            ("data-hardware", devs[di].hw.key.clone()),
+                            ("data-bound", bound_text(q.bound).into()),
+                        ],
+                        || {
+                            let at = p.t(q.ai, q.perf);
+                            let outline = plot::px(r + theme.limit_width) as i32;
+                            let dot = plot::px(r) as i32;
+                            chart
+                                .draw_series([
+                                    EmptyElement::<(f64, f64), CanvasBackend>::at(at)
+                                        + Circle::new(
+                                            (0, 0),
+                                            outline,
+                                            rgb(&theme.background).filled(),
+                                        ),
+                                    EmptyElement::at(at)
+                                        + Circle::new((0, 0), dot, rgb(fill).filled()),
+                                ])
+                                .map_err(plotters_error)?;
+                            Ok(())
+                        },
+                    )?;
+                }
+                Ok(())
+            },
+        )?;
+        for &(x, y) in &pts {
+            placer.block(BBox::around(x, y, r + 2.0));
         }
         marker_px.push(pts);
-        c.close();
     }
-
-    marker_px
+    Ok(marker_px)
 }

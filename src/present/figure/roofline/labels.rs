@@ -1,11 +1,14 @@
 //! Roofline labels: region names, ridge points, roofs and workloads, placed so that none overlap.
 
+use super::super::backend::intern;
 use super::super::layout::{self, spots_around, BBox, Placer, Point, Spot, TextBlock};
-use super::super::style as st;
 use super::super::svg::{Anchor, Canvas, TextStyle};
 use super::super::{fmt, spec, DrawnValue, FigureError};
 use super::solve::{bound_text, bounds_summary, pick_unit, Device, Placed, BW_UNITS};
 use super::{drawn, stroke, Plot};
+
+/// The spots of [`spots_around`] right beside a point (the rest lie farther, for leader lines).
+const NEAR_SPOTS: usize = 8;
 
 /// Ridge points and intensities: one decimal, in FLOP/byte.
 fn intensity_spec() -> FormatSpec {
@@ -26,7 +29,7 @@ pub(super) fn regions(c: &mut Canvas, placer: &mut Placer, p: &Plot, devs: &[Dev
     } = *p;
     if single {
         let xr = xa.px(devs[0].ridge);
-        let region = TextStyle::new(st::SMALL_SIZE, st::REGION_TEXT);
+        let region = TextStyle::new(p.theme.note_size, intern(&p.theme.region_text));
         for (text, x, anchor, room) in [
             (
                 "memory-bound region",
@@ -80,7 +83,11 @@ pub(super) fn ridges(
                 ..ridge_spec.clone()
             },
         )?;
-        let color = if single { st::RIDGE } else { d.color };
+        let color = if single {
+            intern(&p.theme.ridge)
+        } else {
+            d.color
+        };
         let block = if single {
             TextBlock::new(vec![
                 ("Ridge point".to_string(), label_style.bold().fill_of(color)),
@@ -178,7 +185,7 @@ pub(super) fn roofs(
         )?;
         let bw_unit = pick_unit(d.bw, &BW_UNITS, 1.0);
         let bw_text = fmt(Value::new(d.bw, Dim::BANDWIDTH), &spec(Some(bw_unit), None))?;
-        let compute_style = label_style.bold().fill_of(st::COMPUTE);
+        let compute_style = label_style.bold().fill_of(intern(&p.theme.compute));
         let (long, short, two) = if eta < 1.0 {
             (
                 format!("Compute roof at η = {eta_text}: {ceiling}"),
@@ -196,6 +203,7 @@ pub(super) fn roofs(
             TextBlock::new(vec![(long, compute_style)]),
             TextBlock::new(vec![(short, compute_style)]),
             TextBlock::new(vec![(two.0, compute_style), (two.1, compute_style)]),
+            TextBlock::new(vec![(ceiling.clone(), compute_style)]),
         ];
         let (xr, yc) = ridge_px[0];
         // Spots above the roof (`above`), or below it.
@@ -219,28 +227,38 @@ pub(super) fn roofs(
             }
             v
         };
-        // Above the roof: a clear spot for the long label, then the short one, then two lines,
-        // then one over a line (the halo keeps it legible); the same below the roof; else the
-        // two-line label wherever it fits best.
+        // A clear spot above the roof for the long label, then the short one, then two lines;
+        // then the same over a line (the halo keeps it legible); the same below the roof; then
+        // the value alone, above or below; else the value alone next to the roof, wherever it
+        // fits best.
         let mut placed_at: Option<(usize, Spot)> = None;
-        'search: for above in [true, false] {
-            for (i, block) in variants.iter().enumerate() {
-                if let Some(s) = placer.place_clear(block, &near(block, above)) {
-                    placed_at = Some((i, s));
-                    break 'search;
-                }
-            }
-            for (i, block) in variants.iter().enumerate() {
-                if let Some(s) = placer.place_over_lines(block, &near(block, above)) {
-                    placed_at = Some((i, s));
-                    break 'search;
+        // The full labels first, then the value alone.
+        let passes = [(0..3, true), (0..3, false), (3..4, true), (3..4, false)];
+        'search: for (range, above) in passes {
+            for clear in [true, false] {
+                for (i, block) in variants
+                    .iter()
+                    .enumerate()
+                    .take(range.end)
+                    .skip(range.start)
+                {
+                    let spots = near(block, above);
+                    let s = if clear {
+                        placer.place_clear(block, &spots)
+                    } else {
+                        placer.place_over_lines(block, &spots)
+                    };
+                    if let Some(s) = s {
+                        placed_at = Some((i, s));
+                        break 'search;
+                    }
                 }
             }
         }
         if placed_at.is_none() {
-            let block = &variants[2];
+            let block = &variants[3];
             let spots = spots_around((xr + x1) / 2.0, yc, block, 10.0);
-            placed_at = placer.place(block, &spots).map(|s| (2, s));
+            placed_at = placer.place(block, &spots[..NEAR_SPOTS]).map(|s| (3, s));
         }
         if let Some((i, s)) = placed_at {
             variants[i].draw(
@@ -252,25 +270,30 @@ pub(super) fn roofs(
             );
         }
         if eta < 1.0 {
+            // Just above or below the datasheet roof, or not at all (its dashed line and the
+            // legend say what it is).
             let yp = ya.px(d.peak / rf);
-            let block = TextBlock::new(vec![(format!("Datasheet peak {peak_text}"), small_style)]);
-            let h = block.height();
-            let spots = [
-                Spot {
+            let spots = |block: &TextBlock| {
+                let h = block.height();
+                [yp - h - 4.0, yp + 4.0].map(|top| Spot {
                     x: x1 - 8.0,
-                    top: yp - h - 4.0,
+                    top,
                     anchor: Anchor::End,
-                },
-                Spot {
-                    x: x1 - 8.0,
-                    top: yp + 4.0,
-                    anchor: Anchor::End,
-                },
-            ]
-            .into_iter()
-            .chain(spots_around((xr + x1) / 2.0, yp, &block, 10.0))
-            .collect::<Vec<_>>();
-            if let Some(s) = placer.place(&block, &spots) {
+                })
+            };
+            let variants = [
+                TextBlock::new(vec![(format!("Datasheet peak {peak_text}"), small_style)]),
+                TextBlock::new(vec![(format!("{peak_text} datasheet"), small_style)]),
+            ];
+            let found = variants
+                .iter()
+                .find_map(|b| placer.place_clear(b, &spots(b)).map(|s| (b, s)))
+                .or_else(|| {
+                    variants
+                        .iter()
+                        .find_map(|b| placer.place_over_lines(b, &spots(b)).map(|s| (b, s)))
+                });
+            if let Some((block, s)) = found {
                 block.draw(
                     c,
                     s.x,
@@ -285,7 +308,7 @@ pub(super) fn roofs(
             placer,
             memory_segment[0],
             &[format!("Memory bandwidth {bw_text}"), bw_text.clone()],
-            label_style.bold().fill_of(st::MEMORY),
+            label_style.bold().fill_of(intern(&p.theme.memory)),
         );
         values.push(drawn(
             format!("{}.compute_roof", d.hw.key),
@@ -331,6 +354,7 @@ pub(super) fn workloads(
         single,
         label_style,
         small_style,
+        theme,
         ..
     } = *p;
     let bounds: Vec<String> = placed
@@ -385,7 +409,7 @@ pub(super) fn workloads(
     let mut wanted_ids: Vec<String> = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
         let first = &placed[g[0]];
-        let color = st::WORKLOADS[g[0] % st::WORKLOADS.len()];
+        let color = intern(&theme.workloads[g[0] % theme.workloads.len()]);
         let mut ai_texts = Vec::new();
         for &wi in g {
             let p = &placed[wi];
@@ -441,17 +465,45 @@ pub(super) fn workloads(
             label_style.bold()
         };
         let heads = || names.iter().map(|n| (n.clone(), head_style));
-        // Two lines, or three narrower ones when that places better.
+        // Two lines, or three narrower ones when that places better; where neither fits clear of
+        // the lines (large slide text), the intensity without the bound, then both on one line
+        // (the intensity is always shown).
         let variants = [
-            TextBlock::new(
-                heads()
-                    .chain([(format!("{ai_text} · {bound}"), small_style)])
-                    .collect(),
+            (
+                TextBlock::new(
+                    heads()
+                        .chain([(format!("{ai_text} · {bound}"), small_style)])
+                        .collect(),
+                ),
+                0.0,
             ),
-            TextBlock::new(
-                heads()
-                    .chain([(ai_text.clone(), small_style), (bound.clone(), small_style)])
-                    .collect(),
+            (
+                TextBlock::new(
+                    heads()
+                        .chain([(ai_text.clone(), small_style), (bound.clone(), small_style)])
+                        .collect(),
+                ),
+                0.0,
+            ),
+            (
+                TextBlock::new(heads().chain([(ai_text.clone(), small_style)]).collect()),
+                layout::SHORTENED,
+            ),
+            (
+                TextBlock::new(
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| {
+                            if i + 1 == names.len() {
+                                (format!("{n}: {ai_text}"), head_style)
+                            } else {
+                                (n.clone(), head_style)
+                            }
+                        })
+                        .collect(),
+                ),
+                layout::SHORTENED * 1.2,
             ),
         ];
         let all: Vec<(f64, f64)> = g
@@ -469,7 +521,7 @@ pub(super) fn workloads(
     let placements = layout::place_all(placer, &wanted, 10.0);
     for ((w, ids), p) in wanted.iter().zip(&wanted_ids).zip(&placements) {
         if let Some((vi, s)) = *p {
-            let block = &w.variants[vi];
+            let block = &w.variants[vi].0;
             block.draw(
                 c,
                 s.x,
@@ -480,7 +532,7 @@ pub(super) fn workloads(
                     ("data-workload", ids.clone()),
                 ],
             );
-            leader(c, w.from, block, s, st::MUTED);
+            leader(c, w.from, block, s, intern(&theme.muted));
         }
     }
     Ok(())
@@ -542,7 +594,8 @@ fn memory_label(
                         let along = -w / 2.0 + (i as f64 + 0.5) * w / n as f64;
                         let mx = cx + ux * along + nx * cap / 2.0;
                         let my = cy + uy * along + ny * cap / 2.0;
-                        BBox::around(mx, my, cap / 2.0 + 1.0)
+                        // Squares that hold the glyphs at any angle, with their halo.
+                        BBox::around(mx, my, cap * 0.75 + style.halo / 2.0)
                     })
                     .collect();
                 if boxes.iter().all(|bx| placer.cost_of(bx, false) == 0.0) {

@@ -1,8 +1,9 @@
 //! The roofline legend: in a free corner of the plot for one device, below it for several.
 
+use super::super::backend::intern;
 use super::super::layout::{BBox, Placer};
-use super::super::style as st;
 use super::super::svg::{num, Canvas, TextStyle};
+use super::super::theme::Theme;
 use super::super::{fmt, spec, FigureError};
 use super::solve::{pick_unit, Device, BW_UNITS};
 use super::stroke;
@@ -14,33 +15,52 @@ pub(super) enum Swatch {
     Dot(&'static str),
 }
 
-/// The legend entries.
-pub(super) struct Legend {
+/// The legend entries and the look they are drawn in.
+pub(super) struct Legend<'a> {
     rows: Vec<(Swatch, String)>,
+    theme: &'a Theme,
 }
 
-const LEGEND_ROW: f64 = 18.0;
-const LEGEND_PAD: f64 = 8.0;
-const LEGEND_SWATCH: f64 = 24.0;
+/// Row height, padding and swatch width, in entry text sizes.
+const ROW: f64 = 1.6;
+const PAD: f64 = 0.7;
+const SWATCH: f64 = 2.2;
 
-impl Legend {
+impl<'a> Legend<'a> {
     pub(super) fn new(
         devs: &[Device],
         single: bool,
         derated: bool,
         workloads: bool,
         rate_unit: &str,
-    ) -> Result<Legend, FigureError> {
+        theme: &'a Theme,
+        compact: bool,
+    ) -> Result<Legend<'a>, FigureError> {
+        let c = |s: &String| intern(s);
         let mut rows: Vec<(Swatch, String)> = Vec::new();
         if single {
-            rows.push((Swatch::Line(st::MEMORY, false), "Memory roof".into()));
-            rows.push((Swatch::Line(st::COMPUTE, false), "Compute roof".into()));
+            rows.push((Swatch::Line(c(&theme.memory), false), "Memory roof".into()));
+            rows.push((
+                Swatch::Line(c(&theme.compute), false),
+                "Compute roof".into(),
+            ));
             if derated {
-                rows.push((Swatch::Line(st::COMPUTE, true), "Datasheet roof".into()));
+                rows.push((
+                    Swatch::Line(c(&theme.compute), true),
+                    "Datasheet roof".into(),
+                ));
             }
-            rows.push((Swatch::Diamond(st::RIDGE), "Ridge point".into()));
+            rows.push((Swatch::Diamond(c(&theme.ridge)), "Ridge point".into()));
             if workloads {
-                rows.push((Swatch::Dot(st::WORKLOADS[0]), "Workload on its roof".into()));
+                rows.push((
+                    Swatch::Dot(c(&theme.workloads[0])),
+                    "Workload on its roof".into(),
+                ));
+            }
+        } else if compact {
+            // Large text (slides): the device names only; the ridge labels carry the numbers.
+            for d in devs {
+                rows.push((Swatch::Line(d.color, false), d.hw.key.clone()));
             }
         } else {
             for d in devs {
@@ -56,65 +76,74 @@ impl Legend {
                 ));
             }
             if derated {
-                rows.push((Swatch::Line(st::MUTED, true), "Datasheet roofs".into()));
+                rows.push((
+                    Swatch::Line(c(&theme.muted), true),
+                    "Datasheet roofs".into(),
+                ));
             }
             rows.push((
-                Swatch::Diamond(st::MUTED),
+                Swatch::Diamond(c(&theme.muted)),
                 "Ridge points (FLOP/byte)".into(),
             ));
             if workloads {
-                rows.push((Swatch::Dot(st::MUTED), "Workload on each roof".into()));
+                rows.push((Swatch::Dot(c(&theme.muted)), "Workload on each roof".into()));
             }
         }
-        Ok(Legend { rows })
+        Ok(Legend { rows, theme })
     }
 
-    fn text() -> TextStyle {
-        TextStyle::new(st::SMALL_SIZE, st::TEXT)
+    fn text(&self) -> TextStyle {
+        TextStyle::new(self.theme.note_size, intern(&self.theme.text))
+    }
+
+    fn em(&self) -> f64 {
+        self.theme.note_size
     }
 
     /// Width of one entry column.
     fn column_width(&self) -> f64 {
-        LEGEND_SWATCH
-            + 6.0
+        let t = self.text();
+        self.em() * (SWATCH + 0.5)
             + self
                 .rows
                 .iter()
-                .map(|(_, t)| Legend::text().width(t))
+                .map(|(_, l)| t.width(l))
                 .fold(0.0, f64::max)
     }
 
     /// Columns that fit in `width`, and the height they take.
     pub(super) fn columns(&self, width: f64) -> (usize, f64) {
-        let cw = self.column_width() + 24.0;
-        let cols = ((width / cw).floor() as usize)
-            .clamp(1, 3)
+        let cw = self.column_width() + self.em() * 2.0;
+        let cols = (((width + self.em() * 2.0) / cw).floor() as usize)
+            .clamp(1, 6)
             .min(self.rows.len().max(1));
         let per = self.rows.len().div_ceil(cols);
-        (cols, LEGEND_ROW * per as f64)
+        (cols, self.em() * ROW * per as f64)
     }
 
     /// Draws the entries in `cols` columns from (`x`, `y`) (the first row's middle).
     fn draw_rows(&self, c: &mut Canvas, x: f64, y: f64, cols: usize) {
         let per = self.rows.len().div_ceil(cols.max(1));
-        let cw = self.column_width() + 24.0;
-        let text = Legend::text();
+        let cw = self.column_width() + self.em() * 2.0;
+        let text = self.text();
+        let theme = self.theme;
+        let swatch = self.em() * SWATCH;
         for (i, (kind, label)) in self.rows.iter().enumerate() {
             let (col, row) = (i / per, i % per);
             let sx = x + cw * col as f64;
-            let cy = y + LEGEND_ROW * row as f64;
-            let mid = sx + LEGEND_SWATCH / 2.0;
+            let cy = y + self.em() * ROW * row as f64;
+            let mid = sx + swatch / 2.0;
             match kind {
                 Swatch::Line(color, dashed) => {
-                    let mut a = stroke(color, st::ROOF_WIDTH);
+                    let mut a = stroke(color, theme.line_width);
                     if *dashed {
-                        a[1].1 = "1.5".into();
-                        a.push(("stroke-dasharray", "6 4".into()));
+                        a[1].1 = num(theme.limit_width);
+                        a.push(("stroke-dasharray", theme.dash.clone()));
                     }
-                    c.line((sx, cy), (sx + LEGEND_SWATCH, cy), a);
+                    c.line((sx, cy), (sx + swatch, cy), a);
                 }
                 Swatch::Diamond(color) => {
-                    let r = st::DIAMOND_R - 1.0;
+                    let r = theme.diamond_radius - 1.0;
                     c.shape(
                         "polygon",
                         vec![("points", diamond(mid, cy, r)), ("fill", (*color).into())],
@@ -126,14 +155,14 @@ impl Legend {
                         vec![
                             ("cx", num(mid)),
                             ("cy", num(cy)),
-                            ("r", num(st::MARKER_R - 0.5)),
+                            ("r", num(theme.marker_radius)),
                             ("fill", (*color).into()),
                         ],
                     );
                 }
             }
             c.text(
-                sx + LEGEND_SWATCH + 6.0,
+                sx + swatch + self.em() * 0.5,
                 cy + text.cap_height() / 2.0,
                 label,
                 text,
@@ -149,9 +178,10 @@ impl Legend {
         placer: &mut Placer,
         (x0, y0, x1, y1): (f64, f64, f64, f64),
     ) {
-        let w = LEGEND_PAD * 2.0 + self.column_width();
-        let h = LEGEND_PAD * 2.0 + LEGEND_ROW * self.rows.len() as f64 - 4.0;
-        let m = 10.0;
+        let pad = self.em() * PAD;
+        let w = pad * 2.0 + self.column_width();
+        let h = pad * 2.0 + self.em() * (ROW * self.rows.len() as f64 - 0.4);
+        let m = self.em();
         let candidates = [
             BBox::new(x0 + m, y0 + m, x0 + m + w, y0 + m + h),
             BBox::new(x1 - m - w, y1 - m - h, x1 - m, y1 - m),
@@ -168,20 +198,20 @@ impl Legend {
             w,
             h,
             vec![
-                ("fill", st::BACKGROUND.into()),
+                ("fill", self.theme.background.clone()),
                 ("fill-opacity", "0.92".into()),
-                ("stroke", st::GRID.into()),
+                ("stroke", self.theme.grid.clone()),
                 ("rx", "3".into()),
             ],
         );
-        self.draw_rows(c, b.x0 + LEGEND_PAD, b.y0 + LEGEND_PAD + 5.0, 1);
+        self.draw_rows(c, b.x0 + pad, b.y0 + pad + self.em() * 0.45, 1);
         c.close();
     }
 
     /// Draws the legend below the plot, from `top`, in `cols` columns.
     pub(super) fn draw_below(&self, c: &mut Canvas, x: f64, top: f64, cols: usize) {
         c.open(vec![("class", "legend".into())]);
-        self.draw_rows(c, x, top + LEGEND_ROW / 2.0, cols);
+        self.draw_rows(c, x, top + self.em() * ROW / 2.0, cols);
         c.close();
     }
 }

@@ -1,7 +1,7 @@
 //! Roofline data: each device's roofs and ridge point, and each workload's point on every device,
 //! from the registry and the roofline solver.
 
-use super::super::style as st;
+use super::super::backend::intern;
 use super::super::FigureError;
 use super::FigureRequest;
 use crate::base::units::parse_unit;
@@ -73,7 +73,6 @@ fn solve_err(attr: &str, e: impl std::fmt::Display) -> FigureError {
     FigureError::attr(attr, e.to_string())
 }
 
-/// Draws a roofline.
 /// The devices of a request: peak at the precision, bandwidth, ridge point × η, lineage.
 pub(super) fn devices<'a>(
     reg: &'a Registry,
@@ -82,6 +81,29 @@ pub(super) fn devices<'a>(
 ) -> Result<Vec<Device<'a>>, FigureError> {
     let eta = req.efficiency;
     let single = req.hardware.len() == 1;
+    let theme = &req.theme;
+    if !single && req.hardware.len() > theme.series.len() {
+        return Err(FigureError::attr(
+            "hardware",
+            format!(
+                "{} devices, but the figure theme `{}` has {} colours; list fewer or add colours to `series` in figure-theme.toml",
+                req.hardware.len(),
+                theme.name,
+                theme.series.len()
+            ),
+        ));
+    }
+    if req.workloads.len() > theme.workloads.len() {
+        return Err(FigureError::attr(
+            "workloads",
+            format!(
+                "{} workloads, but the figure theme `{}` has {} workload colours; list fewer or add colours to `workloads` in figure-theme.toml",
+                req.workloads.len(),
+                theme.name,
+                theme.workloads.len()
+            ),
+        ));
+    }
     let mut devs: Vec<Device<'a>> = Vec::new();
     for (i, key) in req.hardware.iter().enumerate() {
         let hw = reg.hardware(key).map_err(|e| solve_err("hardware", e))?;
@@ -95,7 +117,11 @@ pub(super) fn devices<'a>(
         let ridge = ridge_point(hw, Some(req.precision)).value * eta;
         devs.push(Device {
             hw,
-            color: if single { st::MEMORY } else { st::DEVICES[i] },
+            color: intern(if single {
+                &theme.memory
+            } else {
+                &theme.series[i]
+            }),
             peak: peak.value,
             ceiling: peak.value * eta,
             bw: bw.value,

@@ -1,7 +1,10 @@
 //! Every figure of a book without its text (the `figures` command): every `.md`, `.qmd` and
-//! `.tex` source is scanned for `figure=` directives; each is drawn and written to
-//! `DIR/figures/<id>.<ext>`. Any problem (a bad attribute, an unknown key, two figures with one
-//! id) is a located diagnostic, and then nothing is written.
+//! `.tex` source is scanned for `figure=` directives, and every `.toml` file with a `figure` key
+//! is read as one ([`toml_file`]: a course's `figures/` folder of slide figures); each is drawn
+//! and written to `DIR/figures/<id>.<ext>`. Any problem (a bad attribute, an unknown key, two
+//! figures with one id) is a located diagnostic, and then nothing is written.
+
+pub mod toml_file;
 
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::book::files::{discover, FileKind};
@@ -68,8 +71,9 @@ pub fn find_figures(
     let mut sources = 0;
     for f in files {
         let kind = match f.kind {
-            FileKind::Markdown => SourceKind::Markdown,
-            FileKind::Latex => SourceKind::Latex,
+            FileKind::Markdown => Some(SourceKind::Markdown),
+            FileKind::Latex => Some(SourceKind::Latex),
+            FileKind::Other if toml_file::may_be_figure(&f.path) => None,
             FileKind::Other => continue,
         };
         sources += 1;
@@ -82,16 +86,32 @@ pub fn find_figures(
             }
         };
         let _lines = crate::base::lines::scope(&text); // one line index for its diagnostics
-        let scanned = scan(&text, kind);
-        for e in &scanned.errors {
-            diags.push(Diagnostic::at(
-                &shown,
-                &text,
-                e.span.clone(),
-                e.message.clone(),
-            ));
-        }
-        for d in scanned.directives {
+        let directives = match kind {
+            Some(kind) => {
+                let scanned = scan(&text, kind);
+                for e in &scanned.errors {
+                    diags.push(Diagnostic::at(
+                        &shown,
+                        &text,
+                        e.span.clone(),
+                        e.message.clone(),
+                    ));
+                }
+                scanned.directives
+            }
+            None => match toml_file::read(&shown, &text) {
+                Ok(Some(d)) => vec![d],
+                Ok(None) => {
+                    sources -= 1;
+                    continue;
+                }
+                Err(e) => {
+                    diags.extend(e);
+                    continue;
+                }
+            },
+        };
+        for d in directives {
             if d.attr("figure").is_none() {
                 continue;
             }
