@@ -314,6 +314,36 @@ fn a_book_file_cannot_forge_the_manifest() {
     assert!(!out.exists());
 }
 
+#[test]
+fn a_book_file_cannot_take_the_place_of_the_bibliography() {
+    let (b, out) = book(
+        "forged-bib",
+        &[
+            ("ch.md", &format!("TDP {TDP}.\n")),
+            ("mlsysim.toml", "[cite]\nstyle = \"pandoc\"\n"),
+            ("mlsysim.bib", "@misc{mine, title={Mine}}\n"),
+        ],
+    );
+    let (code, _, err) = build(&b, &out);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}:1:1: error: the build generates `mlsysim.bib` itself",
+            b.join("mlsysim.bib").display()
+        )),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // Footnote citations write no bibliography: the author's own file is just copied.
+    std::fs::write(b.join("mlsysim.toml"), "").unwrap();
+    let (code, _, err) = build(&b, &out);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("mlsysim.bib")).unwrap(),
+        "@misc{mine, title={Mine}}\n"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Silent or misleading.
 
