@@ -731,6 +731,70 @@ for i, (node, count, fabric, hours, ckpt) in enumerate([
     rcase("ReliabilityModel", f"adhoc-{i}", inp, reliability)
 
 
+# ── ContinuousBatchingModel ──
+def cbatch(p):
+    return scalar_fields(S.ContinuousBatchingModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+DS3, H200 = "Models.Language.DeepSeek_V3", "Hardware.Cloud.H200"
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100, "max_seq_len": 4096},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "mean_request_tokens": 1000, "max_batch_size": 256},
+        {"model": L70, "hardware": H100, "max_seq_len": 2048, "max_batch_size": 64, "precision": "fp8",
+         "mean_request_tokens": 700.5, "page_size": 32},
+        {"model": L70, "hardware": A100, "max_seq_len": 2048, "max_batch_size": 8},
+        {"model": L8, "hardware": T4, "max_seq_len": 8192, "mean_request_tokens": 512, "max_batch_size": 64,
+         "efficiency": 0.3},
+        {"model": MIX, "hardware": H200, "max_seq_len": 32768, "mean_request_tokens": 2000, "max_batch_size": 512,
+         "page_size": 1, "precision": "bf16"},
+        {"model": DS3, "hardware": B200, "max_seq_len": 16384, "mean_request_tokens": 3000, "max_batch_size": 128,
+         "precision": "fp8"},
+        {"model": L8, "hardware": H100, "max_seq_len": 1000, "mean_request_tokens": 1000, "max_batch_size": 2000,
+         "page_size": 7},
+        {"model": L8, "hardware": H100, "max_seq_len": 100000, "mean_request_tokens": 1, "max_batch_size": 100000,
+         "page_size": 256, "efficiency": 1.0},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "mean_request_tokens": 5000},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "mean_request_tokens": 0},
+        {"model": L8, "hardware": H100, "max_seq_len": 0},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "page_size": 0},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "efficiency": 1e-10},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "max_batch_size": 0}]):
+    rcase("ContinuousBatchingModel", f"{i}", inp, cbatch)
+
+
+# ── ServingCapacityModel ──
+def capacity(p):
+    return scalar_fields(S.ServingCapacityModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 5000},
+        {"model": L8, "hardware": H100, "qps": 200, "target_p99_latency_ms": 3000, "mean_request_tokens": 600,
+         "output_tokens": 256, "max_batch_size": 64},
+        {"model": L70, "hardware": H100, "qps": 5, "target_p99_latency_ms": 20000, "precision": "fp8",
+         "max_seq_len": 4096, "mean_request_tokens": 1500},
+        {"model": L70, "hardware": A100, "qps": 1, "target_p99_latency_ms": 10000},
+        {"model": L8, "hardware": H100, "qps": 50, "target_p99_latency_ms": 10},
+        {"model": L8, "hardware": T4, "qps": 1000, "target_p99_latency_ms": 60000, "max_replicas": 16},
+        {"model": L8, "hardware": H100, "qps": 300, "target_p99_latency_ms": 4000, "service_time_cv": 3.0,
+         "max_batch_size": 16, "output_tokens": 64},
+        {"model": MIX, "hardware": H200, "qps": 40, "target_p99_latency_ms": 8000, "precision": "bf16",
+         "mean_request_tokens": 1024, "max_batch_size": 128, "efficiency": 0.7, "service_time_cv": 0.0},
+        {"model": MIX, "hardware": H200, "qps": 40, "target_p99_latency_ms": 25000, "precision": "bf16",
+         "mean_request_tokens": 1024, "max_batch_size": 128, "efficiency": 0.7, "service_time_cv": 0.0},
+        {"model": L8, "hardware": H100, "qps": 50000, "target_p99_latency_ms": 60000},
+        {"model": DS3, "hardware": B200, "qps": 2, "target_p99_latency_ms": 30000, "precision": "fp8"},
+        {"model": L8, "hardware": H100, "qps": 2000, "target_p99_latency_ms": 2800, "max_batch_size": 256,
+         "mean_request_tokens": 300, "output_tokens": 32},
+        {"model": L8, "hardware": H100, "qps": 0, "target_p99_latency_ms": 1000},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 0},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "output_tokens": 0},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "service_time_cv": -0.5},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "max_replicas": 0},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "mean_request_tokens": 4096}]):
+    rcase("ServingCapacityModel", f"{i}", inp, capacity)
+
+
 per = {}
 for c in CASES:
     per[c["solver"]] = per.get(c["solver"], 0) + 1

@@ -75,6 +75,52 @@ pub fn paged_kv_cache_size(
     )
 }
 
+/// Bisection steps of [`capped_exponential_scale`]: each halves the bracket, so 100 steps reach
+/// the limit of `f64` (a numerical method setting, as mlsysim's loop).
+const CAPPED_EXPONENTIAL_STEPS: usize = 100;
+
+/// The scale μ of exponential request lengths cut off at `max_tokens` whose capped mean is
+/// `mean_tokens` (mlsysim's `calc_capped_exponential_scale`): E[min(X, S_max)] = μ(1 − e^(−S_max/μ)).
+/// Solved by bisection on t = S_max/μ; infinite at `mean_tokens == max_tokens` (fixed length).
+/// The caller checks `0 < mean_tokens ≤ max_tokens`.
+pub fn capped_exponential_scale(mean_tokens: f64, max_tokens: f64) -> f64 {
+    let rho = mean_tokens / max_tokens;
+    if rho >= 1.0 {
+        return f64::INFINITY;
+    }
+    let (mut lo, mut hi) = (0.0_f64, 1.0 / rho);
+    for _ in 0..CAPPED_EXPONENTIAL_STEPS {
+        let mid = 0.5 * (lo + hi);
+        if -(-mid).exp_m1() / mid > rho {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    max_tokens / (0.5 * (lo + hi))
+}
+
+/// Expected KV tokens a paged allocator holds per request, and the unused share of that
+/// allocation (mlsysim's `calc_expected_paged_kv_tokens`, Kwon et al. 2023): a request of S tokens
+/// holds ⌈S/p⌉ blocks; with S capped-exponential ([`capped_exponential_scale`]),
+/// E[⌈S/p⌉] = (1 − r^K)/(1 − r), r = e^(−p/μ), K = ⌈S_max/p⌉ (K in the fixed-length limit).
+pub fn expected_paged_kv_tokens(
+    mean_tokens: f64,
+    max_seq_len: f64,
+    page_tokens: f64,
+) -> (f64, f64) {
+    let mu = capped_exponential_scale(mean_tokens, max_seq_len);
+    let max_blocks = (max_seq_len / page_tokens).ceil();
+    let blocks = if mu.is_infinite() {
+        max_blocks
+    } else {
+        let s = page_tokens / mu;
+        (-max_blocks * s).exp_m1() / (-s).exp_m1()
+    };
+    let allocated = page_tokens * blocks;
+    (allocated, (1.0 - mean_tokens / allocated).max(0.0))
+}
+
 /// Activation recomputation strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActivationStrategy {

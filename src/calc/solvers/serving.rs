@@ -180,7 +180,7 @@ pub fn kv_cache(
 
 /// Attention geometry with mlsysim's fallbacks: L = layers or 1, H = heads or 32,
 /// d_h = (hidden or 4096) // H (the `head_dim` field is not used here).
-fn geometry(model: &Model, cal: &Calibration, lin: &mut Lineage) -> perf::AttentionGeometry {
+pub fn geometry(model: &Model, cal: &Calibration, lin: &mut Lineage) -> perf::AttentionGeometry {
     let layers = lin.read_opt(model.layers).unwrap_or(1.0);
     let heads = match lin.read_opt(model.heads) {
         Some(h) => h,
