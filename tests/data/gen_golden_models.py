@@ -310,7 +310,7 @@ for i, (m, nodes, g, ib, eb, a) in enumerate([(1000, 16, 8, 900, 50, 5), (100, 1
 import mlsysim as _m
 PINT.update({"V": "volt", "A": "ampere", "W": "watt", "nH": "nanohenry", "us": "microsecond",
              "flop": "flop", "TFLOP/s": "teraflop/second", "day": "day", "pJ/bit": "picojoule/bit"})
-OUT_UNITS[:0] = [("1/second", "Hz"), ("ampere", "A"), ("volt", "V"), ("watt/second", "W/s"), ("watt", "W"), ("joule", "J")]
+OUT_UNITS[:0] = [("kilogram", "kg"), ("liter", "L"), ("1/second", "Hz"), ("ampere", "A"), ("volt", "V"), ("watt/second", "W/s"), ("watt", "W"), ("joule", "J")]
 
 
 def reg(v):
@@ -793,6 +793,48 @@ for i, inp in enumerate([
         {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "max_replicas": 0},
         {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "mean_request_tokens": 4096}]):
     rcase("ServingCapacityModel", f"{i}", inp, capacity)
+
+
+# ── EconomicsModel and SustainabilityModel on an ad-hoc fleet: Fleet(node, count, fabric) ──
+ECON = ("capex_usd", "opex_energy_usd", "opex_maintenance_usd", "total_opex_usd", "tco_usd", "it_energy",
+        "total_energy", "carbon_footprint", "water_usage", "pue", "region_name")
+SUST = ("it_energy", "total_energy", "carbon_footprint", "embodied_carbon", "water_usage", "pue", "region_name")
+
+
+def macro(cls, fields):
+    def call(p):
+        f = p["fleet"]
+        fleet = _Fleet(name="adhoc", node=reg(f["node"]), count=f["count"], fabric=reg(f["fabric"]))
+        kwargs = {k: (reg(v) if isinstance(v, str) and v.startswith("Infrastructure.") else v)
+                  for k, v in kw(p, "fleet").items()}
+        r = cls().solve(fleet, **kwargs)
+        # mlsysim returns the *_usd fields as plain floats in USD.
+        return {k: Q_(getattr(r, k), "USD") if k.endswith("_usd") else getattr(r, k) for k in fields}
+    return call
+
+
+for i, (node, count, fabric, extra) in enumerate([
+        ("Systems.Nodes.DGX_H100", 128, F_NDR, {"duration_days": 365}),
+        ("Systems.Nodes.DGX_A100", 2000, F_100, {"duration_days": 30, "mfu": 0.5,
+                                                 "grid": "Infrastructure.Grids.Quebec"}),
+        ("Systems.Nodes.DGX_B200", 1, F_XDR, {"duration_days": 1, "kwh_price": 0.2}),
+        ("Systems.Nodes.GrandTeton_H100", 3072, F_NDR, {"duration_days": 90, "amortization_years": 5,
+                                                        "infrastructure_multiplier": 1.0}),
+        ("Systems.Nodes.Server_8x_MI300X", 16, F_OV2, {"duration_days": 730, "mfu": 0.0,
+                                                       "datacenter": "Infrastructure.Grids.China_Avg"}),
+        ("Systems.Nodes.Kempner_H100_4GPU", 96, F_NDR, {"duration_days": 365, "mfu": 1.0, "kwh_price": 0.05}),
+        ("Systems.Nodes.HGX_H100_EPYC", 512, F_100, {"duration_days": 0}),
+        ("Systems.Nodes.DGX_H100", 8, F_NDR, {"duration_days": 180, "grid": "Infrastructure.Grids.Norway"}),
+        ("Systems.Nodes.DGX_H100", 128, F_NDR, {"duration_days": 30, "mfu": 1.5})]):
+    inp = {"fleet": compose(node, count, fabric), **extra}
+    rcase("EconomicsModel", f"adhoc-{i}", inp, macro(S.EconomicsModel, ECON))
+    sinp = {k: v for k, v in inp.items() if k not in ("kwh_price", "amortization_years", "infrastructure_multiplier",
+                                                          "grid")}
+    if "grid" in inp:
+        sinp["datacenter"] = inp["grid"]
+    if i % 3 == 1:
+        sinp["embodied_carbon_per_device"] = 1500.0
+    rcase("SustainabilityModel", f"adhoc-{i}", sinp, macro(S.SustainabilityModel, SUST))
 
 
 per = {}

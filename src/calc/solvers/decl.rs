@@ -27,8 +27,6 @@ pub enum Kind {
     Key(&'static str),
     /// `true` / `false`.
     Bool,
-    /// Read by the solver itself (the core solvers, which predate declarations): the doc says how.
-    Solver,
 }
 
 impl Kind {
@@ -44,7 +42,6 @@ impl Kind {
             Kind::Text => "name".into(),
             Kind::Key(ns) => format!("{ns} key"),
             Kind::Bool => "true/false".into(),
-            Kind::Solver => "see doc".into(),
         }
     }
 }
@@ -122,7 +119,7 @@ impl Range {
     pub fn text(&self) -> String {
         let lo = self.lo.is_finite();
         let hi = self.hi.is_finite();
-        let (l, h) = (py_float(self.lo), py_float(self.hi));
+        let (l, h) = (short_num(self.lo), short_num(self.hi));
         match (lo, hi) {
             (false, false) => String::new(),
             (true, false) => format!("{} {l}", if self.lo_open { ">" } else { "≥" }),
@@ -133,6 +130,17 @@ impl Range {
                 if self.hi_open { ")" } else { "]" }
             ),
         }
+    }
+}
+
+/// A number as help and messages print it: `1`, `0.5`, `65536`, and `1e-9` or `2.5e12` for the
+/// very small and very large.
+pub fn short_num(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && a.is_finite() && !(1e-4..1e15).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 
@@ -188,52 +196,16 @@ pub struct SolverDef {
     pub doc: &'static str,
     /// Inputs, in mlsysim's order.
     pub inputs: &'static [Input],
-    /// Outputs, in mlsysim's order (empty: the solver lists them at run time).
+    /// Outputs, in mlsysim's order.
     pub outputs: &'static [Output],
-    /// For a solver that reads its own parameters ([`Run::Own`]): the names it takes.
-    pub own_inputs: &'static [&'static str],
     /// The entry point.
     pub run: Run,
 }
 
 impl SolverDef {
-    /// Every input name, declared or read by the solver.
+    /// Every input name, in declaration order.
     pub fn input_names(&self) -> Vec<String> {
-        self.inputs
-            .iter()
-            .map(|i| i.name)
-            .chain(
-                self.own_inputs
-                    .iter()
-                    .copied()
-                    .filter(|n| self.input(n).is_none()),
-            )
-            .map(str::to_string)
-            .collect()
-    }
-
-    /// The inputs read by the solver itself that are not declared with a type.
-    pub fn untyped_inputs(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.own_inputs
-            .iter()
-            .copied()
-            .filter(|n| self.input(n).is_none())
-    }
-
-    /// A registry-key input (`model`, `hardware`, `fleet`...): its declaration, for solvers that
-    /// read their own parameters but whose keys and required inputs are checked up front.
-    pub const fn key(name: &'static str, namespace: &'static str, required: bool) -> Input {
-        Input {
-            name,
-            kind: Kind::Key(namespace),
-            default: if required {
-                Default::Required
-            } else {
-                Default::Absent
-            },
-            range: Range::ANY,
-            doc: "a registry key",
-        }
+        self.inputs.iter().map(|i| i.name.to_string()).collect()
     }
 
     /// The declared input of this name.
@@ -262,11 +234,6 @@ pub const fn input(
 /// Shorthand for declaring an output.
 pub const fn output(name: &'static str, unit: &'static str, doc: &'static str) -> Output {
     Output { name, unit, doc }
-}
-
-/// An input the solver reads itself.
-pub const fn own(name: &'static str, doc: &'static str) -> Input {
-    input(name, Kind::Solver, Default::Absent, Range::ANY, doc)
 }
 
 /// One validated argument.
@@ -299,7 +266,7 @@ fn invalid(solver: &str, name: &str, message: String) -> SolveError {
 
 /// Checks that every parameter is declared.
 pub fn check_names(def: &SolverDef, params: &Params) -> Result<(), SolveError> {
-    let known = |k: &str| def.input(k).is_some() || def.own_inputs.contains(&k);
+    let known = |k: &str| def.input(k).is_some();
     if let Some(bad) = params.keys().find(|k| !known(k)) {
         return Err(SolveError::UnknownParam {
             solver: def.name.to_string(),
@@ -350,10 +317,19 @@ fn read_number(def: &SolverDef, i: &Input, p: &Param) -> Result<Arg<'static>, So
             }
             _ => x,
         };
-        return Err(bad(format!("{}, got {}", i.range.text(), py_float(shown))));
+        let whole = if i.kind == Kind::Int {
+            "a whole number "
+        } else {
+            ""
+        };
+        return Err(bad(format!(
+            "{whole}{}, got {}",
+            i.range.text(),
+            short_num(shown)
+        )));
     }
     if alt_dim && (x.is_nan() || x < 0.0) {
-        return Err(bad(format!("≥ 0, got {}", py_float(x))));
+        return Err(bad(format!("≥ 0, got {}", short_num(x))));
     }
     Ok(if alt_dim { Arg::Alt(x) } else { Arg::Num(x) })
 }
@@ -364,10 +340,12 @@ fn bare_value(x: f64, bare: &str) -> Value {
 }
 
 impl<'a> Args<'a> {
-    /// Reads and validates every declared input: names, types, defaults, ranges.
+    /// Reads and validates every declared input: names, types, defaults, ranges. A value given
+    /// wrong is reported before a required input that is missing.
     pub fn read(def: &'static SolverDef, params: &'a Params) -> Result<Args<'a>, SolveError> {
         check_names(def, params)?;
         let mut vals = Vec::with_capacity(def.inputs.len());
+        let mut missing = None;
         for i in def.inputs {
             let v = match params.get(i.name) {
                 Some(p) => match (i.kind, p) {
@@ -384,7 +362,7 @@ impl<'a> Args<'a> {
                             ))
                         }
                     },
-                    (Kind::Text | Kind::Key(_) | Kind::Bool | Kind::Solver, other) => {
+                    (Kind::Text | Kind::Key(_) | Kind::Bool, other) => {
                         return Err(invalid(
                             def.name,
                             i.name,
@@ -395,11 +373,8 @@ impl<'a> Args<'a> {
                 },
                 None => match i.default {
                     Default::Required => {
-                        return Err(invalid(
-                            def.name,
-                            i.name,
-                            format!("`{}` is required", i.name),
-                        ))
+                        missing = missing.or(Some(i.name));
+                        Arg::Absent
                     }
                     Default::Absent => Arg::Absent,
                     Default::Num(x) => Arg::Num(match i.kind {
@@ -411,6 +386,9 @@ impl<'a> Args<'a> {
                 },
             };
             vals.push(v);
+        }
+        if let Some(name) = missing {
+            return Err(invalid(def.name, name, format!("`{name}` is required")));
         }
         Ok(Args { def, vals })
     }

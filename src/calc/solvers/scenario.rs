@@ -18,6 +18,7 @@ use super::roofline::{self, RooflineOptions, RooflineResult};
 use super::sustainability::{Devices, Placement, FULL_UTILIZATION};
 use crate::base::units::*;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::registry::{Calibration, Fleet, Hardware, Model, Registry, Scenario, System};
 
 /// Solver name.
@@ -418,12 +419,99 @@ pub fn outputs(res: &ScenarioResult) -> Vec<(&'static str, Out)> {
     ]
 }
 
-pub const PARAMS: &[&str] = &["scenario", "batch_size", "precision", "check_power_budget"];
+/// The declared inputs (mlsysim's `Scenario.evaluate` keywords, plus our power check).
+pub const DECL_INPUTS: &[decl::Input] = &[
+    decl::input(
+        "scenario",
+        Kind::Key("scenarios"),
+        D::Required,
+        Range::ANY,
+        "the registry scenario",
+    ),
+    decl::input(
+        "batch_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "batch size",
+    ),
+    decl::input(
+        "precision",
+        Kind::Text,
+        D::Text("fp16"),
+        Range::ANY,
+        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
+    ),
+    decl::input(
+        "check_power_budget",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "count the power budget in `valid` (mlsysim never checks it)",
+    ),
+];
+
+/// The declared outputs: the three levels of mlsysim's `SystemEvaluation`, and the power check.
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output(
+        "feasibility_status",
+        "label",
+        "L1: PASS when the weights fit in device memory",
+    ),
+    decl::output("feasibility_summary", "label", "L1 in mlsysim's words"),
+    decl::output("weight_size", "GB", "weights at the precision"),
+    decl::output("capacity", "GB", "device memory capacity"),
+    decl::output(
+        "performance_status",
+        "label",
+        "L2: PASS when latency (fleet: step time) meets the SLA",
+    ),
+    decl::output("performance_summary", "label", "L2 in mlsysim's words"),
+    decl::output(
+        "latency",
+        "ms",
+        "roofline latency (device) or step time (fleet)",
+    ),
+    decl::output("throughput", "1/s", "samples per second"),
+    decl::output(
+        "sla_latency",
+        "ms",
+        "the scenario's SLA (absent without one)",
+    ),
+    decl::output("bottleneck", "label", "Compute or Memory (device only)"),
+    decl::output("scaling_eff", "1", "scaling efficiency (fleet only)"),
+    decl::output(
+        "mfu",
+        "1",
+        "model FLOP utilization (fleet: node MFU × scaling efficiency)",
+    ),
+    decl::output("node_mfu", "1", "replica MFU (fleet only)"),
+    decl::output("macro_status", "label", "L3: always PASS"),
+    decl::output("macro_summary", "label", "L3 in mlsysim's words"),
+    decl::output("carbon_kg", "t", "carbon of one year at full utilization"),
+    decl::output("tco_usd", "USD", "TCO of one year"),
+    decl::output(
+        "power_budget",
+        "W",
+        "the scenario's power budget (absent without one)",
+    ),
+    decl::output("power_ratio", "1", "TDP × accelerators / budget"),
+    decl::output(
+        "power_status",
+        "label",
+        "PASS ≤ 1, FAIL > 1, SKIPPED without a budget or TDP",
+    ),
+    decl::output(
+        "valid",
+        "bool",
+        "L1 and L2 pass (and the power check, when asked)",
+    ),
+];
 
 /// Runs the evaluation on named parameters: `scenario` (key), `batch_size` (default 1), `precision`
 /// (default fp16), `check_power_budget` (default false).
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, PARAMS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let scenario = reg.scenario(r.required_text("scenario")?)?;
     let opts = ScenarioOptions {
         batch_size: r.positive_int("batch_size")?.unwrap_or(1),

@@ -52,7 +52,6 @@ pub const DEFS: &[SolverDef] = &[
             output("itl", "ms", "paged decode step: (weights + filled KV) / bandwidth"),
             output("speedup_vs_static", "1", "paged over static throughput (∞ when static fits none)"),
         ],
-        own_inputs: &[],
         run: Run::Model(continuous_batching),
     },
     SolverDef {
@@ -89,7 +88,6 @@ pub const DEFS: &[SolverDef] = &[
             output("itl", "ms", "ServingModel ITL at the active batch and mean length"),
             output("bottleneck", "label", "Memory, Capacity, Tail Latency, Base Latency or Feasible"),
         ],
-        own_inputs: &[],
         run: Run::Model(serving_capacity),
     },
 ];

@@ -41,7 +41,6 @@ pub const DEFS: &[SolverDef] = &[
             output("peak_fraction", "1", "attainable / peak"),
             output("bottleneck", "label", "Memory or Compute"),
         ],
-        own_inputs: &[],
         run: Run::Model(decode_bound),
     },
     SolverDef {
@@ -61,7 +60,6 @@ pub const DEFS: &[SolverDef] = &[
             output("is_stable", "bool", "ρ < 1"),
             output("slo_headroom_ratio", "1", "P99 wait / (5 × service time); > 1 violates"),
         ],
-        own_inputs: &[],
         run: Run::Model(tail_latency),
     },
     SolverDef {
@@ -86,7 +84,6 @@ pub const DEFS: &[SolverDef] = &[
             output("optimal_batch_size", "1", "batch that balances injection and compute"),
             output("wafer_memory_utilization", "1", "required / on-wafer memory (≤ 1 when feasible)"),
         ],
-        own_inputs: &[],
         run: Run::Model(weight_streaming),
     },
 ];

@@ -30,7 +30,6 @@ pub const DEFS: &[SolverDef] = &[
             output("overlapped_step", "ms", "max(delivery, compute)"),
             output("overlapped_stall", "1", "share of the overlapped step spent waiting"),
         ],
-        own_inputs: &[],
         run: Run::Model(data_stall),
     },
     SolverDef {
@@ -57,7 +56,6 @@ pub const DEFS: &[SolverDef] = &[
             output("archived_checkpoints", "1", "checkpoints kept"),
             output("archive_bytes", "GB", "kept checkpoints + source + corpus"),
         ],
-        own_inputs: &[],
         run: Run::Model(storage_footprint),
     },
     SolverDef {
@@ -79,7 +77,6 @@ pub const DEFS: &[SolverDef] = &[
             output("durable_share_per_node", "GB/s", "durable bandwidth / nodes"),
             output("pause_fraction", "1", "pause / save interval"),
         ],
-        own_inputs: &[],
         run: Run::Model(tiered_checkpoint),
     },
     SolverDef {
@@ -98,7 +95,6 @@ pub const DEFS: &[SolverDef] = &[
             output("single_copy_time", "s", "state / ingest"),
             output("slowdown", "1", "storm time / single-copy time"),
         ],
-        own_inputs: &[],
         run: Run::Model(checkpoint_storm),
     },
 ];
