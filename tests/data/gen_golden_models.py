@@ -837,6 +837,47 @@ for i, (node, count, fabric, extra) in enumerate([
     rcase("SustainabilityModel", f"adhoc-{i}", sinp, macro(S.SustainabilityModel, SUST))
 
 
+# ── DataModel (the data wall) ──
+def data_model(p):
+    return scalar_fields(S.DataModel().solve(p["workload_data_rate"], p["hardware"]))
+
+
+PINT["TB/h"] = "terabyte/hour"
+for i, (rate, hw) in enumerate([(q(5, "GB/s"), H100), (q(100, "GB/s"), H100), (q(19, "TB/h"), "Hardware.Edge.JetsonOrinNX"),
+                                (q(0.5, "GB/s"), A100), (q(64, "GB/s"), B200), (q(0, "GB/s"), H100),
+                                (q(2, "GB/s"), T4), (q(30, "GB/s"), CS3), (q(1e-3, "GB/s"), "Hardware.Tiny.ESP32_S3"),
+                                (q(25, "GB/s"), "Hardware.Cloud.TPUv5p")]):
+    rcase("DataModel", f"{i}", {"workload_data_rate": rate, "hardware": hw}, data_model)
+
+
+# ── Scenario.evaluate: the three levels, with the data-pipeline check of L1 ──
+from mlsysim.engine.scenarios import Scenarios as _Scenarios
+
+SCENARIOS = ["AutonomousVehicle", "AutonomousVehicle_Waymo", "ChatbotServing", "DenseLLMPretrainingReference",
+             "FederatedMobileVision", "FrontierTraining", "KeywordSpotting", "LocalTraining", "MobileAssistant",
+             "MobileHealth", "SmartDoorbell", "SmartDoorbellResponsiveChime", "TinySensor"]
+
+
+def scenario(p):
+    sc = getattr(_Scenarios, p["scenario"].split(".")[-1])
+    e = sc.evaluate(**kw(p, "scenario"))
+    f, perf, m = e.feasibility, e.performance, e.macro
+    return {"feasibility_status": f.status, "feasibility_summary": f.summary,
+            "weight_size": f.metrics["weight_size"], "capacity": f.metrics["capacity"],
+            "data_stalled": f.metrics["data_stalled"], "performance_status": perf.status,
+            "latency": perf.metrics["latency"], "throughput": perf.metrics["throughput"],
+            "macro_status": m.status, "carbon_kg": Q_(m.metrics["carbon_kg"], "kg"),
+            "tco_usd": Q_(m.metrics["tco_usd"], "USD")}
+
+
+for name in SCENARIOS:
+    rcase("Scenario", name, {"scenario": f"Scenarios.{name}"}, scenario)
+for i, (name, extra) in enumerate([("AutonomousVehicle_Waymo", {"batch_size": 8}),
+                                   ("AutonomousVehicle_Waymo", {"precision": "int8"}),
+                                   ("ChatbotServing", {"batch_size": 32, "precision": "fp8"})]):
+    rcase("Scenario", f"{name}-{i}", {"scenario": f"Scenarios.{name}", **extra}, scenario)
+
+
 per = {}
 for c in CASES:
     per[c["solver"]] = per.get(c["solver"], 0) + 1

@@ -14,6 +14,7 @@
 
 use super::distributed::{self, DistributedOptions, DistributedResult, FleetSpec};
 use super::economics::{self, EconomicsOptions, EconomicsResult};
+use super::models::storage::{data_wall, DataWall};
 use super::roofline::{self, RooflineOptions, RooflineResult};
 use super::sustainability::{Devices, Placement, FULL_UTILIZATION};
 use crate::base::units::*;
@@ -111,6 +112,15 @@ pub struct Feasibility {
     pub weight_size: Information,
     /// Main-memory capacity of the device.
     pub capacity: Information,
+    /// The data-pipeline check, when the workload has a data rate (mlsysim's `DataModel`).
+    pub data: Option<DataWall>,
+}
+
+impl Feasibility {
+    /// mlsysim's `data_stalled`: the data wall binds (false without a data rate).
+    pub fn data_stalled(&self) -> bool {
+        self.data.as_ref().is_some_and(|d| d.stalled)
+    }
 }
 
 /// The performance profile behind L2.
@@ -187,6 +197,7 @@ pub struct ScenarioResult {
 fn feasibility(
     model: &Model,
     hw: &Hardware,
+    data_rate: Option<Bandwidth>,
     precision: Precision,
     lin: &mut Lineage,
 ) -> Result<Feasibility, SolveError> {
@@ -200,16 +211,30 @@ fn feasibility(
             ("GB", |x| x.get::<information::gigabyte>())
         };
     let (w, c) = (show(weights), show(capacity));
-    let summary = if fits {
+    let mut summary = if fits {
         format!("Model fits in memory ({w:.1} {unit} / {c:.1} {unit})")
     } else {
         format!("OOM: Requires {w:.1} {unit} but only has {c:.1} {unit}")
     };
+    // The data-pipeline check: the workload's ingest rate against the device's data paths.
+    let data = data_rate.map(|r| data_wall(lin, r.value, hw));
+    if let Some(d) = &data {
+        summary.push_str(&if d.stalled {
+            format!(
+                " | Data Wall: Pipeline Stalled ({:.1}x capacity)",
+                d.utilization
+            )
+        } else {
+            format!(" | Data Pipeline: OK ({:.1}%)", d.utilization * 100.0)
+        });
+    }
+    let stalled = data.as_ref().is_some_and(|d| d.stalled);
     Ok(Feasibility {
-        status: Status::of(fits),
+        status: Status::of(fits && !stalled),
         summary,
         weight_size: weights,
         capacity,
+        data,
     })
 }
 
@@ -326,7 +351,8 @@ pub fn evaluate(
     lin.input("batch_size", opts.batch_size);
     lin.input("precision", opts.precision.key());
     let hw = target.hardware();
-    let l1 = feasibility(model, hw, opts.precision, &mut lin)?;
+    let data_rate = lin.read_opt(scenario.data_rate);
+    let l1 = feasibility(model, hw, data_rate, opts.precision, &mut lin)?;
     let sla = lin.read_opt(scenario.sla_latency);
     let (l2, perf_lin, warnings) = performance(model, target, sla, cal, opts)?;
     lin.absorb(&perf_lin);
@@ -396,6 +422,31 @@ pub fn outputs(res: &ScenarioResult) -> Vec<(&'static str, Out)> {
         ("feasibility_summary", label(&f.summary)),
         ("weight_size", v(f.weight_size.value())),
         ("capacity", v(f.capacity.value())),
+        ("data_stalled", Out::Bool(f.data_stalled())),
+        (
+            "data_utilization",
+            f.data
+                .as_ref()
+                .map_or(Out::Missing, |d| Out::number(d.utilization)),
+        ),
+        (
+            "data_demand_bw",
+            f.data
+                .as_ref()
+                .map_or(Out::Missing, |d| Out::qty(d.demand, Dim::BANDWIDTH)),
+        ),
+        (
+            "data_supply_bw",
+            f.data
+                .as_ref()
+                .map_or(Out::Missing, |d| Out::qty(d.supply, Dim::BANDWIDTH)),
+        ),
+        (
+            "data_bottleneck",
+            f.data
+                .as_ref()
+                .map_or(Out::Missing, |d| Out::Label(d.bottleneck.into())),
+        ),
         ("performance_status", label(p.status.label())),
         ("performance_summary", label(&p.summary)),
         ("latency", v(p.latency.value())),
@@ -461,6 +512,11 @@ pub const DECL_OUTPUTS: &[decl::Output] = &[
     decl::output("feasibility_summary", "label", "L1 in mlsysim's words"),
     decl::output("weight_size", "GB", "weights at the precision"),
     decl::output("capacity", "GB", "device memory capacity"),
+    decl::output("data_stalled", "bool", "L1 data-pipeline check: the workload's data rate exceeds the slowest data path (false without a data rate)"),
+    decl::output("data_utilization", "1", "data rate / slowest path (absent without a data rate)"),
+    decl::output("data_demand_bw", "GB/s", "the workload's data rate (absent without one)"),
+    decl::output("data_supply_bw", "GB/s", "the slowest described data path, storage or host interconnect (0 when none)"),
+    decl::output("data_bottleneck", "label", "Storage, Interconnect or Unknown (absent without a data rate)"),
     decl::output(
         "performance_status",
         "label",
