@@ -5,7 +5,7 @@
 //! [`solvers`] and [`search`], so neither needs to know the other.
 
 use super::params::{Params, SolveError, SolveOutput};
-use super::solvers::decl::{run_model, Args, Run, SolverDef};
+use super::solvers::decl::{run_model, validate, Run, SolverDef};
 use super::solvers::models::GROUPS;
 use super::{search, solvers};
 use crate::registry::Registry;
@@ -150,7 +150,7 @@ pub fn run(reg: &Registry, solver: &str, params: &Params) -> Result<SolveOutput,
     })?;
     match def.run {
         Run::Own(f) => {
-            Args::read(def, params)?;
+            validate(def, params)?;
             f(reg, params)
         }
         Run::Model(f) => run_model(def, f, reg, params),

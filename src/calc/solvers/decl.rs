@@ -255,6 +255,8 @@ pub enum Arg<'a> {
 pub struct Args<'a> {
     def: &'static SolverDef,
     vals: Vec<Arg<'a>>,
+    /// The text each input was given as (`30 TB`), kept for the lineage.
+    texts: Vec<Option<&'a str>>,
 }
 
 fn invalid(solver: &str, name: &str, message: String) -> SolveError {
@@ -339,38 +341,75 @@ fn bare_value(x: f64, bare: &str) -> Value {
     Value::new(x * u.factor, u.dim)
 }
 
+/// Reads one given parameter against its declaration (type, unit, range).
+fn read_given<'a>(def: &SolverDef, i: &Input, p: &'a Param) -> Result<Arg<'a>, SolveError> {
+    Ok(match (i.kind, p) {
+        (Kind::Text | Kind::Key(_), Param::Text(s)) => Arg::Text(s.as_str()),
+        (Kind::Bool, Param::Bool(b)) => Arg::Bool(*b),
+        (Kind::Bool, Param::Text(s)) => match s.as_str() {
+            "true" | "yes" => Arg::Bool(true),
+            "false" | "no" => Arg::Bool(false),
+            _ => {
+                return Err(invalid(
+                    def.name,
+                    i.name,
+                    format!("`{}` must be true or false, got `{s}`", i.name),
+                ))
+            }
+        },
+        (Kind::Text | Kind::Key(_) | Kind::Bool, other) => {
+            return Err(invalid(
+                def.name,
+                i.name,
+                format!("`{}` must be {}, got {other:?}", i.name, i.kind.name()),
+            ))
+        }
+        _ => read_number(def, i, p)?,
+    })
+}
+
+/// Validates parameters against a declaration without keeping the values (for the solvers that
+/// read their parameters themselves once validated): unknown names, then each given value's type
+/// and range, then missing required inputs. Walks the parameters given, not every declared input.
+pub fn validate(def: &SolverDef, params: &Params) -> Result<(), SolveError> {
+    for (name, p) in params {
+        let i = def.input(name).ok_or_else(|| SolveError::UnknownParam {
+            solver: def.name.to_string(),
+            name: name.clone(),
+            valid: def.input_names(),
+        })?;
+        read_given(def, i, p)?;
+    }
+    match def
+        .inputs
+        .iter()
+        .find(|i| i.default == Default::Required && !params.contains_key(i.name))
+    {
+        Some(i) => Err(invalid(
+            def.name,
+            i.name,
+            format!("`{}` is required", i.name),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl<'a> Args<'a> {
     /// Reads and validates every declared input: names, types, defaults, ranges. A value given
     /// wrong is reported before a required input that is missing.
     pub fn read(def: &'static SolverDef, params: &'a Params) -> Result<Args<'a>, SolveError> {
         check_names(def, params)?;
         let mut vals = Vec::with_capacity(def.inputs.len());
+        let mut texts = Vec::with_capacity(def.inputs.len());
         let mut missing = None;
         for i in def.inputs {
-            let v = match params.get(i.name) {
-                Some(p) => match (i.kind, p) {
-                    (Kind::Text | Kind::Key(_), Param::Text(s)) => Arg::Text(s.as_str()),
-                    (Kind::Bool, Param::Bool(b)) => Arg::Bool(*b),
-                    (Kind::Bool, Param::Text(s)) => match s.as_str() {
-                        "true" | "yes" => Arg::Bool(true),
-                        "false" | "no" => Arg::Bool(false),
-                        _ => {
-                            return Err(invalid(
-                                def.name,
-                                i.name,
-                                format!("`{}` must be true or false, got `{s}`", i.name),
-                            ))
-                        }
-                    },
-                    (Kind::Text | Kind::Key(_) | Kind::Bool, other) => {
-                        return Err(invalid(
-                            def.name,
-                            i.name,
-                            format!("`{}` must be {}, got {other:?}", i.name, i.kind.name()),
-                        ))
-                    }
-                    _ => read_number(def, i, p)?,
-                },
+            let given = params.get(i.name);
+            texts.push(match given {
+                Some(Param::Text(s)) => Some(s.as_str()),
+                _ => None,
+            });
+            let v = match given {
+                Some(p) => read_given(def, i, p)?,
                 None => match i.default {
                     Default::Required => {
                         missing = missing.or(Some(i.name));
@@ -390,7 +429,7 @@ impl<'a> Args<'a> {
         if let Some(name) = missing {
             return Err(invalid(def.name, name, format!("`{name}` is required")));
         }
-        Ok(Args { def, vals })
+        Ok(Args { def, vals, texts })
     }
 
     fn get(&self, name: &str) -> Arg<'a> {
@@ -398,7 +437,8 @@ impl<'a> Args<'a> {
             .def
             .inputs
             .iter()
-            .position(|i| i.name == name)
+            // Call sites pass the declaring literal, usually the same pointer: compare that first.
+            .position(|i| std::ptr::eq(i.name, name) || i.name == name)
             .unwrap_or_else(|| panic!("{}: undeclared input `{name}`", self.def.name));
         self.vals[at]
     }
@@ -440,11 +480,11 @@ impl<'a> Args<'a> {
 
     /// The inputs given or defaulted, for the lineage. An input given as text is recorded as
     /// written (`30 TB`): no number is formatted on the way, which keeps a call cheap.
-    pub fn record(&self, params: &Params, lin: &mut Lineage) {
+    pub fn record(&self, lin: &mut Lineage) {
         lin.inputs.reserve(self.vals.len());
-        for (i, v) in self.def.inputs.iter().zip(&self.vals) {
-            if let Some(Param::Text(s)) = params.get(i.name) {
-                lin.inputs.push((i.name.to_string(), s.clone()));
+        for ((i, v), text) in self.def.inputs.iter().zip(&self.vals).zip(&self.texts) {
+            if let Some(s) = text {
+                lin.inputs.push((i.name.to_string(), s.to_string()));
                 continue;
             }
             match v {
@@ -522,7 +562,7 @@ pub fn run_model(
         lin: Lineage::new(def.name),
         warnings: vec![],
     };
-    args.record(params, &mut ctx.lin);
+    args.record(&mut ctx.lin);
     let outputs = f(&args, &mut ctx)?;
     Ok(SolveOutput {
         outputs,
