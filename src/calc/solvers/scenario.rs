@@ -588,3 +588,42 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
         warnings: res.warnings,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::load;
+
+    /// The data-pipeline check in L1, both ways, as mlsysim 0.3.0 words it (checked against the
+    /// package with ChatbotServing's workload given a data rate: Llama3_8B on an H100, whose
+    /// storage path is 7 GB/s).
+    #[test]
+    fn data_pipeline_check_passes_or_stalls_as_mlsysim_words_it() {
+        let reg = load::embedded().expect("registry");
+        let model = reg.model("Llama3_8B").unwrap();
+        let hw = reg.hardware("H100").unwrap();
+        let gbps = |x: f64| base::<Bandwidth>(x * 1e9);
+        let check = |rate: f64| {
+            let mut lin = Lineage::new(SOLVER);
+            feasibility(model, hw, Some(gbps(rate)), Precision::Fp16, &mut lin).unwrap()
+        };
+        let ok = check(5.0);
+        assert_eq!(
+            ok.summary,
+            "Model fits in memory (16.1 GB / 85.9 GB) | Data Pipeline: OK (71.4%)"
+        );
+        assert_eq!((ok.status, ok.data_stalled()), (Status::Pass, false));
+        let stalled = check(50.0);
+        assert_eq!(
+            stalled.summary,
+            "Model fits in memory (16.1 GB / 85.9 GB) | Data Wall: Pipeline Stalled (7.1x capacity)"
+        );
+        assert_eq!(
+            (stalled.status, stalled.data_stalled()),
+            (Status::Fail, true)
+        );
+        let none =
+            feasibility(model, hw, None, Precision::Fp16, &mut Lineage::new(SOLVER)).unwrap();
+        assert!(none.data.is_none() && !none.data_stalled());
+    }
+}

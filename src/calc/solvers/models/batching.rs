@@ -342,6 +342,8 @@ fn serving_capacity(a: &Args, ctx: &mut Ctx) -> Outs {
     let neck = match (feasible, stable) {
         (false, true) => "Tail Latency",
         (false, false) => "Capacity",
+        // As mlsysim words it; a count that meets the target has base ≤ target, so this arm
+        // is kept for parity of the labels rather than reached.
         (true, _) if base > target => "Base Latency",
         (true, _) => "Feasible",
     };
