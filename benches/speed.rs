@@ -1,6 +1,7 @@
 //! Speed: registry load and solver calls, per call, on this machine; `check` and `build` of a
 //! generated 10,000-directive book, in process and as the real command with its peak memory
-//! (budget: 100 ms, 50 MB); and `audit` on it (budget: 200 ms). Run with `cargo bench`.
+//! (budget: 100 ms, 50 MB); and `audit` on it (budget: 200 ms). Run with `cargo bench`
+//! (`SOLVERS_ONLY=1 cargo bench` for the per-call solver figures alone).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -30,8 +31,12 @@ fn per_call<F: FnMut()>(name: &str, n: u32, mut f: F) {
 }
 
 fn main() {
-    book_commands();
-    adversarial_books();
+    // SOLVERS_ONLY=1: the per-call solver figures alone (skips the books, figures and audit).
+    let solvers_only = std::env::var("SOLVERS_ONLY").is_ok();
+    if !solvers_only {
+        book_commands();
+        adversarial_books();
+    }
     if std::env::var("PARSE_ONLY").is_ok() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/registry");
         let files: Vec<String> = walkdir::WalkDir::new(dir)
@@ -113,9 +118,26 @@ fn main() {
             "reliability",
             p(&[("fleet", "Frontier_8K"), ("job_duration_hours", "720")]),
         ),
+        (
+            "economics: ad-hoc 128 × DGX_H100/365d",
+            "economics",
+            p(&[
+                ("node", "DGX_H100"),
+                ("node_count", "128"),
+                ("fabric", "InfiniBand_NDR"),
+                ("duration_days", "365"),
+            ]),
+        ),
+        (
+            "scenario: AutonomousVehicle_Waymo",
+            "scenario",
+            p(&[("scenario", "AutonomousVehicle_Waymo")]),
+        ),
     ];
-    parallelism_search(&reg);
-    audit_bench(&reg);
+    if !solvers_only {
+        parallelism_search(&reg);
+        audit_bench(&reg);
+    }
     for (name, solver, params) in &cases {
         if mlsysim_book::calc::catalog::run(&reg, solver, params).is_err() {
             println!("{name:<40} (solver unavailable)");
@@ -127,6 +149,9 @@ fn main() {
     }
     models(&reg, &p);
     typed(&reg);
+    if solvers_only {
+        return;
+    }
     figures(&reg);
     charts(&reg);
     book(&reg);
@@ -136,7 +161,7 @@ fn main() {
 type MakeParams<'a> = &'a dyn Fn(&[(&str, &str)]) -> mlsysim_book::calc::params::Params;
 
 fn models(reg: &mlsysim_book::registry::Registry, p: MakeParams) {
-    let cases: [(&str, mlsysim_book::calc::params::Params); 29] = [
+    let cases: [(&str, mlsysim_book::calc::params::Params); 32] = [
         (
             "iron-law",
             p(&[
@@ -395,13 +420,45 @@ fn models(reg: &mlsysim_book::registry::Registry, p: MakeParams) {
                 ("target_bitwidth", "4"),
             ]),
         ),
+        (
+            "continuous-batching",
+            p(&[
+                ("model", "Llama3_8B"),
+                ("hardware", "H100"),
+                ("max_seq_len", "4096"),
+                ("mean_request_tokens", "1000"),
+                ("max_batch_size", "256"),
+            ]),
+        ),
+        (
+            "serving-capacity",
+            p(&[
+                ("model", "Llama3_8B"),
+                ("hardware", "H100"),
+                ("qps", "200"),
+                ("target_p99_latency_ms", "3000"),
+                ("mean_request_tokens", "600"),
+                ("output_tokens", "256"),
+                ("max_batch_size", "64"),
+            ]),
+        ),
+        (
+            "data-pipeline",
+            p(&[("workload_data_rate", "5 GB/s"), ("hardware", "H100")]),
+        ),
     ];
+    // ONLY_MODEL=NAME: that model alone (for profiling one solver).
+    let only = std::env::var("ONLY_MODEL").ok();
     for (solver, params) in &cases {
+        if only.as_deref().is_some_and(|o| o != *solver) {
+            continue;
+        }
         if let Err(e) = mlsysim_book::calc::catalog::run(reg, solver, params) {
             println!("{solver:<40} error: {e}");
             continue;
         }
-        per_call(&format!("model: {solver}"), 20_000, || {
+        let n = if only.is_some() { 2_000_000 } else { 20_000 };
+        per_call(&format!("model: {solver}"), n, || {
             black_box(mlsysim_book::calc::catalog::run(reg, solver, params).ok());
         });
     }

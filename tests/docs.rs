@@ -8,7 +8,7 @@ use common::{ok, run};
 #[test]
 fn the_guide_checks_as_a_book() {
     let out = ok(&["check", "docs"]);
-    assert!(out.starts_with("check passed: 7 source files"), "{out}");
+    assert!(out.starts_with("check passed: 8 source files"), "{out}");
 }
 
 #[test]

@@ -192,3 +192,41 @@ fn ridge_point_of_h100() {
     let r = mlsysim_book::calc::formulas::performance::ridge_point(h100, None);
     assert!((r.value - 295.223_880_597).abs() < 1e-6);
 }
+
+/// Every solver is declared in full, and the declaration is what the catalog checks: an unknown
+/// input name, a missing required input, a wrong type and a value outside the declared range are
+/// each rejected before the solver runs, naming the input.
+#[test]
+fn every_solver_checks_its_declaration() {
+    use mlsysim_book::calc::solvers::decl::{Default, Kind};
+    let reg = registry();
+    for def in catalog::CATALOG.iter() {
+        assert!(!def.inputs.is_empty(), "{}: no inputs declared", def.name);
+        assert!(!def.outputs.is_empty(), "{}: no outputs declared", def.name);
+        let mut p = Params::new();
+        p.insert("no_such_input".into(), Param::Number(1.0));
+        match catalog::run(&reg, def.name, &p) {
+            Err(SolveError::UnknownParam { valid, .. }) => {
+                assert_eq!(valid, def.input_names(), "{}", def.name)
+            }
+            other => panic!("{}: unknown input accepted: {other:?}", def.name),
+        }
+        if let Some(req) = def.inputs.iter().find(|i| i.default == Default::Required) {
+            let e = catalog::run(&reg, def.name, &Params::new()).unwrap_err();
+            assert!(e.to_string().contains(req.name), "{}: {e}", def.name);
+        }
+        for i in def.inputs {
+            if matches!(i.kind, Kind::Int | Kind::Number) && i.range.lo.is_finite() {
+                let mut p = Params::new();
+                p.insert(i.name.into(), Param::Number(i.range.lo - 1.0));
+                let e = catalog::run(&reg, def.name, &p).unwrap_err();
+                assert!(
+                    matches!(&e, SolveError::Invalid { .. }) && e.to_string().contains(i.name),
+                    "{} {}: {e}",
+                    def.name,
+                    i.name
+                );
+            }
+        }
+    }
+}

@@ -5,56 +5,13 @@
 //! [`solvers`] and [`search`], so neither needs to know the other.
 
 use super::params::{Params, SolveError, SolveOutput};
-use super::solvers::decl::{check_names, run_model, Run, SolverDef};
+use super::solvers::decl::{run_model, validate, Run, SolverDef};
 use super::solvers::models::GROUPS;
 use super::{search, solvers};
 use crate::registry::Registry;
 
-const fn own(
-    name: &'static str,
-    class: &'static str,
-    doc: &'static str,
-    inputs: &'static [&'static str],
-    run: solvers::decl::RunFn,
-) -> SolverDef {
-    SolverDef {
-        name,
-        class,
-        doc,
-        inputs: &[],
-        outputs: &[],
-        own_inputs: inputs,
-        run: Run::Own(run),
-    }
-}
-
-/// A core solver that reads its own parameters, with its registry-key inputs declared (which are
-/// required, which namespace), so that every unknown key and missing input is reported at once.
-const fn own_keyed(
-    name: &'static str,
-    class: &'static str,
-    doc: &'static str,
-    keys: &'static [solvers::decl::Input],
-    inputs: &'static [&'static str],
-    run: solvers::decl::RunFn,
-) -> SolverDef {
-    SolverDef {
-        name,
-        class,
-        doc,
-        inputs: keys,
-        outputs: &[],
-        own_inputs: inputs,
-        run: Run::Own(run),
-    }
-}
-
-use solvers::decl::SolverDef as Def;
-const fn key(name: &'static str, ns: &'static str, required: bool) -> solvers::decl::Input {
-    Def::key(name, ns, required)
-}
-
-/// A core solver declared in full (typed inputs, outputs) that still reads its own parameters.
+/// A core solver, scenario or search: declared in full (typed inputs, outputs); the catalog
+/// validates the parameters against the declaration, then the solver reads them.
 const fn declared(
     name: &'static str,
     class: &'static str,
@@ -69,23 +26,22 @@ const fn declared(
         doc,
         inputs,
         outputs,
-        own_inputs: &[],
         run: Run::Own(run),
     }
 }
 
-/// The core solvers, scenario and searches (they read their own parameters).
+/// The core solvers, scenario and searches (they read their own parameters once validated).
 pub const CORE: &[SolverDef] = &[
     declared(solvers::roofline::SOLVER, "SingleNodeModel", "Roofline latency, throughput and memory of one model on one device.", solvers::roofline::DECL_INPUTS, solvers::roofline::DECL_OUTPUTS, solvers::roofline::run),
-    own_keyed(solvers::serving::SOLVER, "ServingModel", "LLM serving: TTFT, ITL, KV cache and memory of one model on one device.", &[key("model", "models", true), key("hardware", "hardware", true), key("decode_hardware", "hardware", false), key("draft_model", "models", false)], solvers::serving::INPUTS, solvers::serving::run),
-    own_keyed(solvers::distributed::SOLVER, "DistributedModel", "3D/4D-parallel training step on a fleet: compute, communication, bubble, scaling efficiency.", &[key("model", "models", true), key("fleet", "fleets", false), key("node", "nodes", false), key("fabric", "fabrics", false)], solvers::distributed::INPUTS, solvers::distributed::run),
-    own_keyed(solvers::economics::SOLVER, "EconomicsModel", "Total cost of ownership of a fleet: CapEx, energy and maintenance.", &[key("fleet", "fleets", true)], solvers::economics::PARAMS, solvers::economics::run),
-    own_keyed(solvers::sustainability::SOLVER, "SustainabilityModel", "Energy, carbon and water of a fleet over a duration.", &[key("fleet", "fleets", true)], solvers::sustainability::PARAMS, solvers::sustainability::run),
-    own(solvers::reliability::SOLVER, "ReliabilityModel", "Fleet MTBF, failure probability, Young–Daly interval and goodput of a job.", solvers::reliability::PARAMS, solvers::reliability::run),
-    own_keyed(solvers::scenario::SOLVER, "Scenario", "A registry scenario evaluated end to end.", &[key("scenario", "scenarios", true)], solvers::scenario::PARAMS, solvers::scenario::run),
-    own(search::parallelism::SOLVER, "ParallelismOptimizer", "Search of TP × PP × DP layouts for the best step time or efficiency.", search::parallelism::INPUTS, search::parallelism::run),
-    own(search::placement::SOLVER, "PlacementOptimizer", "Cheapest region (cost plus carbon tax) for a fleet or device.", search::placement::INPUTS, search::placement::run),
-    own(search::batch::SOLVER, "BatchingOptimizer", "Largest batch that meets a latency SLA.", search::batch::INPUTS, search::batch::run),
+    declared(solvers::serving::SOLVER, "ServingModel", "LLM serving: TTFT, ITL, KV cache and memory of one model on one device.", solvers::serving::DECL_INPUTS, solvers::serving::DECL_OUTPUTS, solvers::serving::run),
+    declared(solvers::distributed::SOLVER, "DistributedModel", "3D/4D-parallel training step on a fleet: compute, communication, bubble, scaling efficiency.", solvers::distributed::DECL_INPUTS, solvers::distributed::DECL_OUTPUTS, solvers::distributed::run),
+    declared(solvers::economics::SOLVER, "EconomicsModel", "Total cost of ownership of a fleet: CapEx, energy and maintenance.", solvers::economics::DECL_INPUTS, solvers::economics::DECL_OUTPUTS, solvers::economics::run),
+    declared(solvers::sustainability::SOLVER, "SustainabilityModel", "Energy, carbon and water of a fleet over a duration.", solvers::sustainability::DECL_INPUTS, solvers::sustainability::DECL_OUTPUTS, solvers::sustainability::run),
+    declared(solvers::reliability::SOLVER, "ReliabilityModel", "Fleet MTBF, failure probability, Young–Daly interval and goodput of a job.", solvers::reliability::DECL_INPUTS, solvers::reliability::DECL_OUTPUTS, solvers::reliability::run),
+    declared(solvers::scenario::SOLVER, "Scenario", "A registry scenario evaluated end to end.", solvers::scenario::DECL_INPUTS, solvers::scenario::DECL_OUTPUTS, solvers::scenario::run),
+    declared(search::parallelism::SOLVER, "ParallelismOptimizer", "Search of TP × PP × DP layouts for the best step time or efficiency.", search::parallelism::DECL_INPUTS, search::parallelism::DECL_OUTPUTS, search::parallelism::run),
+    declared(search::placement::SOLVER, "PlacementOptimizer", "Cheapest region (cost plus carbon tax) for a fleet or device.", search::placement::DECL_INPUTS, search::placement::DECL_OUTPUTS, search::placement::run),
+    declared(search::batch::SOLVER, "BatchingOptimizer", "Largest batch that meets a latency SLA.", search::batch::DECL_INPUTS, search::batch::DECL_OUTPUTS, search::batch::run),
 ];
 
 const fn count() -> usize {
@@ -158,12 +114,7 @@ pub fn problems(reg: &Registry, solver: &str, params: &Params) -> Vec<SolveError
     let Some(def) = find(solver) else {
         return Vec::new();
     };
-    let valid: Vec<&str> = def
-        .inputs
-        .iter()
-        .map(|i| i.name)
-        .chain(def.own_inputs.iter().copied())
-        .collect();
+    let valid: Vec<&str> = def.inputs.iter().map(|i| i.name).collect();
     let mut out = Vec::new();
     for name in params.keys() {
         if !valid.contains(&name.as_str()) {
@@ -199,7 +150,7 @@ pub fn run(reg: &Registry, solver: &str, params: &Params) -> Result<SolveOutput,
     })?;
     match def.run {
         Run::Own(f) => {
-            check_names(def, params)?;
+            validate(def, params)?;
             f(reg, params)
         }
         Run::Model(f) => run_model(def, f, reg, params),

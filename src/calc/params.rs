@@ -286,6 +286,12 @@ impl<'a> ParamReader<'a> {
         Ok(ParamReader { solver, params })
     }
 
+    /// A reader over parameters whose names the solver catalog has already checked against the
+    /// solver's declaration (every solver is dispatched through it).
+    pub fn declared(solver: &'static str, params: &'a Params) -> ParamReader<'a> {
+        ParamReader { solver, params }
+    }
+
     fn invalid(&self, name: &str, message: String) -> SolveError {
         SolveError::Invalid {
             what: name.to_string(),

@@ -281,6 +281,7 @@ pub(super) fn build(
                 system,
                 sla_latency: v.qty("sla_latency"),
                 power_budget: v.qty("power_budget"),
+                data_rate: v.qty("data_rate"),
                 lighthouse: v.flag("lighthouse").unwrap_or(false),
             },
         );

@@ -298,6 +298,8 @@ pub struct Scenario {
     pub sla_latency: Option<Sourced<Time>>,
     /// Power budget.
     pub power_budget: Option<Sourced<Power>>,
+    /// Data the workload must ingest per second (mlsysim's `workload.data_rate`), if any.
+    pub data_rate: Option<Sourced<Bandwidth>>,
     /// One of the four lighthouse scenarios.
     pub lighthouse: bool,
 }

@@ -310,7 +310,7 @@ for i, (m, nodes, g, ib, eb, a) in enumerate([(1000, 16, 8, 900, 50, 5), (100, 1
 import mlsysim as _m
 PINT.update({"V": "volt", "A": "ampere", "W": "watt", "nH": "nanohenry", "us": "microsecond",
              "flop": "flop", "TFLOP/s": "teraflop/second", "day": "day", "pJ/bit": "picojoule/bit"})
-OUT_UNITS[:0] = [("1/second", "Hz"), ("ampere", "A"), ("volt", "V"), ("watt/second", "W/s"), ("watt", "W"), ("joule", "J")]
+OUT_UNITS[:0] = [("kilogram", "kg"), ("liter", "L"), ("1/second", "Hz"), ("ampere", "A"), ("volt", "V"), ("watt/second", "W/s"), ("watt", "W"), ("joule", "J")]
 
 
 def reg(v):
@@ -729,6 +729,153 @@ for i, (node, count, fabric, hours, ckpt) in enumerate([
     if ckpt is not None:
         inp["checkpoint_time_s"] = ckpt
     rcase("ReliabilityModel", f"adhoc-{i}", inp, reliability)
+
+
+# ── ContinuousBatchingModel ──
+def cbatch(p):
+    return scalar_fields(S.ContinuousBatchingModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+DS3, H200 = "Models.Language.DeepSeek_V3", "Hardware.Cloud.H200"
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100, "max_seq_len": 4096},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "mean_request_tokens": 1000, "max_batch_size": 256},
+        {"model": L70, "hardware": H100, "max_seq_len": 2048, "max_batch_size": 64, "precision": "fp8",
+         "mean_request_tokens": 700.5, "page_size": 32},
+        {"model": L70, "hardware": A100, "max_seq_len": 2048, "max_batch_size": 8},
+        {"model": L8, "hardware": T4, "max_seq_len": 8192, "mean_request_tokens": 512, "max_batch_size": 64,
+         "efficiency": 0.3},
+        {"model": MIX, "hardware": H200, "max_seq_len": 32768, "mean_request_tokens": 2000, "max_batch_size": 512,
+         "page_size": 1, "precision": "bf16"},
+        {"model": DS3, "hardware": B200, "max_seq_len": 16384, "mean_request_tokens": 3000, "max_batch_size": 128,
+         "precision": "fp8"},
+        {"model": L8, "hardware": H100, "max_seq_len": 1000, "mean_request_tokens": 1000, "max_batch_size": 2000,
+         "page_size": 7},
+        {"model": L8, "hardware": H100, "max_seq_len": 100000, "mean_request_tokens": 1, "max_batch_size": 100000,
+         "page_size": 256, "efficiency": 1.0},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "mean_request_tokens": 5000},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "mean_request_tokens": 0},
+        {"model": L8, "hardware": H100, "max_seq_len": 0},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "page_size": 0},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "efficiency": 1e-10},
+        {"model": L8, "hardware": H100, "max_seq_len": 4096, "max_batch_size": 0}]):
+    rcase("ContinuousBatchingModel", f"{i}", inp, cbatch)
+
+
+# ── ServingCapacityModel ──
+def capacity(p):
+    return scalar_fields(S.ServingCapacityModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")))
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 5000},
+        {"model": L8, "hardware": H100, "qps": 200, "target_p99_latency_ms": 3000, "mean_request_tokens": 600,
+         "output_tokens": 256, "max_batch_size": 64},
+        {"model": L70, "hardware": H100, "qps": 5, "target_p99_latency_ms": 20000, "precision": "fp8",
+         "max_seq_len": 4096, "mean_request_tokens": 1500},
+        {"model": L70, "hardware": A100, "qps": 1, "target_p99_latency_ms": 10000},
+        {"model": L8, "hardware": H100, "qps": 50, "target_p99_latency_ms": 10},
+        {"model": L8, "hardware": T4, "qps": 1000, "target_p99_latency_ms": 60000, "max_replicas": 16},
+        {"model": L8, "hardware": H100, "qps": 300, "target_p99_latency_ms": 4000, "service_time_cv": 3.0,
+         "max_batch_size": 16, "output_tokens": 64},
+        {"model": MIX, "hardware": H200, "qps": 40, "target_p99_latency_ms": 8000, "precision": "bf16",
+         "mean_request_tokens": 1024, "max_batch_size": 128, "efficiency": 0.7, "service_time_cv": 0.0},
+        {"model": MIX, "hardware": H200, "qps": 40, "target_p99_latency_ms": 25000, "precision": "bf16",
+         "mean_request_tokens": 1024, "max_batch_size": 128, "efficiency": 0.7, "service_time_cv": 0.0},
+        {"model": L8, "hardware": H100, "qps": 50000, "target_p99_latency_ms": 60000},
+        {"model": DS3, "hardware": B200, "qps": 2, "target_p99_latency_ms": 30000, "precision": "fp8"},
+        {"model": L8, "hardware": H100, "qps": 2000, "target_p99_latency_ms": 2800, "max_batch_size": 256,
+         "mean_request_tokens": 300, "output_tokens": 32},
+        {"model": L8, "hardware": H100, "qps": 0, "target_p99_latency_ms": 1000},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 0},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "output_tokens": 0},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "service_time_cv": -0.5},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "max_replicas": 0},
+        {"model": L8, "hardware": H100, "qps": 10, "target_p99_latency_ms": 1000, "mean_request_tokens": 4096}]):
+    rcase("ServingCapacityModel", f"{i}", inp, capacity)
+
+
+# ── EconomicsModel and SustainabilityModel on an ad-hoc fleet: Fleet(node, count, fabric) ──
+ECON = ("capex_usd", "opex_energy_usd", "opex_maintenance_usd", "total_opex_usd", "tco_usd", "it_energy",
+        "total_energy", "carbon_footprint", "water_usage", "pue", "region_name")
+SUST = ("it_energy", "total_energy", "carbon_footprint", "embodied_carbon", "water_usage", "pue", "region_name")
+
+
+def macro(cls, fields):
+    def call(p):
+        f = p["fleet"]
+        fleet = _Fleet(name="adhoc", node=reg(f["node"]), count=f["count"], fabric=reg(f["fabric"]))
+        kwargs = {k: (reg(v) if isinstance(v, str) and v.startswith("Infrastructure.") else v)
+                  for k, v in kw(p, "fleet").items()}
+        r = cls().solve(fleet, **kwargs)
+        # mlsysim returns the *_usd fields as plain floats in USD.
+        return {k: Q_(getattr(r, k), "USD") if k.endswith("_usd") else getattr(r, k) for k in fields}
+    return call
+
+
+for i, (node, count, fabric, extra) in enumerate([
+        ("Systems.Nodes.DGX_H100", 128, F_NDR, {"duration_days": 365}),
+        ("Systems.Nodes.DGX_A100", 2000, F_100, {"duration_days": 30, "mfu": 0.5,
+                                                 "grid": "Infrastructure.Grids.Quebec"}),
+        ("Systems.Nodes.DGX_B200", 1, F_XDR, {"duration_days": 1, "kwh_price": 0.2}),
+        ("Systems.Nodes.GrandTeton_H100", 3072, F_NDR, {"duration_days": 90, "amortization_years": 5,
+                                                        "infrastructure_multiplier": 1.0}),
+        ("Systems.Nodes.Server_8x_MI300X", 16, F_OV2, {"duration_days": 730, "mfu": 0.0,
+                                                       "datacenter": "Infrastructure.Grids.China_Avg"}),
+        ("Systems.Nodes.Kempner_H100_4GPU", 96, F_NDR, {"duration_days": 365, "mfu": 1.0, "kwh_price": 0.05}),
+        ("Systems.Nodes.HGX_H100_EPYC", 512, F_100, {"duration_days": 0}),
+        ("Systems.Nodes.DGX_H100", 8, F_NDR, {"duration_days": 180, "grid": "Infrastructure.Grids.Norway"}),
+        ("Systems.Nodes.DGX_H100", 128, F_NDR, {"duration_days": 30, "mfu": 1.5})]):
+    inp = {"fleet": compose(node, count, fabric), **extra}
+    rcase("EconomicsModel", f"adhoc-{i}", inp, macro(S.EconomicsModel, ECON))
+    sinp = {k: v for k, v in inp.items() if k not in ("kwh_price", "amortization_years", "infrastructure_multiplier",
+                                                          "grid")}
+    if "grid" in inp:
+        sinp["datacenter"] = inp["grid"]
+    if i % 3 == 1:
+        sinp["embodied_carbon_per_device"] = 1500.0
+    rcase("SustainabilityModel", f"adhoc-{i}", sinp, macro(S.SustainabilityModel, SUST))
+
+
+# ── DataModel (the data wall) ──
+def data_model(p):
+    return scalar_fields(S.DataModel().solve(p["workload_data_rate"], p["hardware"]))
+
+
+PINT["TB/h"] = "terabyte/hour"
+for i, (rate, hw) in enumerate([(q(5, "GB/s"), H100), (q(100, "GB/s"), H100), (q(19, "TB/h"), "Hardware.Edge.JetsonOrinNX"),
+                                (q(0.5, "GB/s"), A100), (q(64, "GB/s"), B200), (q(0, "GB/s"), H100),
+                                (q(2, "GB/s"), T4), (q(30, "GB/s"), CS3), (q(1e-3, "GB/s"), "Hardware.Tiny.ESP32_S3"),
+                                (q(25, "GB/s"), "Hardware.Cloud.TPUv5p")]):
+    rcase("DataModel", f"{i}", {"workload_data_rate": rate, "hardware": hw}, data_model)
+
+
+# ── Scenario.evaluate: the three levels, with the data-pipeline check of L1 ──
+from mlsysim.engine.scenarios import Scenarios as _Scenarios
+
+SCENARIOS = ["AutonomousVehicle", "AutonomousVehicle_Waymo", "ChatbotServing", "DenseLLMPretrainingReference",
+             "FederatedMobileVision", "FrontierTraining", "KeywordSpotting", "LocalTraining", "MobileAssistant",
+             "MobileHealth", "SmartDoorbell", "SmartDoorbellResponsiveChime", "TinySensor"]
+
+
+def scenario(p):
+    sc = getattr(_Scenarios, p["scenario"].split(".")[-1])
+    e = sc.evaluate(**kw(p, "scenario"))
+    f, perf, m = e.feasibility, e.performance, e.macro
+    return {"feasibility_status": f.status, "feasibility_summary": f.summary,
+            "weight_size": f.metrics["weight_size"], "capacity": f.metrics["capacity"],
+            "data_stalled": f.metrics["data_stalled"], "performance_status": perf.status,
+            "latency": perf.metrics["latency"], "throughput": perf.metrics["throughput"],
+            "macro_status": m.status, "carbon_kg": Q_(m.metrics["carbon_kg"], "kg"),
+            "tco_usd": Q_(m.metrics["tco_usd"], "USD")}
+
+
+for name in SCENARIOS:
+    rcase("Scenario", name, {"scenario": f"Scenarios.{name}"}, scenario)
+for i, (name, extra) in enumerate([("AutonomousVehicle_Waymo", {"batch_size": 8}),
+                                   ("AutonomousVehicle_Waymo", {"precision": "int8"}),
+                                   ("ChatbotServing", {"batch_size": 32, "precision": "fp8"})]):
+    rcase("Scenario", f"{name}-{i}", {"scenario": f"Scenarios.{name}", **extra}, scenario)
 
 
 per = {}

@@ -413,9 +413,6 @@ pub fn help(solver: &str) -> Result<String, String> {
             i.doc
         ));
     }
-    for n in def.untyped_inputs() {
-        s.push_str(&format!("  --{}\n", n.replace('_', "-")));
-    }
     if !def.outputs.is_empty() {
         s.push_str("\noutputs:\n");
         for o in def.outputs {

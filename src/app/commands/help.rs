@@ -80,10 +80,6 @@ pub fn solvers_markdown() -> String {
             }
             s.push('\n');
         }
-        if d.untyped_inputs().next().is_some() {
-            let names: Vec<String> = d.untyped_inputs().map(|n| format!("`{n}`")).collect();
-            s.push_str(&format!("Inputs: {}.\n\n", names.join(", ")));
-        }
         if !d.outputs.is_empty() {
             s.push_str("| output | unit | meaning |\n|---|---|---|\n");
             for o in d.outputs {

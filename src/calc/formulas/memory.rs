@@ -75,6 +75,78 @@ pub fn paged_kv_cache_size(
     )
 }
 
+/// Iteration cap of [`capped_exponential_scale`] (a numerical method setting; the safeguarded
+/// Newton iteration below converges in well under ten steps).
+const CAPPED_EXPONENTIAL_STEPS: usize = 100;
+
+/// The scale μ of exponential request lengths cut off at `max_tokens` whose capped mean is
+/// `mean_tokens` (mlsysim's `calc_capped_exponential_scale`): E[min(X, S_max)] = μ(1 − e^(−S_max/μ)).
+/// With t = S_max/μ the capped share ρ = mean/S_max is (1 − e^(−t))/t, which falls from 1 to 0, so
+/// the root lies in (0, 1/ρ). mlsysim bisects that bracket 100 times; here Newton's method keeps to
+/// the same bracket (falling back to bisection when a step leaves it) and stops when a step no
+/// longer moves t, which reaches the same root to full `f64` precision in a few steps. Infinite at
+/// `mean_tokens == max_tokens` (every request fills the window). The caller checks
+/// `0 < mean_tokens ≤ max_tokens`.
+pub fn capped_exponential_scale(mean_tokens: f64, max_tokens: f64) -> f64 {
+    let rho = mean_tokens / max_tokens;
+    if rho >= 1.0 {
+        return f64::INFINITY;
+    }
+    let share = |t: f64| -(-t).exp_m1() / t;
+    let (mut lo, mut hi) = (0.0_f64, 1.0 / rho);
+    // Start near the root: t ≈ (1 − e^(−1/ρ))/ρ for a short mean (e^(−t) small), and the series
+    // 1 − t/2 + … ≈ ρ, t ≈ 2(1 − ρ)/ρ, for a mean near the window.
+    let mut t = if rho < 0.5 {
+        -(-hi).exp_m1() * hi
+    } else {
+        2.0 * (1.0 - rho) * hi
+    };
+    for _ in 0..CAPPED_EXPONENTIAL_STEPS {
+        let f = share(t) - rho;
+        if f > 0.0 {
+            lo = t;
+        } else {
+            hi = t;
+        }
+        // d/dt (1 − e^(−t))/t = (t·e^(−t) + expm1(−t)) / t².
+        let slope = (t * (-t).exp() + (-t).exp_m1()) / (t * t);
+        let newton = t - f / slope;
+        let next = if (lo..=hi).contains(&newton) {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        // Near the root f is round-off, so Newton wanders by a few ulps: stop within 8 of them.
+        let done = (next - t).abs() <= 8.0 * f64::EPSILON * t;
+        t = next;
+        if done {
+            break;
+        }
+    }
+    max_tokens / t
+}
+
+/// Expected KV tokens a paged allocator holds per request, and the unused share of that
+/// allocation (mlsysim's `calc_expected_paged_kv_tokens`, Kwon et al. 2023): a request of S tokens
+/// holds ⌈S/p⌉ blocks; with S capped-exponential ([`capped_exponential_scale`]),
+/// E[⌈S/p⌉] = (1 − r^K)/(1 − r), r = e^(−p/μ), K = ⌈S_max/p⌉ (K in the fixed-length limit).
+pub fn expected_paged_kv_tokens(
+    mean_tokens: f64,
+    max_seq_len: f64,
+    page_tokens: f64,
+) -> (f64, f64) {
+    let mu = capped_exponential_scale(mean_tokens, max_seq_len);
+    let max_blocks = (max_seq_len / page_tokens).ceil();
+    let blocks = if mu.is_infinite() {
+        max_blocks
+    } else {
+        let s = page_tokens / mu;
+        (-max_blocks * s).exp_m1() / (-s).exp_m1()
+    };
+    let allocated = page_tokens * blocks;
+    (allocated, (1.0 - mean_tokens / allocated).max(0.0))
+}
+
 /// Activation recomputation strategy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActivationStrategy {
@@ -541,6 +613,40 @@ pub const CATALOG: &[&FormulaDef] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Newton solve lands on the root mlsysim's 100-step bisection finds, to 1e-12.
+    #[test]
+    fn capped_exponential_scale_matches_bisection() {
+        let bisect = |mean: f64, max: f64| {
+            let rho = mean / max;
+            let (mut lo, mut hi) = (0.0_f64, 1.0 / rho);
+            for _ in 0..100 {
+                let mid = 0.5 * (lo + hi);
+                if -(-mid).exp_m1() / mid > rho {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            max / (0.5 * (lo + hi))
+        };
+        for (mean, max) in [
+            (1000.0, 4096.0),
+            (700.5, 2048.0),
+            (1.0, 100_000.0),
+            (2047.0, 2048.0),
+            (0.001, 1.0),
+            (99.99, 100.0),
+            (600.0, 2048.0),
+        ] {
+            let (ours, theirs) = (capped_exponential_scale(mean, max), bisect(mean, max));
+            assert!(
+                (ours - theirs).abs() <= 1e-12 * theirs,
+                "{mean}/{max}: {ours} vs {theirs}"
+            );
+        }
+        assert!(capped_exponential_scale(5.0, 5.0).is_infinite());
+    }
 
     #[test]
     fn kv_and_mla_golden() {

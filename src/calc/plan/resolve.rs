@@ -15,6 +15,7 @@
 
 use super::asserts::{self, Assert, Field};
 use super::parse::locate;
+use super::schema::check_number;
 use super::{path, PlanSource, Seg};
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::base::text::closest;
@@ -606,13 +607,9 @@ pub fn resolve<'r>(reg: &'r Registry, src: &PlanSource) -> Result<Resolved<'r>, 
         }
     }
     if let Some(eta) = plan.hardware.efficiency {
-        if eta > 0.0 && eta <= 1.0 {
-            o.efficiency = Some(eta);
-        } else {
-            e.at(
-                &hw("efficiency"),
-                format!("`hardware.efficiency` must be in (0, 1], got {eta}"),
-            );
+        match check_number("hardware", "efficiency", eta) {
+            Ok(eta) => o.efficiency = Some(eta),
+            Err(m) => e.at(&hw("efficiency"), m),
         }
     }
 
@@ -743,38 +740,22 @@ fn resolve_ops(reg: &Registry, src: &PlanSource, e: &mut Errs) -> Ops {
         }
     };
     let region = spec.region.clone().filter(|r| site(r, &op("region"), e));
-    let duration = match spec.duration_days {
-        Some(d) if d.is_finite() && d > 0.0 => Some(base::<Time>(d * 86_400.0)),
-        Some(d) => {
-            e.at(
-                &op("duration_days"),
-                format!("`ops.duration_days` must be > 0, got {d}"),
-            );
-            None
-        }
-        None => None,
+    let mut checked = |key: &'static str, v: Option<f64>| {
+        v.and_then(|x| match check_number("ops", key, x) {
+            Ok(x) => Some(x),
+            Err(m) => {
+                e.at(&op(key), m);
+                None
+            }
+        })
     };
-    let mfu = match spec.mfu {
-        Some(m) if (0.0..=1.0).contains(&m) => Some(m),
-        Some(m) => {
-            e.at(&op("mfu"), format!("`ops.mfu` must be in [0, 1], got {m}"));
-            None
-        }
-        None => None,
-    };
-    let nonneg = |name: &'static str, v: Option<f64>, e: &mut Errs| match v {
-        Some(x) if x.is_finite() && x >= 0.0 => Some(x),
-        Some(x) => {
-            e.at(&op(name), format!("`ops.{name}` must be ≥ 0, got {x}"));
-            None
-        }
-        None => None,
-    };
-    let kwh_price = nonneg("kwh_price", spec.kwh_price, e).map(|p| {
+    let duration = checked("duration_days", spec.duration_days).map(|d| base::<Time>(d * 86_400.0));
+    let mfu = checked("mfu", spec.mfu);
+    let kwh_price = checked("kwh_price", spec.kwh_price).map(|p| {
         let u = parse_unit("$/kWh").expect("unit");
         base::<EnergyPrice>(p * u.factor)
     });
-    let carbon_tax = nonneg("carbon_tax", spec.carbon_tax, e);
+    let carbon_tax = checked("carbon_tax", spec.carbon_tax);
     let mut regions = Vec::new();
     for (i, r) in spec.regions.iter().flatten().enumerate() {
         let p = [Seg::Key("ops"), Seg::Key("regions"), Seg::Index(i)];

@@ -8,6 +8,7 @@
 
 use crate::base::units::*;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::calc::solvers::roofline::{self, RooflineOptions};
 use crate::calc::solvers::serving::{self, ServingOptions, ServingSystem};
 use crate::registry::{Calibration, Hardware, Model, Registry};
@@ -211,22 +212,81 @@ pub fn search(
     })
 }
 
-pub const INPUTS: &[&str] = &[
-    "model",
-    "hardware",
-    "sla",
-    "metric",
-    "max_batch",
-    "precision",
-    "efficiency",
-    "seq_len",
+/// The declared inputs.
+pub const DECL_INPUTS: &[decl::Input] = &[
+    decl::input(
+        "model",
+        Kind::Key("models"),
+        D::Required,
+        Range::ANY,
+        "the model",
+    ),
+    decl::input(
+        "hardware",
+        Kind::Key("hardware"),
+        D::Required,
+        Range::ANY,
+        "the device",
+    ),
+    decl::input(
+        "sla",
+        Kind::Qty(Dim::TIME, "ms"),
+        D::Required,
+        Range::POSITIVE,
+        "latency bound",
+    ),
+    decl::input(
+        "metric",
+        Kind::Text,
+        D::Text("latency"),
+        Range::ANY,
+        "the latency bounded: latency (roofline), ttft or itl (serving)",
+    ),
+    decl::input(
+        "max_batch",
+        Kind::Int,
+        D::Num(DEFAULT_MAX_BATCH as f64),
+        Range::new(1.0, false, MAX_BATCH_LIMIT as f64, false),
+        "largest batch tried",
+    ),
+    decl::input(
+        "precision",
+        Kind::Text,
+        D::Text("fp16"),
+        Range::ANY,
+        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
+    ),
+    decl::input(
+        "efficiency",
+        Kind::Number,
+        D::Absent,
+        Range::SHARE,
+        "compute efficiency η (default constants.default_efficiency)",
+    ),
+    decl::input(
+        "seq_len",
+        Kind::Int,
+        D::Absent,
+        Range::AT_LEAST_1,
+        "sequence length (ttft and itl metrics; default constants.default_seq_len)",
+    ),
+];
+
+/// The declared outputs: the largest batch that meets the SLA.
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output("best_batch", "1", "largest batch meeting the SLA"),
+    decl::output("best_latency", "ms", "its latency"),
+    decl::output("best_throughput", "1/s", "its throughput"),
+    decl::output("best_memory_footprint", "GB", "its memory footprint"),
+    decl::output("meeting_count", "1", "batches meeting the SLA"),
+    decl::output("searched_count", "1", "batches tried"),
 ];
 
 /// Runs the search on named parameters (a directive): `model`, `hardware`, `sla` (a time; a bare
 /// number is ms), `metric` (latency, ttft, itl; default latency), `max_batch` (default 1024),
 /// `precision`, `efficiency`, `seq_len`.
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, INPUTS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let model = reg.model(r.required_text("model")?)?;
     let hw = reg.hardware(r.required_text("hardware")?)?;
     let sla = r

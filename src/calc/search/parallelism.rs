@@ -15,6 +15,7 @@
 //! objective is chosen (`step_time`, `scaling_efficiency`, `mfu`) and recomputation is searched.
 
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::calc::solvers::distributed::{self, DistributedOptions, FleetSpec};
 use crate::registry::{Calibration, Hardware, Model, ModelType, Registry};
 
@@ -355,27 +356,77 @@ pub fn search(
     })
 }
 
-/// Directive inputs: the distributed solver's system and workload inputs plus `objective`.
-pub const INPUTS: &[&str] = &[
-    "model",
-    "fleet",
-    "node",
-    "node_count",
-    "fabric",
-    "batch_size",
-    "seq_len",
-    "precision",
-    "efficiency",
-    "v_stages",
-    "zero_stage",
-    "overlap_comm",
-    "activation_recomputation",
-    "objective",
+/// The declared inputs: the distributed solver's system and workload inputs plus `objective`.
+pub const DECL_INPUTS: &[decl::Input] = &[
+    distributed::DECL_INPUTS[0],
+    distributed::DECL_INPUTS[1],
+    distributed::DECL_INPUTS[2],
+    distributed::DECL_INPUTS[3],
+    distributed::DECL_INPUTS[4],
+    distributed::DECL_INPUTS[5],
+    distributed::DECL_INPUTS[6],
+    distributed::DECL_INPUTS[7],
+    distributed::DECL_INPUTS[8],
+    decl::input(
+        "v_stages",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "virtual (interleaved) stages per device",
+    ),
+    decl::input(
+        "zero_stage",
+        Kind::Int,
+        D::Num(0.0),
+        Range::new(0.0, false, 3.0, false),
+        "ZeRO stage 0–3",
+    ),
+    decl::input(
+        "overlap_comm",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "overlap the data-parallel all-reduce with compute",
+    ),
+    decl::input(
+        "activation_recomputation",
+        Kind::Bool,
+        D::Absent,
+        Range::ANY,
+        "fix recomputation on or off (default: searched)",
+    ),
+    decl::input(
+        "objective",
+        Kind::Text,
+        D::Text("step_time"),
+        Range::ANY,
+        "step_time, scaling_efficiency or mfu",
+    ),
+];
+
+/// The declared outputs: the best configuration and the size of the search.
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output("best_tp", "1", "tensor-parallel degree"),
+    decl::output("best_pp", "1", "pipeline stages"),
+    decl::output("best_ep", "1", "expert-parallel degree"),
+    decl::output("best_dp", "1", "data-parallel replicas"),
+    decl::output("best_microbatch_count", "1", "micro-batches per step"),
+    decl::output("best_activation_recomputation", "bool", "recomputation on"),
+    decl::output(
+        "best_step_latency",
+        "ms",
+        "step time of the best configuration",
+    ),
+    decl::output("best_scaling_efficiency", "1", "its scaling efficiency"),
+    decl::output("best_mfu", "1", "its model FLOP utilization"),
+    decl::output("best_memory_footprint", "GB", "its memory per accelerator"),
+    decl::output("feasible_count", "1", "configurations that fit in memory"),
+    decl::output("searched_count", "1", "configurations tried"),
 ];
 
 /// Runs the search on named parameters (a directive): outputs the best configuration.
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, INPUTS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let objective = r
         .text("objective")?
         .map(Objective::parse)

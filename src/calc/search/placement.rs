@@ -10,6 +10,7 @@
 
 use crate::base::units::*;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::calc::solvers::economics::{self, EconomicsOptions};
 use crate::calc::solvers::sustainability::{Devices, Placement, FULL_UTILIZATION};
 use crate::registry::{Fleet, Registry};
@@ -116,14 +117,76 @@ pub fn search(
     Ok(out)
 }
 
-pub const INPUTS: &[&str] = &[
-    "fleet",
-    "hardware",
-    "duration_days",
-    "carbon_tax",
-    "regions",
-    "mfu",
-    "kwh_price",
+/// The declared inputs.
+pub const DECL_INPUTS: &[decl::Input] = &[
+    decl::input(
+        "fleet",
+        Kind::Key("fleets"),
+        D::Absent,
+        Range::ANY,
+        "a registry fleet (or hardware for one device)",
+    ),
+    decl::input(
+        "hardware",
+        Kind::Key("hardware"),
+        D::Absent,
+        Range::ANY,
+        "one device (instead of a fleet)",
+    ),
+    decl::input(
+        "duration_days",
+        Kind::Qty(Dim::TIME, "d"),
+        D::Required,
+        Range::NONNEG,
+        "operating period",
+    ),
+    decl::input(
+        "carbon_tax",
+        Kind::Number,
+        D::Num(0.0),
+        Range::NONNEG,
+        "carbon price in USD per tonne CO2e",
+    ),
+    decl::input(
+        "regions",
+        Kind::Text,
+        D::Absent,
+        Range::ANY,
+        "comma-separated grid or datacenter keys (default every registry grid)",
+    ),
+    decl::input(
+        "mfu",
+        Kind::Number,
+        D::Num(FULL_UTILIZATION),
+        Range::FRACTION,
+        "utilization driving device power (1: full TDP)",
+    ),
+    decl::input(
+        "kwh_price",
+        Kind::Qty(Dim::ENERGY_PRICE, "$/kWh"),
+        D::Absent,
+        Range::ANY,
+        "electricity price (default constants.electricity_price)",
+    ),
+];
+
+/// The declared outputs: the cheapest and the dearest region.
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output(
+        "best_region",
+        "label",
+        "key of the cheapest region (the first listed wins a tie)",
+    ),
+    decl::output("best_region_name", "label", "its name"),
+    decl::output("best_cost_usd", "USD", "TCO + carbon cost there"),
+    decl::output("best_tco_usd", "USD", "TCO there"),
+    decl::output("best_carbon_cost_usd", "USD", "carbon × carbon_tax there"),
+    decl::output("best_carbon_footprint", "t", "carbon there"),
+    decl::output("best_pue", "1", "PUE there"),
+    decl::output("worst_region", "label", "key of the dearest region"),
+    decl::output("worst_cost_usd", "USD", "TCO + carbon cost there"),
+    decl::output("savings_usd", "USD", "worst − best"),
+    decl::output("regions_searched", "1", "regions compared"),
 ];
 
 /// Splits a comma-separated list (`"US_Avg, Quebec, Iowa"`).
@@ -139,7 +202,7 @@ pub fn split_list(s: &str) -> Vec<String> {
 /// `duration_days`, `carbon_tax` (USD/t, default 0), `regions` (comma-separated, default every
 /// grid), `mfu` (default 1), `kwh_price`.
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, INPUTS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let (fleet, devices) = match (r.text("fleet")?, r.text("hardware")?) {
         (Some(f), None) => {
             let fleet = reg.fleet(f)?;

@@ -27,8 +27,6 @@ pub enum Kind {
     Key(&'static str),
     /// `true` / `false`.
     Bool,
-    /// Read by the solver itself (the core solvers, which predate declarations): the doc says how.
-    Solver,
 }
 
 impl Kind {
@@ -44,7 +42,6 @@ impl Kind {
             Kind::Text => "name".into(),
             Kind::Key(ns) => format!("{ns} key"),
             Kind::Bool => "true/false".into(),
-            Kind::Solver => "see doc".into(),
         }
     }
 }
@@ -122,7 +119,7 @@ impl Range {
     pub fn text(&self) -> String {
         let lo = self.lo.is_finite();
         let hi = self.hi.is_finite();
-        let (l, h) = (py_float(self.lo), py_float(self.hi));
+        let (l, h) = (short_num(self.lo), short_num(self.hi));
         match (lo, hi) {
             (false, false) => String::new(),
             (true, false) => format!("{} {l}", if self.lo_open { ">" } else { "≥" }),
@@ -133,6 +130,17 @@ impl Range {
                 if self.hi_open { ")" } else { "]" }
             ),
         }
+    }
+}
+
+/// A number as help and messages print it: `1`, `0.5`, `65536`, and `1e-9` or `2.5e12` for the
+/// very small and very large.
+pub fn short_num(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && a.is_finite() && !(1e-4..1e15).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 
@@ -188,52 +196,16 @@ pub struct SolverDef {
     pub doc: &'static str,
     /// Inputs, in mlsysim's order.
     pub inputs: &'static [Input],
-    /// Outputs, in mlsysim's order (empty: the solver lists them at run time).
+    /// Outputs, in mlsysim's order.
     pub outputs: &'static [Output],
-    /// For a solver that reads its own parameters ([`Run::Own`]): the names it takes.
-    pub own_inputs: &'static [&'static str],
     /// The entry point.
     pub run: Run,
 }
 
 impl SolverDef {
-    /// Every input name, declared or read by the solver.
+    /// Every input name, in declaration order.
     pub fn input_names(&self) -> Vec<String> {
-        self.inputs
-            .iter()
-            .map(|i| i.name)
-            .chain(
-                self.own_inputs
-                    .iter()
-                    .copied()
-                    .filter(|n| self.input(n).is_none()),
-            )
-            .map(str::to_string)
-            .collect()
-    }
-
-    /// The inputs read by the solver itself that are not declared with a type.
-    pub fn untyped_inputs(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.own_inputs
-            .iter()
-            .copied()
-            .filter(|n| self.input(n).is_none())
-    }
-
-    /// A registry-key input (`model`, `hardware`, `fleet`...): its declaration, for solvers that
-    /// read their own parameters but whose keys and required inputs are checked up front.
-    pub const fn key(name: &'static str, namespace: &'static str, required: bool) -> Input {
-        Input {
-            name,
-            kind: Kind::Key(namespace),
-            default: if required {
-                Default::Required
-            } else {
-                Default::Absent
-            },
-            range: Range::ANY,
-            doc: "a registry key",
-        }
+        self.inputs.iter().map(|i| i.name.to_string()).collect()
     }
 
     /// The declared input of this name.
@@ -264,11 +236,6 @@ pub const fn output(name: &'static str, unit: &'static str, doc: &'static str) -
     Output { name, unit, doc }
 }
 
-/// An input the solver reads itself.
-pub const fn own(name: &'static str, doc: &'static str) -> Input {
-    input(name, Kind::Solver, Default::Absent, Range::ANY, doc)
-}
-
 /// One validated argument.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Arg<'a> {
@@ -288,6 +255,8 @@ pub enum Arg<'a> {
 pub struct Args<'a> {
     def: &'static SolverDef,
     vals: Vec<Arg<'a>>,
+    /// The text each input was given as (`30 TB`), kept for the lineage.
+    texts: Vec<Option<&'a str>>,
 }
 
 fn invalid(solver: &str, name: &str, message: String) -> SolveError {
@@ -299,7 +268,7 @@ fn invalid(solver: &str, name: &str, message: String) -> SolveError {
 
 /// Checks that every parameter is declared.
 pub fn check_names(def: &SolverDef, params: &Params) -> Result<(), SolveError> {
-    let known = |k: &str| def.input(k).is_some() || def.own_inputs.contains(&k);
+    let known = |k: &str| def.input(k).is_some();
     if let Some(bad) = params.keys().find(|k| !known(k)) {
         return Err(SolveError::UnknownParam {
             solver: def.name.to_string(),
@@ -350,10 +319,19 @@ fn read_number(def: &SolverDef, i: &Input, p: &Param) -> Result<Arg<'static>, So
             }
             _ => x,
         };
-        return Err(bad(format!("{}, got {}", i.range.text(), py_float(shown))));
+        let whole = if i.kind == Kind::Int {
+            "a whole number "
+        } else {
+            ""
+        };
+        return Err(bad(format!(
+            "{whole}{}, got {}",
+            i.range.text(),
+            short_num(shown)
+        )));
     }
     if alt_dim && (x.is_nan() || x < 0.0) {
-        return Err(bad(format!("≥ 0, got {}", py_float(x))));
+        return Err(bad(format!("≥ 0, got {}", short_num(x))));
     }
     Ok(if alt_dim { Arg::Alt(x) } else { Arg::Num(x) })
 }
@@ -363,43 +341,79 @@ fn bare_value(x: f64, bare: &str) -> Value {
     Value::new(x * u.factor, u.dim)
 }
 
+/// Reads one given parameter against its declaration (type, unit, range).
+fn read_given<'a>(def: &SolverDef, i: &Input, p: &'a Param) -> Result<Arg<'a>, SolveError> {
+    Ok(match (i.kind, p) {
+        (Kind::Text | Kind::Key(_), Param::Text(s)) => Arg::Text(s.as_str()),
+        (Kind::Bool, Param::Bool(b)) => Arg::Bool(*b),
+        (Kind::Bool, Param::Text(s)) => match s.as_str() {
+            "true" | "yes" => Arg::Bool(true),
+            "false" | "no" => Arg::Bool(false),
+            _ => {
+                return Err(invalid(
+                    def.name,
+                    i.name,
+                    format!("`{}` must be true or false, got `{s}`", i.name),
+                ))
+            }
+        },
+        (Kind::Text | Kind::Key(_) | Kind::Bool, other) => {
+            return Err(invalid(
+                def.name,
+                i.name,
+                format!("`{}` must be {}, got {other:?}", i.name, i.kind.name()),
+            ))
+        }
+        _ => read_number(def, i, p)?,
+    })
+}
+
+/// Validates parameters against a declaration without keeping the values (for the solvers that
+/// read their parameters themselves once validated): unknown names, then each given value's type
+/// and range, then missing required inputs. Walks the parameters given, not every declared input.
+pub fn validate(def: &SolverDef, params: &Params) -> Result<(), SolveError> {
+    for (name, p) in params {
+        let i = def.input(name).ok_or_else(|| SolveError::UnknownParam {
+            solver: def.name.to_string(),
+            name: name.clone(),
+            valid: def.input_names(),
+        })?;
+        read_given(def, i, p)?;
+    }
+    match def
+        .inputs
+        .iter()
+        .find(|i| i.default == Default::Required && !params.contains_key(i.name))
+    {
+        Some(i) => Err(invalid(
+            def.name,
+            i.name,
+            format!("`{}` is required", i.name),
+        )),
+        None => Ok(()),
+    }
+}
+
 impl<'a> Args<'a> {
-    /// Reads and validates every declared input: names, types, defaults, ranges.
+    /// Reads and validates every declared input: names, types, defaults, ranges. A value given
+    /// wrong is reported before a required input that is missing.
     pub fn read(def: &'static SolverDef, params: &'a Params) -> Result<Args<'a>, SolveError> {
         check_names(def, params)?;
         let mut vals = Vec::with_capacity(def.inputs.len());
+        let mut texts = Vec::with_capacity(def.inputs.len());
+        let mut missing = None;
         for i in def.inputs {
-            let v = match params.get(i.name) {
-                Some(p) => match (i.kind, p) {
-                    (Kind::Text | Kind::Key(_), Param::Text(s)) => Arg::Text(s.as_str()),
-                    (Kind::Bool, Param::Bool(b)) => Arg::Bool(*b),
-                    (Kind::Bool, Param::Text(s)) => match s.as_str() {
-                        "true" | "yes" => Arg::Bool(true),
-                        "false" | "no" => Arg::Bool(false),
-                        _ => {
-                            return Err(invalid(
-                                def.name,
-                                i.name,
-                                format!("`{}` must be true or false, got `{s}`", i.name),
-                            ))
-                        }
-                    },
-                    (Kind::Text | Kind::Key(_) | Kind::Bool | Kind::Solver, other) => {
-                        return Err(invalid(
-                            def.name,
-                            i.name,
-                            format!("`{}` must be {}, got {other:?}", i.name, i.kind.name()),
-                        ))
-                    }
-                    _ => read_number(def, i, p)?,
-                },
+            let given = params.get(i.name);
+            texts.push(match given {
+                Some(Param::Text(s)) => Some(s.as_str()),
+                _ => None,
+            });
+            let v = match given {
+                Some(p) => read_given(def, i, p)?,
                 None => match i.default {
                     Default::Required => {
-                        return Err(invalid(
-                            def.name,
-                            i.name,
-                            format!("`{}` is required", i.name),
-                        ))
+                        missing = missing.or(Some(i.name));
+                        Arg::Absent
                     }
                     Default::Absent => Arg::Absent,
                     Default::Num(x) => Arg::Num(match i.kind {
@@ -412,7 +426,10 @@ impl<'a> Args<'a> {
             };
             vals.push(v);
         }
-        Ok(Args { def, vals })
+        if let Some(name) = missing {
+            return Err(invalid(def.name, name, format!("`{name}` is required")));
+        }
+        Ok(Args { def, vals, texts })
     }
 
     fn get(&self, name: &str) -> Arg<'a> {
@@ -420,7 +437,8 @@ impl<'a> Args<'a> {
             .def
             .inputs
             .iter()
-            .position(|i| i.name == name)
+            // Call sites pass the declaring literal, usually the same pointer: compare that first.
+            .position(|i| std::ptr::eq(i.name, name) || i.name == name)
             .unwrap_or_else(|| panic!("{}: undeclared input `{name}`", self.def.name));
         self.vals[at]
     }
@@ -462,11 +480,11 @@ impl<'a> Args<'a> {
 
     /// The inputs given or defaulted, for the lineage. An input given as text is recorded as
     /// written (`30 TB`): no number is formatted on the way, which keeps a call cheap.
-    pub fn record(&self, params: &Params, lin: &mut Lineage) {
+    pub fn record(&self, lin: &mut Lineage) {
         lin.inputs.reserve(self.vals.len());
-        for (i, v) in self.def.inputs.iter().zip(&self.vals) {
-            if let Some(Param::Text(s)) = params.get(i.name) {
-                lin.inputs.push((i.name.to_string(), s.clone()));
+        for ((i, v), text) in self.def.inputs.iter().zip(&self.vals).zip(&self.texts) {
+            if let Some(s) = text {
+                lin.inputs.push((i.name.to_string(), s.to_string()));
                 continue;
             }
             match v {
@@ -544,7 +562,7 @@ pub fn run_model(
         lin: Lineage::new(def.name),
         warnings: vec![],
     };
-    args.record(params, &mut ctx.lin);
+    args.record(&mut ctx.lin);
     let outputs = f(&args, &mut ctx)?;
     Ok(SolveOutput {
         outputs,

@@ -12,38 +12,259 @@ use crate::calc::formulas::communication as comm;
 use crate::calc::formulas::memory as mem;
 use crate::calc::formulas::performance::{self as perf, Bottleneck};
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::registry::types::{Fabric, Fleet, Hardware, Model, Node};
 use crate::registry::{Calibration, Registry};
 
 /// Solver name.
 pub const SOLVER: &str = "distributed";
 
-/// Input names: mlsysim's `DistributedModel.solve` arguments, plus `node`, `node_count` and
-/// `fabric` to compose a fleet instead of naming one.
-pub const INPUTS: &[&str] = &[
-    "model",
-    "fleet",
-    "node",
-    "node_count",
-    "fabric",
-    "batch_size",
-    "seq_len",
-    "precision",
-    "efficiency",
-    "tp_size",
-    "pp_size",
-    "ep_size",
-    "v_stages",
-    "microbatch_count",
-    "zero_stage",
-    "is_lora",
-    "activation_recomputation",
-    "overlap_comm",
-    "overlap_efficiency",
-    "congestion_factor",
-    "straggler_factor",
-    "moe_routing_imbalance_factor",
-    "gradient_accumulation_steps",
+/// The declared inputs: mlsysim's `DistributedModel.solve` keywords, plus `node`, `node_count` and
+/// `fabric` to compose a fleet instead of naming one (mlsysim's `Fleet(node, count, fabric)`).
+pub const DECL_INPUTS: &[decl::Input] = &[
+    decl::input(
+        "model",
+        Kind::Key("models"),
+        D::Required,
+        Range::ANY,
+        "the model",
+    ),
+    decl::input(
+        "fleet",
+        Kind::Key("fleets"),
+        D::Absent,
+        Range::ANY,
+        "a registry fleet (or node, node_count and fabric)",
+    ),
+    decl::input(
+        "node",
+        Kind::Key("nodes"),
+        D::Absent,
+        Range::ANY,
+        "node of an ad-hoc fleet",
+    ),
+    decl::input(
+        "node_count",
+        Kind::Int,
+        D::Absent,
+        Range::AT_LEAST_1,
+        "nodes of an ad-hoc fleet",
+    ),
+    decl::input(
+        "fabric",
+        Kind::Key("fabrics"),
+        D::Absent,
+        Range::ANY,
+        "inter-node fabric of an ad-hoc fleet",
+    ),
+    decl::input(
+        "batch_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "global batch size B",
+    ),
+    decl::input(
+        "seq_len",
+        Kind::Int,
+        D::Absent,
+        Range::AT_LEAST_1,
+        "sequence length (default constants.default_seq_len)",
+    ),
+    decl::input(
+        "precision",
+        Kind::Text,
+        D::Text("fp16"),
+        Range::ANY,
+        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
+    ),
+    decl::input(
+        "efficiency",
+        Kind::Number,
+        D::Absent,
+        Range::new(roofline::MIN_EFFICIENCY, false, 1.0, false),
+        "compute efficiency η (default constants.default_efficiency)",
+    ),
+    decl::input(
+        "tp_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "tensor-parallel degree",
+    ),
+    decl::input(
+        "pp_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "pipeline stages P",
+    ),
+    decl::input(
+        "ep_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "expert-parallel degree",
+    ),
+    decl::input(
+        "v_stages",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "virtual (interleaved) stages per device V",
+    ),
+    decl::input(
+        "microbatch_count",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "micro-batches per step M",
+    ),
+    decl::input(
+        "zero_stage",
+        Kind::Int,
+        D::Num(0.0),
+        Range::new(0.0, false, 3.0, false),
+        "ZeRO stage 0–3",
+    ),
+    decl::input(
+        "is_lora",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "LoRA fine-tuning",
+    ),
+    decl::input(
+        "activation_recomputation",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "recompute activations (4× FLOPs, full strategy)",
+    ),
+    decl::input(
+        "overlap_comm",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "overlap the data-parallel all-reduce with compute",
+    ),
+    decl::input(
+        "overlap_efficiency",
+        Kind::Number,
+        D::Absent,
+        Range::FRACTION,
+        "share of DP communication hidden when overlapping (default constants.overlap_efficiency)",
+    ),
+    decl::input(
+        "congestion_factor",
+        Kind::Number,
+        D::Num(1.0),
+        Range::NONNEG,
+        "multiplier on all communication times",
+    ),
+    decl::input(
+        "straggler_factor",
+        Kind::Number,
+        D::Num(1.0),
+        Range::NONNEG,
+        "multiplier on the step time (applied when > 1)",
+    ),
+    decl::input(
+        "moe_routing_imbalance_factor",
+        Kind::Number,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "multiplier on the expert all-to-all volume",
+    ),
+    decl::input(
+        "gradient_accumulation_steps",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "micro-steps the DP all-reduce is amortized over",
+    ),
+];
+
+/// The declared outputs (mlsysim's `DistributedResult`; `node_*` are the replica's profile).
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output(
+        "step_latency_total",
+        "ms",
+        "one training step: compute + exposed communication + bubble, × straggler",
+    ),
+    decl::output("node_latency", "ms", "replica step latency"),
+    decl::output("node_latency_compute", "ms", "replica compute time"),
+    decl::output("node_latency_memory", "ms", "replica memory time"),
+    decl::output(
+        "node_memory_footprint",
+        "GB",
+        "training memory per accelerator",
+    ),
+    decl::output(
+        "node_feasible",
+        "bool",
+        "the footprint fits in accelerator memory",
+    ),
+    decl::output("node_bottleneck", "label", "Compute or Memory"),
+    decl::output("node_mfu", "1", "replica model FLOP utilization"),
+    decl::output("node_hfu", "1", "replica hardware FLOP utilization"),
+    decl::output("node_energy", "J", "replica energy per step"),
+    decl::output(
+        "node_latency_overhead",
+        "ms",
+        "replica dispatch and layer overhead",
+    ),
+    decl::output("node_throughput", "1/s", "replica samples per second"),
+    decl::output(
+        "node_arithmetic_intensity",
+        "flop/B",
+        "replica ops / bytes moved",
+    ),
+    decl::output("node_peak_flops_actual", "TFLOP/s", "peak · η"),
+    decl::output(
+        "node_peak_bw_actual",
+        "GB/s",
+        "bandwidth of the memory path",
+    ),
+    decl::output(
+        "node_offload_spill_bytes",
+        "GB",
+        "footprint beyond capacity (when infeasible)",
+    ),
+    decl::output(
+        "node_offload_effective_bw",
+        "GB/s",
+        "bandwidth of the offload path (when infeasible)",
+    ),
+    decl::output(
+        "node_overhead_dominated",
+        "bool",
+        "overhead exceeds both roofline terms",
+    ),
+    decl::output(
+        "dp_communication_latency",
+        "ms",
+        "data-parallel all-reduce (after overlap and accumulation)",
+    ),
+    decl::output(
+        "tp_communication_latency",
+        "ms",
+        "tensor-parallel all-reduces",
+    ),
+    decl::output("ep_communication_latency", "ms", "expert all-to-all"),
+    decl::output("communication_latency", "ms", "DP + TP + EP communication"),
+    decl::output("pipeline_bubble_latency", "ms", "pipeline bubble"),
+    decl::output("bubble_fraction", "1", "(P − 1) / (V·M + P − 1)"),
+    decl::output("scaling_efficiency", "1", "ideal / actual step time"),
+    decl::output(
+        "effective_throughput",
+        "1/s",
+        "samples per second of the fleet",
+    ),
+    decl::output("dp", "1", "data-parallel replicas N / (TP·PP·EP)"),
+    decl::output("tp", "1", "tensor-parallel degree"),
+    decl::output("pp", "1", "pipeline stages"),
+    decl::output("ep", "1", "expert-parallel degree"),
 ];
 
 /// The fleet a step runs on: a registry fleet, or one composed from a node, a node count and a fabric.
@@ -1006,7 +1227,7 @@ fn read_options(r: &ParamReader) -> Result<DistributedOptions, SolveError> {
 
 /// Runs the solver on named parameters.
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, INPUTS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let model = reg.model(r.required_text("model")?)?;
     let fleet = read_fleet(reg, params, &r)?;
     let accelerator = reg.hardware(&fleet.node().accelerator)?;
@@ -1229,15 +1450,8 @@ mod tests {
             run(&reg, &unknown),
             Err(SolveError::UnknownKey { .. })
         ));
-        let typo = p(&[
-            ("model", text("Llama3_8B")),
-            ("fleet", text("Lab_64_H100")),
-            ("tp", num(2.0)),
-        ]);
-        assert!(matches!(
-            run(&reg, &typo),
-            Err(SolveError::UnknownParam { .. })
-        ));
+        // Unknown names (`tp` for `tp_size`) are the catalog's to reject, against the declaration
+        // (tests/solvers.rs `every_solver_checks_its_declaration`).
     }
 
     #[test]

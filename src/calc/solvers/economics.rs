@@ -14,6 +14,7 @@ use crate::base::units::*;
 use crate::calc::formulas::args::positive;
 use crate::calc::formulas::economics as f;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::registry::{Calibration, Registry};
 
 /// Solver name.
@@ -136,24 +137,47 @@ pub fn outputs(res: &EconomicsResult) -> Vec<(&'static str, Out)> {
     ]
 }
 
-pub const PARAMS: &[&str] = &[
-    "fleet",
-    "duration_days",
-    "kwh_price",
-    "datacenter",
-    "grid",
-    "mfu",
-    "amortization_years",
-    "infrastructure_multiplier",
+/// The declared inputs (mlsysim's `EconomicsModel.solve` keywords, plus the ad-hoc fleet).
+pub const DECL_INPUTS: &[decl::Input] = &[
+    sust::FLEET_INPUTS[0],
+    sust::FLEET_INPUTS[1],
+    sust::FLEET_INPUTS[2],
+    sust::FLEET_INPUTS[3],
+    decl::input("duration_days", Kind::Qty(Dim::TIME, "d"), D::Required, Range::NONNEG, "operating period"),
+    decl::input("kwh_price", Kind::Qty(Dim::ENERGY_PRICE, "$/kWh"), D::Absent, Range::ANY, "electricity price (default constants.electricity_price)"),
+    decl::input("datacenter", Kind::Text, D::Absent, Range::ANY, "a datacenter or grid key (default: the fleet's datacenter, else its region, else constants.default_grid)"),
+    decl::input("grid", Kind::Text, D::Absent, Range::ANY, "a grid (or datacenter) key, as datacenter"),
+    decl::input("mfu", Kind::Number, D::Num(sust::FULL_UTILIZATION), Range::FRACTION, "utilization driving device power (1: full TDP, as mlsysim)"),
+    decl::input("amortization_years", Kind::Qty(Dim::TIME, "yr"), D::Absent, Range::POSITIVE, "CapEx amortization period (default constants.amortization_period)"),
+    decl::input("infrastructure_multiplier", Kind::Number, D::Absent, Range::ANY, "CapEx multiplier for facility and network (default constants.infrastructure_multiplier)"),
+];
+
+/// The declared outputs (mlsysim's `EconomicsResult` fields).
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output("capex_usd", "USD", "amortized CapEx over the period"),
+    decl::output("opex_energy_usd", "USD", "energy cost over the period"),
+    decl::output("opex_maintenance_usd", "USD", "maintenance over the period"),
+    decl::output("total_opex_usd", "USD", "energy + maintenance"),
+    decl::output("tco_usd", "USD", "CapEx + OpEx"),
+    decl::output("it_energy", "MWh", "accelerator energy over the period"),
+    decl::output("total_energy", "MWh", "IT energy × PUE"),
+    decl::output("carbon_footprint", "t", "total energy × grid intensity"),
+    decl::output(
+        "water_usage",
+        "L",
+        "total energy × WUE (absent when the region has no WUE)",
+    ),
+    decl::output("pue", "1", "power usage effectiveness applied"),
+    decl::output("region_name", "label", "the grid region charged"),
 ];
 
 /// Runs the solver on named parameters (mlsysim's names; `kwh_price` bare is USD/kWh,
 /// `amortization_years` bare is years; `datacenter`/`grid` take a datacenter or grid key).
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, PARAMS)?;
-    let (fleet, devices) = sust::fleet_devices(reg, r.required_text("fleet")?)?;
+    let r = ParamReader::declared(SOLVER, params);
+    let (fleet, devices) = sust::read_devices(reg, params, &r, SOLVER)?;
     let explicit = r.text("datacenter")?.or(r.text("grid")?);
-    let place = Placement::resolve(reg, explicit, Some(fleet))?;
+    let place = Placement::resolve(reg, explicit, fleet)?;
     let opts = EconomicsOptions {
         duration: sust::duration_days(&r)?,
         mfu: r.number("mfu")?.unwrap_or(sust::FULL_UTILIZATION),

@@ -7,10 +7,12 @@
 //! `τ/(2·MTBF)`; [`ReliabilityOptions::include_rework`] adds it (off by default).
 
 use super::distributed::FleetSpec;
+use super::sustainability::FLEET_INPUTS;
 use crate::base::units::*;
 use crate::calc::formulas::args::{nonnegative, positive, py_float};
 use crate::calc::formulas::reliability as f;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::registry::{Calibration, Fleet, Registry};
 
 /// Solver name.
@@ -124,21 +126,36 @@ pub fn solve_spec(
     })
 }
 
-pub const PARAMS: &[&str] = &[
-    "fleet",
-    "node",
-    "node_count",
-    "fabric",
-    "job_duration_hours",
-    "checkpoint_time_s",
-    "avg_recovery_time_s",
-    "include_rework",
+/// The declared inputs (mlsysim's `ReliabilityModel.solve` keywords, the ad-hoc fleet, and our
+/// `include_rework`).
+pub const DECL_INPUTS: &[decl::Input] = &[
+    FLEET_INPUTS[0],
+    FLEET_INPUTS[1],
+    FLEET_INPUTS[2],
+    FLEET_INPUTS[3],
+    decl::input("job_duration_hours", Kind::Qty(Dim::TIME, "h"), D::Required, Range::NONNEG, "job duration T"),
+    decl::input("checkpoint_time_s", Kind::Qty(Dim::TIME, "s"), D::Absent, Range::POSITIVE, "checkpoint write time δ (default constants.default_checkpoint_time)"),
+    decl::input("avg_recovery_time_s", Kind::Qty(Dim::TIME, "s"), D::Absent, Range::NONNEG, "recovery time per failure R (default constants.default_recovery_time)"),
+    decl::input("include_rework", Kind::Bool, D::Bool(false), Range::ANY, "also charge the rework since the last checkpoint, τ/(2·MTBF), in goodput (mlsysim leaves it out)"),
+];
+
+/// The declared outputs (mlsysim's `ReliabilityResult` fields).
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output("fleet_mtbf", "h", "node MTBF / nodes"),
+    decl::output("failure_probability", "1", "1 − exp(−T / MTBF)"),
+    decl::output(
+        "optimal_checkpoint_interval",
+        "s",
+        "Young–Daly τ* = sqrt(2·δ·MTBF)",
+    ),
+    decl::output("expected_failures", "1", "T / MTBF"),
+    decl::output("goodput_ratio", "1", "max(0, 1 − δ/τ* − R/MTBF)"),
 ];
 
 /// Runs the solver on named parameters (mlsysim's names; bare `job_duration_hours` is hours,
 /// bare `checkpoint_time_s` and `avg_recovery_time_s` are seconds; `include_rework` is our option).
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, PARAMS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let fleet = super::distributed::read_fleet_spec(reg, params, &r, SOLVER)?;
     let time = |name: &str, bare: &str| -> Result<Option<Time>, SolveError> {
         Ok(r.quantity(name, Dim::TIME, bare)?

@@ -11,21 +11,6 @@ use crate::registry::{Calibration, Registry};
 /// Solver name.
 pub const SOLVER: &str = "roofline";
 
-/// Input names (mlsysim's `Engine.solve` arguments).
-pub const INPUTS: &[&str] = &[
-    "model",
-    "hardware",
-    "batch_size",
-    "precision",
-    "efficiency",
-    "is_training",
-    "seq_len",
-    "activation_recomputation",
-    "zero_stage",
-    "dp_size",
-    "is_lora",
-];
-
 /// The declared inputs (mlsysim's `Engine.solve` keywords): type, unit, default, valid range. The
 /// solver reads and checks them itself ([`run`]); the declaration is what `eval roofline --help`,
 /// the eval flags and the plan schema read.
@@ -740,7 +725,7 @@ pub fn read_precision(r: &ParamReader) -> Result<Precision, SolveError> {
 
 /// Runs the solver on named parameters.
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, INPUTS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let model = reg.model(r.required_text("model")?)?;
     let hw = reg.hardware(r.required_text("hardware")?)?;
     let opts = RooflineOptions {

@@ -14,10 +14,12 @@
 
 use super::distributed::{self, DistributedOptions, DistributedResult, FleetSpec};
 use super::economics::{self, EconomicsOptions, EconomicsResult};
+use super::models::storage::{data_wall, DataWall};
 use super::roofline::{self, RooflineOptions, RooflineResult};
 use super::sustainability::{Devices, Placement, FULL_UTILIZATION};
 use crate::base::units::*;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::registry::{Calibration, Fleet, Hardware, Model, Registry, Scenario, System};
 
 /// Solver name.
@@ -110,6 +112,15 @@ pub struct Feasibility {
     pub weight_size: Information,
     /// Main-memory capacity of the device.
     pub capacity: Information,
+    /// The data-pipeline check, when the workload has a data rate (mlsysim's `DataModel`).
+    pub data: Option<DataWall>,
+}
+
+impl Feasibility {
+    /// mlsysim's `data_stalled`: the data wall binds (false without a data rate).
+    pub fn data_stalled(&self) -> bool {
+        self.data.as_ref().is_some_and(|d| d.stalled)
+    }
 }
 
 /// The performance profile behind L2.
@@ -186,6 +197,7 @@ pub struct ScenarioResult {
 fn feasibility(
     model: &Model,
     hw: &Hardware,
+    data_rate: Option<Bandwidth>,
     precision: Precision,
     lin: &mut Lineage,
 ) -> Result<Feasibility, SolveError> {
@@ -199,16 +211,30 @@ fn feasibility(
             ("GB", |x| x.get::<information::gigabyte>())
         };
     let (w, c) = (show(weights), show(capacity));
-    let summary = if fits {
+    let mut summary = if fits {
         format!("Model fits in memory ({w:.1} {unit} / {c:.1} {unit})")
     } else {
         format!("OOM: Requires {w:.1} {unit} but only has {c:.1} {unit}")
     };
+    // The data-pipeline check: the workload's ingest rate against the device's data paths.
+    let data = data_rate.map(|r| data_wall(lin, r.value, hw));
+    if let Some(d) = &data {
+        summary.push_str(&if d.stalled {
+            format!(
+                " | Data Wall: Pipeline Stalled ({:.1}x capacity)",
+                d.utilization
+            )
+        } else {
+            format!(" | Data Pipeline: OK ({:.1}%)", d.utilization * 100.0)
+        });
+    }
+    let stalled = data.as_ref().is_some_and(|d| d.stalled);
     Ok(Feasibility {
-        status: Status::of(fits),
+        status: Status::of(fits && !stalled),
         summary,
         weight_size: weights,
         capacity,
+        data,
     })
 }
 
@@ -325,7 +351,8 @@ pub fn evaluate(
     lin.input("batch_size", opts.batch_size);
     lin.input("precision", opts.precision.key());
     let hw = target.hardware();
-    let l1 = feasibility(model, hw, opts.precision, &mut lin)?;
+    let data_rate = lin.read_opt(scenario.data_rate);
+    let l1 = feasibility(model, hw, data_rate, opts.precision, &mut lin)?;
     let sla = lin.read_opt(scenario.sla_latency);
     let (l2, perf_lin, warnings) = performance(model, target, sla, cal, opts)?;
     lin.absorb(&perf_lin);
@@ -395,6 +422,31 @@ pub fn outputs(res: &ScenarioResult) -> Vec<(&'static str, Out)> {
         ("feasibility_summary", label(&f.summary)),
         ("weight_size", v(f.weight_size.value())),
         ("capacity", v(f.capacity.value())),
+        ("data_stalled", Out::Bool(f.data_stalled())),
+        (
+            "data_utilization",
+            f.data
+                .as_ref()
+                .map_or(Out::Missing, |d| Out::number(d.utilization)),
+        ),
+        (
+            "data_demand_bw",
+            f.data
+                .as_ref()
+                .map_or(Out::Missing, |d| Out::qty(d.demand, Dim::BANDWIDTH)),
+        ),
+        (
+            "data_supply_bw",
+            f.data
+                .as_ref()
+                .map_or(Out::Missing, |d| Out::qty(d.supply, Dim::BANDWIDTH)),
+        ),
+        (
+            "data_bottleneck",
+            f.data
+                .as_ref()
+                .map_or(Out::Missing, |d| Out::Label(d.bottleneck.into())),
+        ),
         ("performance_status", label(p.status.label())),
         ("performance_summary", label(&p.summary)),
         ("latency", v(p.latency.value())),
@@ -418,12 +470,104 @@ pub fn outputs(res: &ScenarioResult) -> Vec<(&'static str, Out)> {
     ]
 }
 
-pub const PARAMS: &[&str] = &["scenario", "batch_size", "precision", "check_power_budget"];
+/// The declared inputs (mlsysim's `Scenario.evaluate` keywords, plus our power check).
+pub const DECL_INPUTS: &[decl::Input] = &[
+    decl::input(
+        "scenario",
+        Kind::Key("scenarios"),
+        D::Required,
+        Range::ANY,
+        "the registry scenario",
+    ),
+    decl::input(
+        "batch_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "batch size",
+    ),
+    decl::input(
+        "precision",
+        Kind::Text,
+        D::Text("fp16"),
+        Range::ANY,
+        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
+    ),
+    decl::input(
+        "check_power_budget",
+        Kind::Bool,
+        D::Bool(false),
+        Range::ANY,
+        "count the power budget in `valid` (mlsysim never checks it)",
+    ),
+];
+
+/// The declared outputs: the three levels of mlsysim's `SystemEvaluation`, and the power check.
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output(
+        "feasibility_status",
+        "label",
+        "L1: PASS when the weights fit in device memory",
+    ),
+    decl::output("feasibility_summary", "label", "L1 in mlsysim's words"),
+    decl::output("weight_size", "GB", "weights at the precision"),
+    decl::output("capacity", "GB", "device memory capacity"),
+    decl::output("data_stalled", "bool", "L1 data-pipeline check: the workload's data rate exceeds the slowest data path (false without a data rate)"),
+    decl::output("data_utilization", "1", "data rate / slowest path (absent without a data rate)"),
+    decl::output("data_demand_bw", "GB/s", "the workload's data rate (absent without one)"),
+    decl::output("data_supply_bw", "GB/s", "the slowest described data path, storage or host interconnect (0 when none)"),
+    decl::output("data_bottleneck", "label", "Storage, Interconnect or Unknown (absent without a data rate)"),
+    decl::output(
+        "performance_status",
+        "label",
+        "L2: PASS when latency (fleet: step time) meets the SLA",
+    ),
+    decl::output("performance_summary", "label", "L2 in mlsysim's words"),
+    decl::output(
+        "latency",
+        "ms",
+        "roofline latency (device) or step time (fleet)",
+    ),
+    decl::output("throughput", "1/s", "samples per second"),
+    decl::output(
+        "sla_latency",
+        "ms",
+        "the scenario's SLA (absent without one)",
+    ),
+    decl::output("bottleneck", "label", "Compute or Memory (device only)"),
+    decl::output("scaling_eff", "1", "scaling efficiency (fleet only)"),
+    decl::output(
+        "mfu",
+        "1",
+        "model FLOP utilization (fleet: node MFU × scaling efficiency)",
+    ),
+    decl::output("node_mfu", "1", "replica MFU (fleet only)"),
+    decl::output("macro_status", "label", "L3: always PASS"),
+    decl::output("macro_summary", "label", "L3 in mlsysim's words"),
+    decl::output("carbon_kg", "t", "carbon of one year at full utilization"),
+    decl::output("tco_usd", "USD", "TCO of one year"),
+    decl::output(
+        "power_budget",
+        "W",
+        "the scenario's power budget (absent without one)",
+    ),
+    decl::output("power_ratio", "1", "TDP × accelerators / budget"),
+    decl::output(
+        "power_status",
+        "label",
+        "PASS ≤ 1, FAIL > 1, SKIPPED without a budget or TDP",
+    ),
+    decl::output(
+        "valid",
+        "bool",
+        "L1 and L2 pass (and the power check, when asked)",
+    ),
+];
 
 /// Runs the evaluation on named parameters: `scenario` (key), `batch_size` (default 1), `precision`
 /// (default fp16), `check_power_budget` (default false).
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, PARAMS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let scenario = reg.scenario(r.required_text("scenario")?)?;
     let opts = ScenarioOptions {
         batch_size: r.positive_int("batch_size")?.unwrap_or(1),
@@ -443,4 +587,43 @@ pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
         lineage: res.lineage,
         warnings: res.warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::load;
+
+    /// The data-pipeline check in L1, both ways, as mlsysim 0.3.0 words it (checked against the
+    /// package with ChatbotServing's workload given a data rate: Llama3_8B on an H100, whose
+    /// storage path is 7 GB/s).
+    #[test]
+    fn data_pipeline_check_passes_or_stalls_as_mlsysim_words_it() {
+        let reg = load::embedded().expect("registry");
+        let model = reg.model("Llama3_8B").unwrap();
+        let hw = reg.hardware("H100").unwrap();
+        let gbps = |x: f64| base::<Bandwidth>(x * 1e9);
+        let check = |rate: f64| {
+            let mut lin = Lineage::new(SOLVER);
+            feasibility(model, hw, Some(gbps(rate)), Precision::Fp16, &mut lin).unwrap()
+        };
+        let ok = check(5.0);
+        assert_eq!(
+            ok.summary,
+            "Model fits in memory (16.1 GB / 85.9 GB) | Data Pipeline: OK (71.4%)"
+        );
+        assert_eq!((ok.status, ok.data_stalled()), (Status::Pass, false));
+        let stalled = check(50.0);
+        assert_eq!(
+            stalled.summary,
+            "Model fits in memory (16.1 GB / 85.9 GB) | Data Wall: Pipeline Stalled (7.1x capacity)"
+        );
+        assert_eq!(
+            (stalled.status, stalled.data_stalled()),
+            (Status::Fail, true)
+        );
+        let none =
+            feasibility(model, hw, None, Precision::Fp16, &mut Lineage::new(SOLVER)).unwrap();
+        assert!(none.data.is_none() && !none.data_stalled());
+    }
 }

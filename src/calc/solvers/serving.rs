@@ -7,26 +7,114 @@ use super::roofline::{
 use crate::base::units::*;
 use crate::calc::formulas::{memory as mem, performance as perf};
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::registry::types::{Hardware, Model};
 use crate::registry::{Calibration, Registry};
 
 /// Solver name.
 pub const SOLVER: &str = "serving";
 
-/// Input names (mlsysim's `ServingModel.solve` arguments).
-pub const INPUTS: &[&str] = &[
-    "model",
-    "hardware",
-    "seq_len",
-    "batch_size",
-    "precision",
-    "efficiency",
-    "decode_hardware",
-    "network_bandwidth",
-    "draft_model",
-    "draft_acceptance_rate",
-    "cached_prefix_len",
-    "prefill_chunk_tokens",
+/// The declared inputs (mlsysim's `ServingModel.solve` keywords): type, unit, default, valid range.
+pub const DECL_INPUTS: &[decl::Input] = &[
+    decl::input(
+        "model",
+        Kind::Key("models"),
+        D::Required,
+        Range::ANY,
+        "a transformer",
+    ),
+    decl::input(
+        "hardware",
+        Kind::Key("hardware"),
+        D::Required,
+        Range::ANY,
+        "the prefill device (and decode device unless decode_hardware is given)",
+    ),
+    decl::input(
+        "seq_len",
+        Kind::Int,
+        D::Required,
+        Range::AT_LEAST_1,
+        "sequence length S (context window)",
+    ),
+    decl::input(
+        "batch_size",
+        Kind::Int,
+        D::Num(1.0),
+        Range::AT_LEAST_1,
+        "concurrent requests B",
+    ),
+    decl::input(
+        "precision",
+        Kind::Text,
+        D::Text("fp16"),
+        Range::ANY,
+        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
+    ),
+    decl::input(
+        "efficiency",
+        Kind::Number,
+        D::Absent,
+        Range::SHARE,
+        "prefill compute efficiency η (default constants.default_efficiency)",
+    ),
+    decl::input(
+        "decode_hardware",
+        Kind::Key("hardware"),
+        D::Absent,
+        Range::ANY,
+        "separate decode device (disaggregated serving; the KV cache crosses the network)",
+    ),
+    decl::input(
+        "network_bandwidth",
+        Kind::Qty(Dim::BANDWIDTH, "GB/s"),
+        D::Absent,
+        Range::POSITIVE,
+        "prefill → decode link (default constants.default_network_bandwidth)",
+    ),
+    decl::input(
+        "draft_model",
+        Kind::Key("models"),
+        D::Absent,
+        Range::ANY,
+        "draft model for speculative decoding",
+    ),
+    decl::input(
+        "draft_acceptance_rate",
+        Kind::Number,
+        D::Absent,
+        Range::FRACTION,
+        "draft acceptance rate α (default constants.draft_acceptance_rate)",
+    ),
+    decl::input(
+        "cached_prefix_len",
+        Kind::Int,
+        D::Num(0.0),
+        Range::NONNEG,
+        "tokens whose KV is already cached (< seq_len)",
+    ),
+    decl::input(
+        "prefill_chunk_tokens",
+        Kind::Int,
+        D::Absent,
+        Range::AT_LEAST_1,
+        "chunked prefill: tokens per chunk",
+    ),
+];
+
+/// The declared outputs (mlsysim's `ServingResult` fields).
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output("feasible", "bool", "weights + KV (+ draft) fit in decode-device memory"),
+    decl::output("ttft", "ms", "time to first token: prefill + dispatch (+ KV transfer)"),
+    decl::output("itl", "ms", "inter-token latency: (weights + KV) / bandwidth + layer tax (speculative: per accepted token)"),
+    decl::output("kv_cache_size", "GB", "KV cache of the full sequence and batch"),
+    decl::output("model_weights_size", "GB", "weights of the target model"),
+    decl::output("total_memory_required", "GB", "weights + KV (+ draft weights)"),
+    decl::output("memory_utilization", "1", "total / decode-device capacity"),
+    decl::output("prompt_cache_hit_ratio", "1", "cached_prefix_len / seq_len"),
+    decl::output("prefill_chunks", "1", "prefill chunks (1 unless chunked)"),
+    decl::output("prefill_chunk_time", "ms", "slowest prefill chunk (chunked prefill only)"),
+    decl::output("decode_stall_bound", "ms", "decode stall bound = slowest chunk (chunked prefill only)"),
 ];
 
 /// Options of [`solve`]; `None` fields take their default from [`Calibration`].
@@ -180,7 +268,7 @@ pub fn kv_cache(
 
 /// Attention geometry with mlsysim's fallbacks: L = layers or 1, H = heads or 32,
 /// d_h = (hidden or 4096) // H (the `head_dim` field is not used here).
-fn geometry(model: &Model, cal: &Calibration, lin: &mut Lineage) -> perf::AttentionGeometry {
+pub fn geometry(model: &Model, cal: &Calibration, lin: &mut Lineage) -> perf::AttentionGeometry {
     let layers = lin.read_opt(model.layers).unwrap_or(1.0);
     let heads = match lin.read_opt(model.heads) {
         Some(h) => h,
@@ -410,7 +498,7 @@ pub fn solve(
 
 /// Runs the solver on named parameters.
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, INPUTS)?;
+    let r = ParamReader::declared(SOLVER, params);
     let model = reg.model(r.required_text("model")?)?;
     let hardware = reg.hardware(r.required_text("hardware")?)?;
     let decode = r

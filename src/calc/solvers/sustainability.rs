@@ -7,11 +7,14 @@
 //! the region is that site's grid, else the fleet's region, else the default grid. PUE is the site's,
 //! else the fleet's effective PUE (region PUE, else `default_pue`).
 
+use super::distributed::{read_fleet_spec, FleetSpec};
 use crate::base::text::closest;
 use crate::base::units::*;
 use crate::calc::formulas::args::{in_range, nonnegative};
 use crate::calc::formulas::economics as f;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
+use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::registry::types::Node;
 use crate::registry::{Calibration, Datacenter, Fleet, Grid, Hardware, Registry, Sourced};
 
 /// Solver name.
@@ -26,6 +29,8 @@ pub struct Devices<'a> {
     pub nodes: Option<Sourced<f64>>,
     /// Accelerators per node (`None`: one).
     pub per_node: Option<Sourced<f64>>,
+    /// Nodes given as an input (an ad-hoc fleet), instead of a registry count.
+    pub given_nodes: Option<u64>,
 }
 
 impl<'a> Devices<'a> {
@@ -35,6 +40,18 @@ impl<'a> Devices<'a> {
             accelerator,
             nodes: Some(fleet.count),
             per_node: Some(fleet.node.accelerators_per_node),
+            given_nodes: None,
+        }
+    }
+
+    /// The accelerators of an ad-hoc fleet, mlsysim's `Fleet(node, count, fabric)`; `accelerator`
+    /// is the hardware of `node.accelerator`.
+    pub fn composed(node: &Node, count: u64, accelerator: &'a Hardware) -> Devices<'a> {
+        Devices {
+            accelerator,
+            nodes: None,
+            per_node: Some(node.accelerators_per_node),
+            given_nodes: Some(count),
         }
     }
 
@@ -44,12 +61,19 @@ impl<'a> Devices<'a> {
             accelerator,
             nodes: None,
             per_node: None,
+            given_nodes: None,
         }
     }
 
     /// Total accelerators, recording the counts read.
     pub fn count(&self, lin: &mut Lineage) -> f64 {
-        let nodes = lin.read_opt(self.nodes).unwrap_or(1.0);
+        let nodes = match self.given_nodes {
+            Some(n) => {
+                lin.input("node_count", n);
+                n as f64
+            }
+            None => lin.read_opt(self.nodes).unwrap_or(1.0),
+        };
         nodes * lin.read_opt(self.per_node).unwrap_or(1.0)
     }
 }
@@ -243,14 +267,25 @@ pub fn solve(
     })
 }
 
-/// The fleet named by `key`, its accelerator and its devices.
-pub(crate) fn fleet_devices<'a>(
+/// The fleet a macro solver charges for: a registry `fleet` (returned too, for its datacenter and
+/// region), or an ad-hoc one from `node`, `node_count` and `fabric` (mlsysim's
+/// `Fleet(node, count, fabric)`, which has neither, so the default grid and PUE apply).
+pub(crate) fn read_devices<'a>(
     reg: &'a Registry,
-    key: &str,
-) -> Result<(&'a Fleet, Devices<'a>), SolveError> {
-    let fleet = reg.fleet(key)?;
-    let hw = reg.hardware(&fleet.node.accelerator)?;
-    Ok((fleet, Devices::fleet(fleet, hw)))
+    params: &Params,
+    r: &ParamReader,
+    solver: &str,
+) -> Result<(Option<&'a Fleet>, Devices<'a>), SolveError> {
+    Ok(match read_fleet_spec(reg, params, r, solver)? {
+        FleetSpec::Registry(fleet) => {
+            let hw = reg.hardware(&fleet.node.accelerator)?;
+            (Some(fleet), Devices::fleet(fleet, hw))
+        }
+        FleetSpec::Composed { node, count, .. } => {
+            let hw = reg.hardware(&node.accelerator)?;
+            (None, Devices::composed(node, count, hw))
+        }
+    })
 }
 
 /// `duration_days` (a bare number is days), required.
@@ -268,22 +303,77 @@ pub(crate) fn water_out(w: Option<Volume>) -> Out {
     w.map_or(Out::Missing, |w| Out::Value(w.value()))
 }
 
-pub const PARAMS: &[&str] = &[
-    "fleet",
-    "duration_days",
-    "datacenter",
-    "grid",
-    "mfu",
-    "embodied_carbon_per_device",
+/// A fleet input of the macro solvers: a registry fleet, or an ad-hoc one.
+pub const FLEET_INPUTS: [decl::Input; 4] = [
+    decl::input(
+        "fleet",
+        Kind::Key("fleets"),
+        D::Absent,
+        Range::ANY,
+        "a registry fleet (or node, node_count and fabric)",
+    ),
+    decl::input(
+        "node",
+        Kind::Key("nodes"),
+        D::Absent,
+        Range::ANY,
+        "node of an ad-hoc fleet",
+    ),
+    decl::input(
+        "node_count",
+        Kind::Int,
+        D::Absent,
+        Range::AT_LEAST_1,
+        "nodes of an ad-hoc fleet",
+    ),
+    decl::input(
+        "fabric",
+        Kind::Key("fabrics"),
+        D::Absent,
+        Range::ANY,
+        "inter-node fabric of an ad-hoc fleet",
+    ),
+];
+
+/// The declared inputs (mlsysim's `SustainabilityModel.solve` keywords, plus the ad-hoc fleet).
+pub const DECL_INPUTS: &[decl::Input] = &[
+    FLEET_INPUTS[0],
+    FLEET_INPUTS[1],
+    FLEET_INPUTS[2],
+    FLEET_INPUTS[3],
+    decl::input("duration_days", Kind::Qty(Dim::TIME, "d"), D::Required, Range::NONNEG, "operating period"),
+    decl::input("datacenter", Kind::Text, D::Absent, Range::ANY, "a datacenter or grid key (default: the fleet's datacenter, else its region, else constants.default_grid)"),
+    decl::input("grid", Kind::Text, D::Absent, Range::ANY, "a grid (or datacenter) key, as datacenter"),
+    decl::input("mfu", Kind::Number, D::Num(FULL_UTILIZATION), Range::FRACTION, "utilization driving device power (1: full TDP, as mlsysim)"),
+    decl::input("embodied_carbon_per_device", Kind::Qty(Dim::MASS, "kg"), D::Num(0.0), Range::NONNEG, "manufacturing carbon per accelerator"),
+];
+
+/// The declared outputs (mlsysim's `SustainabilityResult` fields).
+pub const DECL_OUTPUTS: &[decl::Output] = &[
+    decl::output("it_energy", "MWh", "accelerator energy over the period"),
+    decl::output("total_energy", "MWh", "IT energy × PUE"),
+    decl::output(
+        "carbon_footprint",
+        "t",
+        "operational carbon: total energy × grid intensity (+ embodied)",
+    ),
+    decl::output("embodied_carbon", "t", "embodied carbon × accelerators"),
+    decl::output(
+        "water_usage",
+        "L",
+        "total energy × WUE (absent when the region has no WUE)",
+    ),
+    decl::output("pue", "1", "power usage effectiveness applied"),
+    decl::output("region_name", "label", "the grid region charged"),
 ];
 
 /// Runs the solver on named parameters (mlsysim's names: `fleet`, `duration_days`, `datacenter`
 /// (a datacenter or grid key; `grid` is accepted too), `mfu`, `embodied_carbon_per_device` in kg).
 pub fn run(reg: &Registry, params: &Params) -> Result<SolveOutput, SolveError> {
-    let r = ParamReader::new(SOLVER, params, PARAMS)?;
-    let (fleet, devices) = fleet_devices(reg, r.required_text("fleet")?)?;
+    let r = ParamReader::declared(SOLVER, params);
+    let (fleet, devices) = read_devices(reg, params, &r, SOLVER)?;
     let explicit = r.text("datacenter")?.or(r.text("grid")?);
-    let place = Placement::resolve(reg, explicit, Some(fleet))?;
+    let place = Placement::resolve(reg, explicit, fleet)?;
     let embodied = r.quantity("embodied_carbon_per_device", Dim::MASS, "kg")?;
     let opts = SustainabilityOptions {
         duration: duration_days(&r)?,

@@ -32,7 +32,6 @@ pub const DEFS: &[SolverDef] = &[SolverDef {
         output("cluster_power_step", "kW", "devices × power step"),
         output("ramp_rate", "GW/s", "cluster step / ramp window"),
     ],
-    own_inputs: &[],
     run: Run::Model(power_transient),
 }];
 

@@ -36,7 +36,6 @@ pub const DEFS: &[SolverDef] = &[
             output("topology", "label", "topology"),
             output("num_nodes", "1", "N"),
         ],
-        own_inputs: &[],
         run: Run::Model(topology),
     },
     SolverDef {
@@ -61,7 +60,6 @@ pub const DEFS: &[SolverDef] = &[
             output("all_to_all_latency", "ms", "all-to-all time on the fleet fabric (with a fleet and ep_size > 1)"),
             output("ep_size", "1", "expert-parallel group size"),
         ],
-        own_inputs: &[],
         run: Run::Model(moe_routing),
     },
     SolverDef {
@@ -86,7 +84,6 @@ pub const DEFS: &[SolverDef] = &[
             output("energy_per_step", "J", "sync bits × energy per bit (0 without it)"),
             output("energy_total", "J", "energy per step × steps"),
         ],
-        own_inputs: &[],
         run: Run::Model(gradient_sync),
     },
 ];

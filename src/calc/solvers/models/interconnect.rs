@@ -31,7 +31,6 @@ pub const DEFS: &[SolverDef] = &[
             output("transmission_time", "us", "n/β (mlsysim: transmission_times[path][message])"),
             output("crossover", "B", "α·β (mlsysim: crossovers[path])"),
         ],
-        own_inputs: &[],
         run: Run::Model(alpha_beta),
     },
     SolverDef {
@@ -59,7 +58,6 @@ pub const DEFS: &[SolverDef] = &[
             output("throughput_loss", "1", "1 − relative throughput"),
             output("idle_cost", "USD", "loss × cluster cost"),
         ],
-        own_inputs: &[],
         run: Run::Model(bisection),
     },
     SolverDef {
@@ -81,7 +79,6 @@ pub const DEFS: &[SolverDef] = &[
             output("drain_time", "us", "buffer / egress"),
             output("bandwidth_delay_product", "KB", "egress × feedback RTT"),
         ],
-        own_inputs: &[],
         run: Run::Model(incast),
     },
     SolverDef {
@@ -110,7 +107,6 @@ pub const DEFS: &[SolverDef] = &[
             output("crossover_estimate", "B", "N·α·β / log₂N"),
             output("crossover_exact", "B", "buffer where ring and tree cost the same"),
         ],
-        own_inputs: &[],
         run: Run::Model(allreduce_algorithm),
     },
     SolverDef {
@@ -139,7 +135,6 @@ pub const DEFS: &[SolverDef] = &[
             output("speedup_vs_flat_ring", "1", "flat ring / hierarchical"),
             output("speedup_vs_flat_bound", "1", "flat bound / hierarchical"),
         ],
-        own_inputs: &[],
         run: Run::Model(hierarchical_allreduce),
     },
 ];

@@ -3,6 +3,7 @@
 //! [`Args`](super::decl::Args). Where mlsysim takes a dict of paths, stages or group sizes, the
 //! port takes one (sweeps cover the rest); see the README's deviation table.
 
+pub mod batching;
 pub mod facility;
 pub mod fleet;
 pub mod interconnect;
@@ -24,6 +25,7 @@ pub const GROUPS: &[&[SolverDef]] = &[
     interconnect::DEFS,
     training::DEFS,
     serving::DEFS,
+    batching::DEFS,
     fleet::DEFS,
     facility::DEFS,
 ];

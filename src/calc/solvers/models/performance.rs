@@ -36,7 +36,6 @@ pub const DEFS: &[SolverDef] = &[
             output("naive_upgraded_time", "ms", "sequential time divided by both speedups (the naive guess)"),
             output("sequential_reduction", "1", "share of sequential time the upgrade removes"),
         ],
-        own_inputs: &[],
         run: Run::Model(iron_law),
     },
     SolverDef {
@@ -60,7 +59,6 @@ pub const DEFS: &[SolverDef] = &[
             output("stage_reduction", "1", "1 − 1 / s"),
             output("speedup_bound", "1", "total / untouched: the speedup as s → ∞"),
         ],
-        own_inputs: &[],
         run: Run::Model(amdahl),
     },
     SolverDef {
@@ -84,7 +82,6 @@ pub const DEFS: &[SolverDef] = &[
             output("occupancy_loss", "1", "1 − min(efficiency × 1.1, 1) (mlsysim: overhead_breakdown)"),
             output("memory_stall", "1", "max(0, 1 − η − occupancy loss) (mlsysim: overhead_breakdown)"),
         ],
-        own_inputs: &[],
         run: Run::Model(efficiency),
     },
     SolverDef {
@@ -109,7 +106,6 @@ pub const DEFS: &[SolverDef] = &[
             output("memory_savings_pct", "1", "(1 − 1/ratio) × 100"),
             output("inference_speedup", "1", "memory-bound: the ratio; compute-bound: the low-precision path, if any"),
         ],
-        own_inputs: &[],
         run: Run::Model(compression),
     },
 ];

@@ -27,7 +27,6 @@ pub const DEFS: &[SolverDef] = &[
             output("expected_failures", "1", "failures expected during the run"),
             output("failures_per_day", "1", "failures per day"),
         ],
-        own_inputs: &[],
         run: Run::Model(failure_interval),
     },
     SolverDef {
@@ -46,7 +45,6 @@ pub const DEFS: &[SolverDef] = &[
             output("rework_share", "1", "τ / (2·MTBF)"),
             output("waste", "1", "write share + rework share"),
         ],
-        own_inputs: &[],
         run: Run::Model(checkpoint_interval),
     },
     SolverDef {
@@ -76,7 +74,6 @@ pub const DEFS: &[SolverDef] = &[
             output("runtime_headroom", "1", "1/R − 1"),
             output("useful_rate", "USD/h", "price of a useful accelerator-hour (rate / MPG)"),
         ],
-        own_inputs: &[],
         run: Run::Model(goodput),
     },
 ];

@@ -41,7 +41,6 @@ pub const DEFS: &[SolverDef] = &[
             output("peak_fraction", "1", "attainable / peak"),
             output("bottleneck", "label", "Memory or Compute"),
         ],
-        own_inputs: &[],
         run: Run::Model(decode_bound),
     },
     SolverDef {
@@ -61,7 +60,6 @@ pub const DEFS: &[SolverDef] = &[
             output("is_stable", "bool", "ρ < 1"),
             output("slo_headroom_ratio", "1", "P99 wait / (5 × service time); > 1 violates"),
         ],
-        own_inputs: &[],
         run: Run::Model(tail_latency),
     },
     SolverDef {
@@ -86,7 +84,6 @@ pub const DEFS: &[SolverDef] = &[
             output("optimal_batch_size", "1", "batch that balances injection and compute"),
             output("wafer_memory_utilization", "1", "required / on-wafer memory (≤ 1 when feasible)"),
         ],
-        own_inputs: &[],
         run: Run::Model(weight_streaming),
     },
 ];
@@ -123,22 +120,45 @@ fn decode_bound(a: &Args, ctx: &mut Ctx) -> Outs {
     ])
 }
 
-fn tail_latency(a: &Args, ctx: &mut Ctx) -> Outs {
-    let service = a.f("service_latency_ms");
+/// An M/M/c queue's wait quantiles (seconds) and utilization.
+pub struct Wait {
+    /// P50 queue wait.
+    pub p50: f64,
+    /// P99 queue wait.
+    pub p99: f64,
+    /// Utilization ρ (1 when unstable).
+    pub rho: f64,
+}
+
+/// The wait of `replicas` servers, each busy `service` seconds per request on average, at `qps`
+/// arrivals per second (`queue_latency_mmc`), scaled by Kingman's (cv² + 1)/2 when the service
+/// time's coefficient of variation `cv` is not 1 (as `TailLatencyModel` does); ∞ when unstable.
+pub fn mmc_wait(qps: f64, service: f64, replicas: f64, cv: f64) -> Wait {
     let mu = if service > 0.0 { 1.0 / service } else { 0.0 };
-    ctx.lin.formula("queue_latency_mmc");
-    let w = queue_latency_mmc(
-        base(a.f("arrival_rate_qps")),
-        base(mu),
-        a.f("num_replicas") as u64,
-    );
+    let w = queue_latency_mmc(base(qps), base(mu), replicas as u64);
     let (mut p50, mut p99) = (w.p50.value, w.p99.value);
-    let cv = a.f("service_time_cv");
     if cv != 1.0 {
         let kingman = (cv * cv + 1.0) / 2.0;
         p50 *= kingman;
         p99 *= kingman;
     }
+    Wait {
+        p50,
+        p99,
+        rho: w.rho,
+    }
+}
+
+fn tail_latency(a: &Args, ctx: &mut Ctx) -> Outs {
+    let service = a.f("service_latency_ms");
+    ctx.lin.formula("queue_latency_mmc");
+    let w = mmc_wait(
+        a.f("arrival_rate_qps"),
+        service,
+        a.f("num_replicas"),
+        a.f("service_time_cv"),
+    );
+    let (p50, p99) = (w.p50, w.p99);
     let stable = w.rho < 1.0;
     let slo = service * constant(ctx, "tail_slo_wait_multiple")?;
     let headroom = if !stable {

@@ -1,12 +1,14 @@
-//! Storage and data-pipeline models: `DataStallModel`, `StorageFootprintModel`,
-//! `TieredCheckpointModel`, `CheckpointStormModel`.
+//! Storage and data-pipeline models: `DataStallModel`, `DataModel` (the data wall),
+//! `StorageFootprintModel`, `TieredCheckpointModel`, `CheckpointStormModel`.
 
+use super::hardware;
 use crate::base::units::Dim;
-use crate::calc::params::{Out, SolveError};
+use crate::calc::params::{Lineage, Out, SolveError};
 use crate::calc::solvers::decl::{
     bandwidth, bytes, input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run,
     SolverDef,
 };
+use crate::registry::types::Hardware;
 
 const MS: Kind = Kind::Qty(Dim::TIME, "ms");
 const S: Kind = Kind::Qty(Dim::TIME, "s");
@@ -30,8 +32,25 @@ pub const DEFS: &[SolverDef] = &[
             output("overlapped_step", "ms", "max(delivery, compute)"),
             output("overlapped_stall", "1", "share of the overlapped step spent waiting"),
         ],
-        own_inputs: &[],
         run: Run::Model(data_stall),
+    },
+    SolverDef {
+        name: "data-pipeline",
+        class: "DataModel",
+        doc: "The data wall of one device: the workload's ingest rate against the slowest described data path (storage, host interconnect).",
+        inputs: &[
+            input("workload_data_rate", GBPS, D::Required, Range::NONNEG, "data the workload must ingest per second"),
+            input("hardware", Kind::Key("hardware"), D::Required, Range::ANY, "the device (storage bandwidth, host interconnect)"),
+        ],
+        outputs: &[
+            output("is_stalled", "bool", "demand exceeds the slowest path (utilization > 1)"),
+            output("utilization", "1", "demand / supply (∞ when no path is described)"),
+            output("demand_bw", "GB/s", "the workload's data rate"),
+            output("supply_bw", "GB/s", "bandwidth of the slowest described path (0 when none)"),
+            output("bottleneck", "label", "Storage, Interconnect or Unknown"),
+            output("margin", "GB/s", "supply − demand"),
+        ],
+        run: Run::Model(data_pipeline),
     },
     SolverDef {
         name: "storage-footprint",
@@ -57,7 +76,6 @@ pub const DEFS: &[SolverDef] = &[
             output("archived_checkpoints", "1", "checkpoints kept"),
             output("archive_bytes", "GB", "kept checkpoints + source + corpus"),
         ],
-        own_inputs: &[],
         run: Run::Model(storage_footprint),
     },
     SolverDef {
@@ -79,7 +97,6 @@ pub const DEFS: &[SolverDef] = &[
             output("durable_share_per_node", "GB/s", "durable bandwidth / nodes"),
             output("pause_fraction", "1", "pause / save interval"),
         ],
-        own_inputs: &[],
         run: Run::Model(tiered_checkpoint),
     },
     SolverDef {
@@ -98,7 +115,6 @@ pub const DEFS: &[SolverDef] = &[
             output("single_copy_time", "s", "state / ingest"),
             output("slowdown", "1", "storm time / single-copy time"),
         ],
-        own_inputs: &[],
         run: Run::Model(checkpoint_storm),
     },
 ];
@@ -173,5 +189,67 @@ fn checkpoint_storm(a: &Args, _: &mut Ctx) -> Result<Vec<(&'static str, Out)>, S
         ("storm_time", time(storm_t)),
         ("single_copy_time", time(once_t)),
         ("slowdown", num(storm_t / once_t)),
+    ])
+}
+
+/// The data wall of one device (mlsysim's `DataModel`), in SI units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DataWall {
+    /// Demand exceeds supply.
+    pub stalled: bool,
+    /// Demand / supply (∞ without a described path).
+    pub utilization: f64,
+    /// Demand (B/s).
+    pub demand: f64,
+    /// Supply of the slowest described path (B/s; 0 when none).
+    pub supply: f64,
+    /// Which path binds: `Storage`, `Interconnect` or `Unknown`.
+    pub bottleneck: &'static str,
+}
+
+/// Demand `rate` (B/s) against the slowest of the device's described data paths, storage and
+/// host interconnect; a path the registry does not describe is left out rather than read as 0
+/// (a tie goes to storage, as mlsysim lists it first).
+pub fn data_wall(lin: &mut Lineage, rate: f64, hw: &Hardware) -> DataWall {
+    lin.formula("data_wall");
+    let storage = hw
+        .storage_bandwidth
+        .map(|s| lin.read(s).value)
+        .filter(|&b| b > 0.0);
+    let io = hw
+        .interconnect
+        .as_ref()
+        .map(|l| lin.read(l.bandwidth).value)
+        .filter(|&b| b > 0.0);
+    let (bottleneck, supply) = match (storage, io) {
+        (Some(s), Some(i)) if i < s => ("Interconnect", i),
+        (Some(s), _) => ("Storage", s),
+        (None, Some(i)) => ("Interconnect", i),
+        (None, None) => ("Unknown", 0.0),
+    };
+    let utilization = if supply > 0.0 {
+        rate / supply
+    } else {
+        f64::INFINITY
+    };
+    DataWall {
+        stalled: utilization > 1.0,
+        utilization,
+        demand: rate,
+        supply,
+        bottleneck,
+    }
+}
+
+fn data_pipeline(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let hw = hardware(ctx, a, "hardware")?;
+    let w = data_wall(&mut ctx.lin, a.f("workload_data_rate"), hw);
+    Ok(vec![
+        ("is_stalled", Out::Bool(w.stalled)),
+        ("utilization", num(w.utilization)),
+        ("demand_bw", bandwidth(w.demand)),
+        ("supply_bw", bandwidth(w.supply)),
+        ("bottleneck", Out::Label(w.bottleneck.into())),
+        ("margin", bandwidth(w.supply - w.demand)),
     ])
 }

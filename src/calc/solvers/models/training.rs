@@ -36,7 +36,6 @@ pub const DEFS: &[SolverDef] = &[
             output("compute_budget_flops", "flop", "budget in FLOPs"),
             output("tokens_per_parameter", "1", "D / P (0 when P = 0)"),
         ],
-        own_inputs: &[],
         run: Run::Model(scaling),
     },
     SolverDef {
@@ -58,7 +57,6 @@ pub const DEFS: &[SolverDef] = &[
             output("storage_bottleneck", "bool", "write longer than the bottleneck threshold (60 s)"),
             output("mfu_penalty_pct", "1", "write time / interval (a fraction, as mlsysim)"),
         ],
-        own_inputs: &[],
         run: Run::Model(checkpoint),
     },
     SolverDef {
@@ -97,7 +95,6 @@ pub const DEFS: &[SolverDef] = &[
             output("optimizer", "label", "optimizer (lower case)"),
             output("activation_checkpointing", "label", "recomputation strategy"),
         ],
-        own_inputs: &[],
         run: Run::Model(training_memory),
     },
     SolverDef {
@@ -123,7 +120,6 @@ pub const DEFS: &[SolverDef] = &[
             output("total_time", "h", "× (1 + each overhead)"),
             output("delivered_fraction", "1", "peak time / total time"),
         ],
-        own_inputs: &[],
         run: Run::Model(training_run),
     },
     SolverDef {
@@ -168,7 +164,6 @@ pub const DEFS: &[SolverDef] = &[
             output("double_counted_mfu", "1", "local efficiency × efficiency² (the mistake)"),
             output("min_devices_for_state", "1", "⌈state / device memory⌉ (when device_memory is given)"),
         ],
-        own_inputs: &[],
         run: Run::Model(parallel_layout),
     },
     SolverDef {
@@ -195,7 +190,6 @@ pub const DEFS: &[SolverDef] = &[
             output("gather_traffic", "GB", "3 W per step"),
             output("gather_time", "s", "gather traffic / link bandwidth (when given)"),
         ],
-        own_inputs: &[],
         run: Run::Model(zero_sharding),
     },
 ];
