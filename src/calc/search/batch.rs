@@ -9,6 +9,7 @@
 use crate::base::units::*;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::calc::solvers::inputs;
 use crate::calc::solvers::roofline::{self, RooflineOptions};
 use crate::calc::solvers::serving::{self, ServingOptions, ServingSystem};
 use crate::registry::{Calibration, Hardware, Model, Registry};
@@ -214,20 +215,8 @@ pub fn search(
 
 /// The declared inputs.
 pub const DECL_INPUTS: &[decl::Input] = &[
-    decl::input(
-        "model",
-        Kind::Key("models"),
-        D::Required,
-        Range::ANY,
-        "the model",
-    ),
-    decl::input(
-        "hardware",
-        Kind::Key("hardware"),
-        D::Required,
-        Range::ANY,
-        "the device",
-    ),
+    inputs::MODEL,
+    inputs::HARDWARE,
     decl::input(
         "sla",
         Kind::Qty(Dim::TIME, "ms"),
@@ -249,13 +238,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::new(1.0, false, MAX_BATCH_LIMIT as f64, false),
         "largest batch tried",
     ),
-    decl::input(
-        "precision",
-        Kind::Text,
-        D::Text("fp16"),
-        Range::ANY,
-        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
-    ),
+    inputs::PRECISION,
     decl::input(
         "efficiency",
         Kind::Number,

@@ -17,6 +17,7 @@
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::calc::solvers::distributed::{self, DistributedOptions, FleetSpec};
+use crate::calc::solvers::inputs;
 use crate::registry::{Calibration, Hardware, Model, ModelType, Registry};
 
 /// Solver name for directives.
@@ -381,13 +382,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::new(0.0, false, 3.0, false),
         "ZeRO stage 0–3",
     ),
-    decl::input(
-        "overlap_comm",
-        Kind::Bool,
-        D::Bool(false),
-        Range::ANY,
-        "overlap the data-parallel all-reduce with compute",
-    ),
+    inputs::OVERLAP_COMM,
     decl::input(
         "activation_recomputation",
         Kind::Bool,

@@ -12,6 +12,7 @@ use crate::base::units::*;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
 use crate::calc::solvers::economics::{self, EconomicsOptions};
+use crate::calc::solvers::inputs;
 use crate::calc::solvers::sustainability::{Devices, Placement, FULL_UTILIZATION};
 use crate::registry::{Fleet, Registry};
 
@@ -133,13 +134,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::ANY,
         "one device (instead of a fleet)",
     ),
-    decl::input(
-        "duration_days",
-        Kind::Qty(Dim::TIME, "d"),
-        D::Required,
-        Range::NONNEG,
-        "operating period",
-    ),
+    inputs::DURATION_DAYS,
     decl::input(
         "carbon_tax",
         Kind::Number,
@@ -161,13 +156,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::FRACTION,
         "utilization driving device power (1: full TDP)",
     ),
-    decl::input(
-        "kwh_price",
-        Kind::Qty(Dim::ENERGY_PRICE, "$/kWh"),
-        D::Absent,
-        Range::ANY,
-        "electricity price (default constants.electricity_price)",
-    ),
+    inputs::KWH_PRICE,
 ];
 
 /// The declared outputs: the cheapest and the dearest region.

@@ -13,6 +13,7 @@ use crate::calc::formulas::memory as mem;
 use crate::calc::formulas::performance::{self as perf, Bottleneck};
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::calc::solvers::inputs;
 use crate::registry::types::{Fabric, Fleet, Hardware, Model, Node};
 use crate::registry::{Calibration, Registry};
 
@@ -22,41 +23,11 @@ pub const SOLVER: &str = "distributed";
 /// The declared inputs: mlsysim's `DistributedModel.solve` keywords, plus `node`, `node_count` and
 /// `fabric` to compose a fleet instead of naming one (mlsysim's `Fleet(node, count, fabric)`).
 pub const DECL_INPUTS: &[decl::Input] = &[
-    decl::input(
-        "model",
-        Kind::Key("models"),
-        D::Required,
-        Range::ANY,
-        "the model",
-    ),
-    decl::input(
-        "fleet",
-        Kind::Key("fleets"),
-        D::Absent,
-        Range::ANY,
-        "a registry fleet (or node, node_count and fabric)",
-    ),
-    decl::input(
-        "node",
-        Kind::Key("nodes"),
-        D::Absent,
-        Range::ANY,
-        "node of an ad-hoc fleet",
-    ),
-    decl::input(
-        "node_count",
-        Kind::Int,
-        D::Absent,
-        Range::AT_LEAST_1,
-        "nodes of an ad-hoc fleet",
-    ),
-    decl::input(
-        "fabric",
-        Kind::Key("fabrics"),
-        D::Absent,
-        Range::ANY,
-        "inter-node fabric of an ad-hoc fleet",
-    ),
+    inputs::MODEL,
+    inputs::FLEET[0],
+    inputs::FLEET[1],
+    inputs::FLEET[2],
+    inputs::FLEET[3],
     decl::input(
         "batch_size",
         Kind::Int,
@@ -71,13 +42,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::AT_LEAST_1,
         "sequence length (default constants.default_seq_len)",
     ),
-    decl::input(
-        "precision",
-        Kind::Text,
-        D::Text("fp16"),
-        Range::ANY,
-        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
-    ),
+    inputs::PRECISION,
     decl::input(
         "efficiency",
         Kind::Number,
@@ -127,27 +92,9 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::new(0.0, false, 3.0, false),
         "ZeRO stage 0–3",
     ),
-    decl::input(
-        "is_lora",
-        Kind::Bool,
-        D::Bool(false),
-        Range::ANY,
-        "LoRA fine-tuning",
-    ),
-    decl::input(
-        "activation_recomputation",
-        Kind::Bool,
-        D::Bool(false),
-        Range::ANY,
-        "recompute activations (4× FLOPs, full strategy)",
-    ),
-    decl::input(
-        "overlap_comm",
-        Kind::Bool,
-        D::Bool(false),
-        Range::ANY,
-        "overlap the data-parallel all-reduce with compute",
-    ),
+    inputs::IS_LORA,
+    inputs::ACTIVATION_RECOMPUTATION,
+    inputs::OVERLAP_COMM,
     decl::input(
         "overlap_efficiency",
         Kind::Number,

@@ -15,6 +15,7 @@ use crate::calc::formulas::args::positive;
 use crate::calc::formulas::economics as f;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::calc::solvers::inputs;
 use crate::registry::{Calibration, Registry};
 
 /// Solver name.
@@ -139,17 +140,35 @@ pub fn outputs(res: &EconomicsResult) -> Vec<(&'static str, Out)> {
 
 /// The declared inputs (mlsysim's `EconomicsModel.solve` keywords, plus the ad-hoc fleet).
 pub const DECL_INPUTS: &[decl::Input] = &[
-    sust::FLEET_INPUTS[0],
-    sust::FLEET_INPUTS[1],
-    sust::FLEET_INPUTS[2],
-    sust::FLEET_INPUTS[3],
-    decl::input("duration_days", Kind::Qty(Dim::TIME, "d"), D::Required, Range::NONNEG, "operating period"),
-    decl::input("kwh_price", Kind::Qty(Dim::ENERGY_PRICE, "$/kWh"), D::Absent, Range::ANY, "electricity price (default constants.electricity_price)"),
-    decl::input("datacenter", Kind::Text, D::Absent, Range::ANY, "a datacenter or grid key (default: the fleet's datacenter, else its region, else constants.default_grid)"),
-    decl::input("grid", Kind::Text, D::Absent, Range::ANY, "a grid (or datacenter) key, as datacenter"),
-    decl::input("mfu", Kind::Number, D::Num(sust::FULL_UTILIZATION), Range::FRACTION, "utilization driving device power (1: full TDP, as mlsysim)"),
-    decl::input("amortization_years", Kind::Qty(Dim::TIME, "yr"), D::Absent, Range::POSITIVE, "CapEx amortization period (default constants.amortization_period)"),
-    decl::input("infrastructure_multiplier", Kind::Number, D::Absent, Range::ANY, "CapEx multiplier for facility and network (default constants.infrastructure_multiplier)"),
+    inputs::FLEET[0],
+    inputs::FLEET[1],
+    inputs::FLEET[2],
+    inputs::FLEET[3],
+    inputs::DURATION_DAYS,
+    inputs::KWH_PRICE,
+    inputs::DATACENTER,
+    inputs::GRID,
+    decl::input(
+        "mfu",
+        Kind::Number,
+        D::Num(sust::FULL_UTILIZATION),
+        Range::FRACTION,
+        "utilization driving device power (1: full TDP, as mlsysim)",
+    ),
+    decl::input(
+        "amortization_years",
+        Kind::Qty(Dim::TIME, "yr"),
+        D::Absent,
+        Range::POSITIVE,
+        "CapEx amortization period (default constants.amortization_period)",
+    ),
+    decl::input(
+        "infrastructure_multiplier",
+        Kind::Number,
+        D::Absent,
+        Range::ANY,
+        "CapEx multiplier for facility and network (default constants.infrastructure_multiplier)",
+    ),
 ];
 
 /// The declared outputs (mlsysim's `EconomicsResult` fields).

@@ -9,6 +9,7 @@
 pub mod decl;
 pub mod distributed;
 pub mod economics;
+pub mod inputs;
 pub mod models;
 pub mod reliability;
 pub mod roofline;

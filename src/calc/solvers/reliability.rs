@@ -7,12 +7,12 @@
 //! `τ/(2·MTBF)`; [`ReliabilityOptions::include_rework`] adds it (off by default).
 
 use super::distributed::FleetSpec;
-use super::sustainability::FLEET_INPUTS;
 use crate::base::units::*;
 use crate::calc::formulas::args::{nonnegative, positive, py_float};
 use crate::calc::formulas::reliability as f;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::calc::solvers::inputs;
 use crate::registry::{Calibration, Fleet, Registry};
 
 /// Solver name.
@@ -129,10 +129,10 @@ pub fn solve_spec(
 /// The declared inputs (mlsysim's `ReliabilityModel.solve` keywords, the ad-hoc fleet, and our
 /// `include_rework`).
 pub const DECL_INPUTS: &[decl::Input] = &[
-    FLEET_INPUTS[0],
-    FLEET_INPUTS[1],
-    FLEET_INPUTS[2],
-    FLEET_INPUTS[3],
+    inputs::FLEET[0],
+    inputs::FLEET[1],
+    inputs::FLEET[2],
+    inputs::FLEET[3],
     decl::input("job_duration_hours", Kind::Qty(Dim::TIME, "h"), D::Required, Range::NONNEG, "job duration T"),
     decl::input("checkpoint_time_s", Kind::Qty(Dim::TIME, "s"), D::Absent, Range::POSITIVE, "checkpoint write time δ (default constants.default_checkpoint_time)"),
     decl::input("avg_recovery_time_s", Kind::Qty(Dim::TIME, "s"), D::Absent, Range::NONNEG, "recovery time per failure R (default constants.default_recovery_time)"),

@@ -5,6 +5,7 @@ use crate::base::units::*;
 use crate::calc::formulas::{memory as mem, performance as perf};
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::calc::solvers::inputs;
 use crate::registry::types::{Hardware, Model, ModelType};
 use crate::registry::{Calibration, Registry};
 
@@ -15,20 +16,8 @@ pub const SOLVER: &str = "roofline";
 /// solver reads and checks them itself ([`run`]); the declaration is what `eval roofline --help`,
 /// the eval flags and the plan schema read.
 pub const DECL_INPUTS: &[decl::Input] = &[
-    decl::input(
-        "model",
-        Kind::Key("models"),
-        D::Required,
-        Range::ANY,
-        "the model",
-    ),
-    decl::input(
-        "hardware",
-        Kind::Key("hardware"),
-        D::Required,
-        Range::ANY,
-        "the device",
-    ),
+    inputs::MODEL,
+    inputs::HARDWARE,
     decl::input(
         "batch_size",
         Kind::Int,
@@ -36,13 +25,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::AT_LEAST_1,
         "batch size B",
     ),
-    decl::input(
-        "precision",
-        Kind::Text,
-        D::Text("fp16"),
-        Range::ANY,
-        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
-    ),
+    inputs::PRECISION,
     decl::input(
         "efficiency",
         Kind::Number,
@@ -64,13 +47,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::AT_LEAST_1,
         "sequence length for training activations (default constants.default_seq_len)",
     ),
-    decl::input(
-        "activation_recomputation",
-        Kind::Bool,
-        D::Bool(false),
-        Range::ANY,
-        "recompute activations (4× FLOPs, full strategy)",
-    ),
+    inputs::ACTIVATION_RECOMPUTATION,
     decl::input(
         "zero_stage",
         Kind::Int,
@@ -85,13 +62,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::AT_LEAST_1,
         "data-parallel ranks ZeRO shards over",
     ),
-    decl::input(
-        "is_lora",
-        Kind::Bool,
-        D::Bool(false),
-        Range::ANY,
-        "LoRA fine-tuning",
-    ),
+    inputs::IS_LORA,
 ];
 
 /// The declared outputs (mlsysim's `PerformanceProfile` fields).

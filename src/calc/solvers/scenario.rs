@@ -20,6 +20,7 @@ use super::sustainability::{Devices, Placement, FULL_UTILIZATION};
 use crate::base::units::*;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::calc::solvers::inputs;
 use crate::registry::{Calibration, Fleet, Hardware, Model, Registry, Scenario, System};
 
 /// Solver name.
@@ -486,13 +487,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::AT_LEAST_1,
         "batch size",
     ),
-    decl::input(
-        "precision",
-        Kind::Text,
-        D::Text("fp16"),
-        Range::ANY,
-        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
-    ),
+    inputs::PRECISION,
     decl::input(
         "check_power_budget",
         Kind::Bool,

@@ -8,6 +8,7 @@ use crate::base::units::*;
 use crate::calc::formulas::{memory as mem, performance as perf};
 use crate::calc::params::{Lineage, Out, ParamReader, Params, Precision, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::calc::solvers::inputs;
 use crate::registry::types::{Hardware, Model};
 use crate::registry::{Calibration, Registry};
 
@@ -44,13 +45,7 @@ pub const DECL_INPUTS: &[decl::Input] = &[
         Range::AT_LEAST_1,
         "concurrent requests B",
     ),
-    decl::input(
-        "precision",
-        Kind::Text,
-        D::Text("fp16"),
-        Range::ANY,
-        "fp32, tf32, bf16, fp16, fp8, int8 or int4",
-    ),
+    inputs::PRECISION,
     decl::input(
         "efficiency",
         Kind::Number,

@@ -14,6 +14,7 @@ use crate::calc::formulas::args::{in_range, nonnegative};
 use crate::calc::formulas::economics as f;
 use crate::calc::params::{Lineage, Out, ParamReader, Params, SolveError, SolveOutput};
 use crate::calc::solvers::decl::{self, Default as D, Kind, Range};
+use crate::calc::solvers::inputs;
 use crate::registry::types::Node;
 use crate::registry::{Calibration, Datacenter, Fleet, Grid, Hardware, Registry, Sourced};
 
@@ -303,49 +304,29 @@ pub(crate) fn water_out(w: Option<Volume>) -> Out {
     w.map_or(Out::Missing, |w| Out::Value(w.value()))
 }
 
-/// A fleet input of the macro solvers: a registry fleet, or an ad-hoc one.
-pub const FLEET_INPUTS: [decl::Input; 4] = [
-    decl::input(
-        "fleet",
-        Kind::Key("fleets"),
-        D::Absent,
-        Range::ANY,
-        "a registry fleet (or node, node_count and fabric)",
-    ),
-    decl::input(
-        "node",
-        Kind::Key("nodes"),
-        D::Absent,
-        Range::ANY,
-        "node of an ad-hoc fleet",
-    ),
-    decl::input(
-        "node_count",
-        Kind::Int,
-        D::Absent,
-        Range::AT_LEAST_1,
-        "nodes of an ad-hoc fleet",
-    ),
-    decl::input(
-        "fabric",
-        Kind::Key("fabrics"),
-        D::Absent,
-        Range::ANY,
-        "inter-node fabric of an ad-hoc fleet",
-    ),
-];
-
 /// The declared inputs (mlsysim's `SustainabilityModel.solve` keywords, plus the ad-hoc fleet).
 pub const DECL_INPUTS: &[decl::Input] = &[
-    FLEET_INPUTS[0],
-    FLEET_INPUTS[1],
-    FLEET_INPUTS[2],
-    FLEET_INPUTS[3],
-    decl::input("duration_days", Kind::Qty(Dim::TIME, "d"), D::Required, Range::NONNEG, "operating period"),
-    decl::input("datacenter", Kind::Text, D::Absent, Range::ANY, "a datacenter or grid key (default: the fleet's datacenter, else its region, else constants.default_grid)"),
-    decl::input("grid", Kind::Text, D::Absent, Range::ANY, "a grid (or datacenter) key, as datacenter"),
-    decl::input("mfu", Kind::Number, D::Num(FULL_UTILIZATION), Range::FRACTION, "utilization driving device power (1: full TDP, as mlsysim)"),
-    decl::input("embodied_carbon_per_device", Kind::Qty(Dim::MASS, "kg"), D::Num(0.0), Range::NONNEG, "manufacturing carbon per accelerator"),
+    inputs::FLEET[0],
+    inputs::FLEET[1],
+    inputs::FLEET[2],
+    inputs::FLEET[3],
+    inputs::DURATION_DAYS,
+    inputs::DATACENTER,
+    inputs::GRID,
+    decl::input(
+        "mfu",
+        Kind::Number,
+        D::Num(FULL_UTILIZATION),
+        Range::FRACTION,
+        "utilization driving device power (1: full TDP, as mlsysim)",
+    ),
+    decl::input(
+        "embodied_carbon_per_device",
+        Kind::Qty(Dim::MASS, "kg"),
+        D::Num(0.0),
+        Range::NONNEG,
+        "manufacturing carbon per accelerator",
+    ),
 ];
 
 /// The declared outputs (mlsysim's `SustainabilityResult` fields).
