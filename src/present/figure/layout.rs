@@ -898,6 +898,55 @@ mod tests {
         assert_eq!(b.overlap(&BBox::new(10.0, 0.0, 20.0, 20.0)), 0.0);
     }
 
+    /// Two labels of one point where only one fits: the less important is left out, never
+    /// drawn over the other; a shortened variant that fits is taken before leaving out.
+    #[test]
+    fn place_all_leaves_out_the_least_important_label() {
+        let style = TextStyle::new(12.0, "#222222");
+        let block = TextBlock::new(vec![("a label of some width".into(), style)]);
+        let (w, h) = (block.width(), block.height());
+        let (x, y, gap) = (50.0, 50.0, 10.0);
+        // Room for one label right of the point, not for two side by side or stacked; left of
+        // it, room for a short one only.
+        let bounds = BBox::new(x - 3.0 * gap, y - h, x + gap + 1.5 * w, y + h);
+        let wanted = |owner: usize, importance: f64, variants: Vec<(TextBlock, f64)>| Wanted {
+            variants,
+            from: (x, y),
+            owner,
+            gap,
+            first: Vec::new(),
+            importance,
+        };
+        for (a, b) in [(2.0, 1.0), (1.0, 2.0)] {
+            let mut p = Placer::new(bounds);
+            let out = place_all(
+                &mut p,
+                &[
+                    wanted(0, a, vec![(block.clone(), 0.0)]),
+                    wanted(1, b, vec![(block.clone(), 0.0)]),
+                ],
+            );
+            assert_eq!(out.iter().filter(|o| o.is_some()).count(), 1, "{out:?}");
+            assert_eq!(out[0].is_some(), a > b, "{out:?}");
+        }
+        // A short variant fits left of the point.
+        let short = TextBlock::new(vec![("a".into(), style)]);
+        let mut p = Placer::new(bounds);
+        let out = place_all(
+            &mut p,
+            &[
+                wanted(0, 2.0, vec![(block.clone(), 0.0)]),
+                wanted(1, 1.0, vec![(block.clone(), 0.0), (short.clone(), SHORTENED)]),
+            ],
+        );
+        assert_eq!(out[0].map(|(v, _)| v), Some(0), "{out:?}");
+        assert_eq!(out[1].map(|(v, _)| v), Some(1), "{out:?}");
+        let (s0, s1) = (out[0].unwrap().1, out[1].unwrap().1);
+        let b0 = block.bbox(s0.x, s0.top, s0.anchor);
+        let b1 = short.bbox(s1.x, s1.top, s1.anchor);
+        assert_eq!(b0.overlap(&b1), 0.0);
+    }
+
     #[test]
     fn placer_skips_taken_spots() {
         let mut p = Placer::new(BBox::new(0.0, 0.0, 400.0, 300.0));
