@@ -911,7 +911,8 @@ fn points_of(n: &Node) -> Vec<(f64, f64)> {
 }
 
 /// Roofline layout faults, one check each: label boxes never overlap each other, a marker, a roof
-/// or a ridge guide line; devices with equal roofs stay visible; tick labels group alike.
+/// or a ridge guide line; leader lines cross no other label and no marker; devices with equal
+/// roofs stay visible; tick labels group alike.
 fn assert_roofline_layout(attrs: &str) {
     assert_roofline_labels(attrs, true);
 }
@@ -1099,7 +1100,8 @@ fn a_covered_ridge_point_stays_visible() {
 }
 
 /// With η = 0.5 and four ResNet-50 batches, no label crosses a roof, the datasheet roofs or a
-/// ridge guide (the `batch 8` label once crossed the memory roof).
+/// ridge guide (the `batch 8` label once crossed the memory roof), and no leader line crosses
+/// another label (the `batch 32, 256` leader once ran through the second line of `batch 8`).
 #[test]
 fn derated_roofline_labels_clear_the_roofs() {
     assert_roofline_layout(DERATED);

@@ -1,6 +1,8 @@
-//! Label placement: boxes measured with the embedded font's metrics, and a greedy placer that
-//! takes the first candidate position free of earlier labels, markers and lines (or, if none is,
-//! the one that overlaps least). Deterministic: candidates are tried in the order given.
+//! Label placement: boxes measured with the embedded font's metrics, a greedy placer that takes
+//! the first candidate position free of earlier labels, markers and lines (or, if none is, the one
+//! that overlaps least), and [`place_all`], which places the labels of points together so that
+//! none covers another label, a marker or another's leader line (leaving out the least important
+//! where nothing else fits). Deterministic: candidates are tried in the order given.
 
 use super::style::LINE_HEIGHT;
 use super::svg::{Anchor, Attrs, Canvas, TextStyle};
@@ -702,8 +704,8 @@ pub fn place_all(placer: &mut Placer, wanted: &[Wanted]) -> Vec<Placement> {
             .map_or(LEFT_OUT * wanted[i].importance, |c| c.score);
         rest[d] = rest[d + 1] + least;
     }
-    // A first layout to beat, from a few greedy passes (see `greedy`): the search then prunes
-    // from the start.
+    // A first layout to beat, from a few greedy passes (see [`squeaky_wheel`]): the search then
+    // prunes from the start.
     let incumbent = squeaky_wheel(&cands, wanted, &order);
     let mut search = Search {
         cands: &cands,
@@ -936,7 +938,11 @@ mod tests {
             &mut p,
             &[
                 wanted(0, 2.0, vec![(block.clone(), 0.0)]),
-                wanted(1, 1.0, vec![(block.clone(), 0.0), (short.clone(), SHORTENED)]),
+                wanted(
+                    1,
+                    1.0,
+                    vec![(block.clone(), 0.0), (short.clone(), SHORTENED)],
+                ),
             ],
         );
         assert_eq!(out[0].map(|(v, _)| v), Some(0), "{out:?}");
