@@ -75,6 +75,10 @@ const RIDGE_IMPORTANCE: f64 = 1.0;
 /// See [`RIDGE_IMPORTANCE`].
 const WORKLOAD_IMPORTANCE: f64 = 2.0;
 
+/// Points with the same bound closer than this many label sizes share one label (24 px in the
+/// book's look; farther on slides, where each label takes more room).
+const GROUP_REACH: f64 = 2.0;
+
 /// Space between a ridge diamond's tip and the corner spots of its label, in px.
 const CORNER_GAP: f64 = 2.0;
 
@@ -419,7 +423,7 @@ pub(super) fn roofs(
 }
 
 #[allow(clippy::too_many_arguments)]
-/// The workload labels. Points with the same bottleneck that sit within a few pixels of each
+/// The workload labels. Points with the same bottleneck that sit within two label sizes of each
 /// other (a batch sweep that has saturated, two models of equal intensity) share one label.
 pub(super) fn workloads(
     placer: &mut Placer,
@@ -463,7 +467,7 @@ pub(super) fn workloads(
             bounds[g[0]] == bounds[wi]
                 && g.iter().any(|&o| {
                     let (ox, oy) = top_of(&marker_px[o]);
-                    ((ox - x).powi(2) + (oy - y).powi(2)).sqrt() < 24.0
+                    ((ox - x).powi(2) + (oy - y).powi(2)).sqrt() < GROUP_REACH * theme.label_size
                 })
         });
         match near {
