@@ -1,6 +1,8 @@
-//! Label placement: boxes measured with the embedded font's metrics, and a greedy placer that
-//! takes the first candidate position free of earlier labels, markers and lines (or, if none is,
-//! the one that overlaps least). Deterministic: candidates are tried in the order given.
+//! Label placement: boxes measured with the embedded font's metrics, a greedy placer that takes
+//! the first candidate position free of earlier labels, markers and lines (or, if none is, the one
+//! that overlaps least), and [`place_all`], which places the labels of points together so that
+//! none covers another label, a marker or another's leader line (leaving out the least important
+//! where nothing else fits). Deterministic: candidates are tried in the order given.
 
 use super::style::LINE_HEIGHT;
 use super::svg::{Anchor, Attrs, Canvas, TextStyle};
@@ -256,12 +258,32 @@ pub const CROSSING_COST: usize = 1000;
 /// Score of a spot that overlaps a label or marker (plus the overlap area).
 pub const OVERLAPPING: f64 = 1e6;
 
+/// Two leader lines that cross weigh this much: less than a shortened label ([`SHORTENED`]),
+/// more than a covered shadow ([`SHADOW_COST`]).
+pub const LEADERS_CROSSING: f64 = 200.0;
+
+/// Whether two segments cross (touching ends do not count).
+pub fn segments_cross((a, b): (Point, Point), (c, d): (Point, Point)) -> bool {
+    let side = |p: Point, q: Point, r: Point| (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0);
+    let (d1, d2) = (side(c, d, a), side(c, d, b));
+    let (d3, d4) = (side(a, b, c), side(a, b, d));
+    d1 * d2 < 0.0 && d3 * d4 < 0.0
+}
+
+/// A leader line crossing a label (or a label covering another's leader) weighs as an overlap
+/// of this many square pixels.
+pub const LEADER_COVERED: f64 = 100.0;
+
 /// Covering the space just above or below another point weighs this much.
 pub const SHADOW_COST: usize = 40;
 
 /// The least added cost of a label variant that leaves something out: more than any spot's place
 /// in a list, less than a crossed line.
 pub const SHORTENED: f64 = 500.0;
+
+/// The added cost of a label variant that leaves out a number (a workload's intensity, which the
+/// point's position also shows): more than crossing a few lines under the label's halo.
+pub const DROPPED_NUMBER: f64 = 4.0 * CROSSING_COST as f64;
 
 /// Distance from a point to where its leader line starts (clear of its marker).
 pub const LEADER_SKIP: f64 = 8.0;
@@ -285,12 +307,17 @@ pub fn leader(from: (f64, f64), b: &BBox) -> Option<((f64, f64), (f64, f64))> {
 #[derive(Clone, Debug)]
 pub struct Placer {
     bounds: BBox,
+    /// Labels and other drawn boxes (legend, text along a roof).
     boxes: Vec<BBox>,
+    /// Markers (points, ridge diamonds): like `boxes`, but a leader line may start on the
+    /// marker of its own point.
+    markers: Vec<BBox>,
     segments: Vec<(Point, Point)>,
     /// Where a point's own label will go (just above and below it), by owner: other labels
     /// avoid crossing them.
     shadows: Vec<(usize, Point, Point)>,
-    /// Leader lines drawn so far, by owner: another label over one weighs as a crossed line.
+    /// Leader lines drawn so far, by owner: no other label may cover one (it would strike
+    /// through the text).
     leaders: Vec<(usize, Point, Point)>,
 }
 
@@ -303,6 +330,7 @@ impl Placer {
         Placer {
             bounds,
             boxes: Vec::new(),
+            markers: Vec::new(),
             segments: Vec::new(),
             shadows: Vec::new(),
             leaders: Vec::new(),
@@ -312,6 +340,28 @@ impl Placer {
     /// Marks a box as taken.
     pub fn block(&mut self, b: BBox) {
         self.boxes.push(b);
+    }
+
+    /// Marks a marker's box as taken (a leader line may start on it, see [`Placer::best`]).
+    pub fn marker(&mut self, b: BBox) {
+        self.markers.push(b);
+    }
+
+    /// How much of `b` is covered: its overlap with every box and marker, plus
+    /// [`LEADER_COVERED`] per leader line of another owner than `owner` it covers.
+    fn covered(&self, b: &BBox, owner: Option<usize>) -> f64 {
+        let boxes: f64 = self
+            .boxes
+            .iter()
+            .chain(&self.markers)
+            .map(|o| b.overlap(o))
+            .sum();
+        let led_over = self
+            .leaders
+            .iter()
+            .filter(|(o, p, q)| Some(*o) != owner && b.hits_segment(*p, *q))
+            .count();
+        boxes + LEADER_COVERED * led_over as f64
     }
 
     /// Keeps the space just above and below a point free for its own label (`owner`).
@@ -340,7 +390,7 @@ impl Placer {
         if !b.inside(&self.bounds) {
             return f64::INFINITY;
         }
-        let boxes: f64 = self.boxes.iter().map(|o| b.overlap(o)).sum();
+        let boxes = self.covered(b, None);
         let crossed = if lines {
             self.segments
                 .iter()
@@ -395,7 +445,7 @@ impl Placer {
         let mut best: Option<(usize, Spot)> = None;
         for s in spots {
             let b = block.bbox(s.x, s.top, s.anchor).inflate(PAD);
-            if !b.inside(&self.bounds) || self.boxes.iter().any(|o| b.overlap(o) > 0.0) {
+            if !b.inside(&self.bounds) || self.covered(&b, None) > 0.0 {
                 continue;
             }
             let crossed = self
@@ -427,10 +477,11 @@ impl Placer {
     }
 
     /// The best spot for `block` and its score, without taking it. Among the spots that overlap
-    /// no label or marker (and whose leader line from `from` crosses none), the score is the
-    /// spot's place in the list plus [`CROSSING_COST`] per line or other owner's leader crossed and
-    /// [`SHADOW_COST`] per other owner's shadow crossed; spots that overlap score [`OVERLAPPING`]
-    /// plus the area.
+    /// no label or marker, cover no other owner's leader line, and whose own leader line from
+    /// `from` crosses no label or marker (but the one it starts on), the score is the spot's place
+    /// in the list plus [`CROSSING_COST`] per line crossed and [`SHADOW_COST`] per other owner's
+    /// shadow crossed; spots that overlap score [`OVERLAPPING`] plus the area (and
+    /// [`LEADER_COVERED`] per leader crossing).
     pub fn best(
         &self,
         block: &TextBlock,
@@ -443,51 +494,64 @@ impl Placer {
             if best.is_some_and(|(score, _)| score <= i as f64) {
                 break;
             }
-            let b = block.bbox(s.x, s.top, s.anchor).inflate(PAD);
-            if !b.inside(&self.bounds) {
+            let Some(score) = self.score(block, i, s, from, owner) else {
                 continue;
-            }
-            let mut overlap: f64 = self.boxes.iter().map(|o| b.overlap(o)).sum();
-            if let Some((p, q)) = from.and_then(|f| leader(f, &block.bbox(s.x, s.top, s.anchor))) {
-                // The point's own marker (a box at or next to `from`) does not block its leader.
-                let f = from.expect("a leader has a start");
-                let own = |o: &BBox| {
-                    let dx = (o.x0 - f.0).max(f.0 - o.x1).max(0.0);
-                    let dy = (o.y0 - f.1).max(f.1 - o.y1).max(0.0);
-                    dx.hypot(dy) <= LEADER_SKIP
-                };
-                overlap += 100.0
-                    * self
-                        .boxes
-                        .iter()
-                        .filter(|o| !own(o) && o.hits_segment(p, q))
-                        .count() as f64;
-            }
-            let score = if overlap > 0.0 {
-                OVERLAPPING + overlap
-            } else {
-                let crossed = self
-                    .segments
-                    .iter()
-                    .filter(|(p, q)| b.hits_segment(*p, *q))
-                    .count();
-                let shadowed = self
-                    .shadows
-                    .iter()
-                    .filter(|(o, p, q)| Some(*o) != owner && b.hits_segment(*p, *q))
-                    .count();
-                let led_over = self
-                    .leaders
-                    .iter()
-                    .filter(|(o, p, q)| Some(*o) != owner && b.hits_segment(*p, *q))
-                    .count();
-                (i + CROSSING_COST * (crossed + led_over) + SHADOW_COST * shadowed) as f64
             };
             if best.is_none_or(|(c, _)| score < c) {
                 best = Some((score, *s));
             }
         }
         best
+    }
+
+    /// The score of `block` at `s`, the `i`-th spot of its list (see [`Placer::best`]); `None`
+    /// outside the bounds.
+    fn score(
+        &self,
+        block: &TextBlock,
+        i: usize,
+        s: &Spot,
+        from: Option<(f64, f64)>,
+        owner: Option<usize>,
+    ) -> Option<f64> {
+        let b = block.bbox(s.x, s.top, s.anchor).inflate(PAD);
+        if !b.inside(&self.bounds) {
+            return None;
+        }
+        let mut overlap = self.covered(&b, owner);
+        if let Some((p, q)) = from.and_then(|f| leader(f, &block.bbox(s.x, s.top, s.anchor))) {
+            // The point's own marker (or a ridge diamond at or next to `from`) does not block
+            // its leader; every label does.
+            let f = from.expect("a leader has a start");
+            let own = |o: &&BBox| {
+                let dx = (o.x0 - f.0).max(f.0 - o.x1).max(0.0);
+                let dy = (o.y0 - f.1).max(f.1 - o.y1).max(0.0);
+                dx.hypot(dy) <= LEADER_SKIP
+            };
+            let markers = self.markers.iter().filter(|o| !own(o));
+            overlap += LEADER_COVERED
+                * self
+                    .boxes
+                    .iter()
+                    .chain(markers)
+                    .filter(|o| o.hits_segment(p, q))
+                    .count() as f64;
+        }
+        Some(if overlap > 0.0 {
+            OVERLAPPING + overlap
+        } else {
+            let crossed = self
+                .segments
+                .iter()
+                .filter(|(p, q)| b.hits_segment(*p, *q))
+                .count();
+            let shadowed = self
+                .shadows
+                .iter()
+                .filter(|(o, p, q)| Some(*o) != owner && b.hits_segment(*p, *q))
+                .count();
+            (i + CROSSING_COST * crossed + SHADOW_COST * shadowed) as f64
+        })
     }
 
     /// Takes the spot `s` for `block`; its leader line from `from` is remembered so later labels
@@ -519,79 +583,305 @@ pub struct Wanted {
     pub from: Point,
     /// Owner of the point's shadow.
     pub owner: usize,
+    /// Distance from the point to the nearest spots (see [`spots_around`]).
+    pub gap: f64,
+    /// Spots tried before those around the point, by variant (the corners right next to a
+    /// ridge diamond, say); may be empty.
+    pub first: Vec<Vec<Spot>>,
+    /// What leaving the label out weighs, in [`LEFT_OUT`]s: where no set of clean spots holds
+    /// every label, the labels whose loss weighs least are left out.
+    pub importance: f64,
 }
 
-/// Where a [`Wanted`] label went: the variant and the spot.
+/// Leaving out a label of importance 1 (see [`Wanted::importance`]) weighs this much: more than
+/// any set of clean spots, so a label is left out only where it cannot be placed clear of every
+/// label, marker and leader line.
+pub const LEFT_OUT: f64 = 1e9;
+
+/// Where a [`Wanted`] label went: the variant and the spot (`None`: left out).
 pub type Placement = Option<(usize, Spot)>;
 
-/// Places several labels together. Greedy placement depends on the order, so a few orders are
-/// tried (as given, reversed, by x and by y) on copies of the placer and the one with the lowest
-/// total score is kept and committed. Deterministic.
-pub fn place_all(placer: &mut Placer, wanted: &[Wanted], gap: f64) -> Vec<Placement> {
-    let n = wanted.len();
-    let given: Vec<usize> = (0..n).collect();
-    let mut by_x = given.clone();
-    by_x.sort_by(|&a, &b| wanted[a].from.0.total_cmp(&wanted[b].from.0));
-    let mut by_y = given.clone();
-    by_y.sort_by(|&a, &b| wanted[a].from.1.total_cmp(&wanted[b].from.1));
-    let rev = |v: &[usize]| v.iter().rev().copied().collect::<Vec<_>>();
-    let mut orders: Vec<Vec<usize>> = Vec::new();
-    for o in [
-        given.clone(),
-        rev(&given),
-        rev(&by_x),
-        by_x.clone(),
-        by_y.clone(),
-        rev(&by_y),
-    ] {
-        if !orders.contains(&o) {
-            orders.push(o);
+/// How many candidates (variant and spot, best score first) of each label the joint search of
+/// [`place_all`] weighs.
+const CANDIDATES: usize = 160;
+
+/// Most candidates the joint search of [`place_all`] tries before it settles for the best layout
+/// found (a bound on its time; the best-first order finds a good layout early).
+const SEARCH_BUDGET: usize = 40_000;
+
+/// One way to place a [`Wanted`] label: its variant, spot, score alone (against what the placer
+/// already holds), padded box and leader line.
+#[derive(Clone, Debug)]
+struct Candidate {
+    variant: usize,
+    spot: Spot,
+    score: f64,
+    bbox: BBox,
+    leader: Option<(Point, Point)>,
+}
+
+impl Candidate {
+    /// Whether two labels' candidates cannot both be taken: their boxes overlap or the leader
+    /// line of one crosses the other's box.
+    fn conflicts(&self, o: &Candidate) -> bool {
+        self.bbox.overlap(&o.bbox) > 0.0
+            || self.leader.is_some_and(|(p, q)| o.bbox.hits_segment(p, q))
+            || o.leader.is_some_and(|(p, q)| self.bbox.hits_segment(p, q))
+    }
+
+    /// What taking both adds to the score: [`LEADERS_CROSSING`] when their leader lines cross.
+    fn pair_cost(&self, o: &Candidate) -> f64 {
+        match (self.leader, o.leader) {
+            (Some(a), Some(b)) if segments_cross(a, b) => LEADERS_CROSSING,
+            _ => 0.0,
         }
     }
-    let run = |p: &mut Placer, order: &[usize]| -> (f64, Vec<Placement>) {
-        let mut out: Vec<Placement> = vec![None; n];
-        let mut total = 0.0;
-        for &i in order {
-            let w = &wanted[i];
-            let mut choice: Option<(f64, usize, Spot)> = None;
-            for (vi, (block, cost)) in w.variants.iter().enumerate() {
-                let spots = spots_around(w.from.0, w.from.1, block, gap);
-                if let Some((score, s)) = p.best(block, &spots, Some(w.from), Some(w.owner)) {
-                    let score = score + cost;
-                    if choice.is_none_or(|(c, _, _)| score < c) {
-                        choice = Some((score, vi, s));
-                    }
-                }
-            }
-            match choice {
-                Some((score, vi, s)) => {
-                    p.commit(&w.variants[vi].0, s, Some(w.from), Some(w.owner));
-                    out[i] = Some((vi, s));
-                    total += score;
-                }
-                None => total += 2.0 * OVERLAPPING,
-            }
-        }
-        (total, out)
-    };
-    let mut best: Option<(f64, Vec<Placement>, Placer)> = None;
-    for order in &orders {
-        let mut p = placer.clone();
-        let (total, out) = run(&mut p, order);
-        if best.as_ref().is_none_or(|(t, _, _)| total < *t) {
-            let clean = total < CROSSING_COST as f64;
-            best = Some((total, out, p));
-            if clean {
+}
+
+/// The best [`CANDIDATES`] clean candidates of `w` (overlapping no label or marker), each scored
+/// alone by [`Placer::best`]'s rule plus its variant's cost, best first.
+fn candidates(placer: &Placer, w: &Wanted) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
+    // The score a new candidate must beat once the list is full.
+    let mut worst = f64::INFINITY;
+    for (vi, (block, cost)) in w.variants.iter().enumerate() {
+        let mut spots = w.first.get(vi).cloned().unwrap_or_default();
+        spots.extend(spots_around(w.from.0, w.from.1, block, w.gap));
+        for (i, s) in spots.iter().enumerate() {
+            // A spot scores at least its place in the list.
+            if i as f64 + cost >= worst {
                 break;
             }
+            // Only clean spots: a label that covers a marker or another label is left out
+            // instead.
+            let Some(score) = placer
+                .score(block, i, s, Some(w.from), Some(w.owner))
+                .filter(|&sc| sc < OVERLAPPING)
+            else {
+                continue;
+            };
+            let score = score + cost;
+            if score >= worst {
+                continue;
+            }
+            let b = block.bbox(s.x, s.top, s.anchor);
+            out.push(Candidate {
+                variant: vi,
+                spot: *s,
+                score,
+                bbox: b.inflate(PAD),
+                leader: leader(w.from, &b),
+            });
+            if out.len() >= 2 * CANDIDATES {
+                out.sort_by(|a, b| a.score.total_cmp(&b.score));
+                out.truncate(CANDIDATES);
+                worst = out[CANDIDATES - 1].score;
+            }
         }
     }
-    match best {
-        Some((_, out, p)) => {
-            *placer = p;
-            out
+    out.sort_by(|a, b| a.score.total_cmp(&b.score));
+    out.truncate(CANDIDATES);
+    out
+}
+
+/// Places several labels together: each label's best clean candidates alone (see
+/// [`candidates`]), then a branch-and-bound search for the set of one candidate per label, no two
+/// in conflict (a box over another, a leader line through another's box), with the lowest total
+/// score (the candidates' scores plus [`LEADERS_CROSSING`] per pair of crossing leader lines).
+/// Where no such set holds every label, the labels whose loss weighs least (see
+/// [`Wanted::importance`]) are left out: labels never overlap. Deterministic.
+pub fn place_all(placer: &mut Placer, wanted: &[Wanted]) -> Vec<Placement> {
+    let cands: Vec<Vec<Candidate>> = wanted.iter().map(|w| candidates(placer, w)).collect();
+    // The labels with the fewest candidates first.
+    let mut order: Vec<usize> = (0..wanted.len()).collect();
+    order.sort_by_key(|&i| cands[i].len());
+    // The least the labels from depth d on can add.
+    let mut rest = vec![0.0; order.len() + 1];
+    for d in (0..order.len()).rev() {
+        let i = order[d];
+        let least = cands[i]
+            .first()
+            .map_or(LEFT_OUT * wanted[i].importance, |c| c.score);
+        rest[d] = rest[d + 1] + least;
+    }
+    // A first layout to beat, from a few greedy passes (see [`squeaky_wheel`]): the search then
+    // prunes from the start.
+    let incumbent = squeaky_wheel(&cands, wanted, &order);
+    let mut search = Search {
+        cands: &cands,
+        wanted,
+        order: &order,
+        rest: &rest,
+        chosen: Vec::with_capacity(order.len()),
+        best: incumbent.map(|(total, picks)| (total, order.iter().map(|&i| picks[i]).collect())),
+        tries: 0,
+    };
+    search.descend(0.0);
+    let mut out: Vec<Placement> = vec![None; wanted.len()];
+    let Some((_, picks)) = search.best else {
+        return out;
+    };
+    for (d, pick) in picks.iter().enumerate() {
+        let i = order[d];
+        if let Some(ci) = *pick {
+            let (w, c) = (&wanted[i], &cands[i][ci]);
+            placer.commit(
+                &w.variants[c.variant].0,
+                c.spot,
+                Some(w.from),
+                Some(w.owner),
+            );
+            out[i] = Some((c.variant, c.spot));
         }
-        None => Vec::new(),
+    }
+    out
+}
+
+/// How many greedy passes [`squeaky_wheel`] makes at most.
+const GREEDY_PASSES: usize = 24;
+
+/// One greedy pass: each label in `order` takes its candidate that conflicts with none taken
+/// before and adds the least (its score and leader crossings), or is left out. Returns the total
+/// and the picks by label.
+fn greedy(
+    cands: &[Vec<Candidate>],
+    wanted: &[Wanted],
+    order: &[usize],
+) -> (f64, Vec<Option<usize>>) {
+    let mut picks: Vec<Option<usize>> = vec![None; wanted.len()];
+    let mut total = 0.0;
+    for &i in order {
+        let mut choice: Option<(f64, usize)> = None;
+        for (ci, c) in cands[i].iter().enumerate() {
+            if choice.is_some_and(|(b, _)| c.score >= b) {
+                break;
+            }
+            let mut add = c.score;
+            let mut free = true;
+            for (j, pick) in picks.iter().enumerate() {
+                let Some(o) = *pick else { continue };
+                let o = &cands[j][o];
+                if c.conflicts(o) {
+                    free = false;
+                    break;
+                }
+                add += c.pair_cost(o);
+            }
+            if free && choice.is_none_or(|(b, _)| add < b) {
+                choice = Some((add, ci));
+            }
+        }
+        match choice {
+            Some((add, ci)) => {
+                total += add;
+                picks[i] = Some(ci);
+            }
+            None => total += LEFT_OUT * wanted[i].importance,
+        }
+    }
+    (total, picks)
+}
+
+/// Greedy passes, each after moving the labels that fared worst in the ones before (left out,
+/// or far from their best candidate) to the front of the order; the best pass.
+fn squeaky_wheel(
+    cands: &[Vec<Candidate>],
+    wanted: &[Wanted],
+    order: &[usize],
+) -> Option<(f64, Vec<Option<usize>>)> {
+    let mut order = order.to_vec();
+    let mut blame = vec![0.0; wanted.len()];
+    let mut best: Option<(f64, Vec<Option<usize>>)> = None;
+    let mut tried: Vec<Vec<usize>> = Vec::new();
+    for _ in 0..GREEDY_PASSES {
+        if tried.contains(&order) {
+            break;
+        }
+        let (total, picks) = greedy(cands, wanted, &order);
+        tried.push(order.clone());
+        if best.as_ref().is_none_or(|(b, _)| total < *b) {
+            best = Some((total, picks.clone()));
+        }
+        let mut worse = false;
+        for (i, pick) in picks.iter().enumerate() {
+            let first = cands[i].first().map_or(0.0, |c| c.score);
+            let regret = match pick {
+                Some(ci) => cands[i][*ci].score - first,
+                None => LEFT_OUT * wanted[i].importance,
+            };
+            worse |= regret > 0.0;
+            blame[i] += regret;
+        }
+        if !worse {
+            break;
+        }
+        // Stable: ties keep the order they had.
+        order.sort_by(|&a, &b| blame[b].total_cmp(&blame[a]));
+    }
+    best
+}
+
+/// The state of [`place_all`]'s search: the candidates chosen so far, by depth (labels in
+/// `order`), and the best complete choice.
+struct Search<'a> {
+    cands: &'a [Vec<Candidate>],
+    wanted: &'a [Wanted],
+    order: &'a [usize],
+    rest: &'a [f64],
+    /// By depth: the candidate taken, or `None` for a label left out.
+    chosen: Vec<Option<usize>>,
+    best: Option<(f64, Vec<Option<usize>>)>,
+    tries: usize,
+}
+
+impl Search<'_> {
+    fn descend(&mut self, total: f64) {
+        let d = self.chosen.len();
+        if d == self.order.len() {
+            if self.best.as_ref().is_none_or(|(b, _)| total < *b) {
+                self.best = Some((total, self.chosen.clone()));
+            }
+            return;
+        }
+        let label = self.order[d];
+        for (ci, c) in self.cands[label].iter().enumerate() {
+            if self.tries >= SEARCH_BUDGET && self.best.is_some() {
+                return;
+            }
+            self.tries += 1;
+            // Candidates come best first: none after this one can do better.
+            let bound = total + c.score + self.rest[d + 1];
+            if self.best.as_ref().is_some_and(|(b, _)| bound >= *b) {
+                return;
+            }
+            let mut pairs = 0.0;
+            let mut free = true;
+            for (e, o) in self.chosen.iter().enumerate() {
+                let Some(o) = *o else { continue };
+                let o = &self.cands[self.order[e]][o];
+                if c.conflicts(o) {
+                    free = false;
+                    break;
+                }
+                pairs += c.pair_cost(o);
+            }
+            if free && self.best.as_ref().is_none_or(|(b, _)| bound + pairs < *b) {
+                self.chosen.push(Some(ci));
+                self.descend(total + c.score + pairs);
+                self.chosen.pop();
+            }
+        }
+        // Last, the label left out.
+        let total = total + LEFT_OUT * self.wanted[label].importance;
+        if self
+            .best
+            .as_ref()
+            .is_none_or(|(b, _)| total + self.rest[d + 1] < *b)
+        {
+            self.chosen.push(None);
+            self.descend(total);
+            self.chosen.pop();
+        }
     }
 }
 
@@ -608,6 +898,59 @@ mod tests {
         assert!(!b.hits_segment((11.0, 0.0), (20.0, 10.0)));
         assert_eq!(b.overlap(&BBox::new(5.0, 5.0, 20.0, 20.0)), 25.0);
         assert_eq!(b.overlap(&BBox::new(10.0, 0.0, 20.0, 20.0)), 0.0);
+    }
+
+    /// Two labels of one point where only one fits: the less important is left out, never
+    /// drawn over the other; a shortened variant that fits is taken before leaving out.
+    #[test]
+    fn place_all_leaves_out_the_least_important_label() {
+        let style = TextStyle::new(12.0, "#222222");
+        let block = TextBlock::new(vec![("a label of some width".into(), style)]);
+        let (w, h) = (block.width(), block.height());
+        let (x, y, gap) = (50.0, 50.0, 10.0);
+        // Room for one label right of the point, not for two side by side or stacked; left of
+        // it, room for a short one only.
+        let bounds = BBox::new(x - 3.0 * gap, y - h, x + gap + 1.5 * w, y + h);
+        let wanted = |owner: usize, importance: f64, variants: Vec<(TextBlock, f64)>| Wanted {
+            variants,
+            from: (x, y),
+            owner,
+            gap,
+            first: Vec::new(),
+            importance,
+        };
+        for (a, b) in [(2.0, 1.0), (1.0, 2.0)] {
+            let mut p = Placer::new(bounds);
+            let out = place_all(
+                &mut p,
+                &[
+                    wanted(0, a, vec![(block.clone(), 0.0)]),
+                    wanted(1, b, vec![(block.clone(), 0.0)]),
+                ],
+            );
+            assert_eq!(out.iter().filter(|o| o.is_some()).count(), 1, "{out:?}");
+            assert_eq!(out[0].is_some(), a > b, "{out:?}");
+        }
+        // A short variant fits left of the point.
+        let short = TextBlock::new(vec![("a".into(), style)]);
+        let mut p = Placer::new(bounds);
+        let out = place_all(
+            &mut p,
+            &[
+                wanted(0, 2.0, vec![(block.clone(), 0.0)]),
+                wanted(
+                    1,
+                    1.0,
+                    vec![(block.clone(), 0.0), (short.clone(), SHORTENED)],
+                ),
+            ],
+        );
+        assert_eq!(out[0].map(|(v, _)| v), Some(0), "{out:?}");
+        assert_eq!(out[1].map(|(v, _)| v), Some(1), "{out:?}");
+        let (s0, s1) = (out[0].unwrap().1, out[1].unwrap().1);
+        let b0 = block.bbox(s0.x, s0.top, s0.anchor);
+        let b1 = short.bbox(s1.x, s1.top, s1.anchor);
+        assert_eq!(b0.overlap(&b1), 0.0);
     }
 
     #[test]

@@ -84,6 +84,10 @@ pub struct Theme {
     pub dot: String,
     /// Half-diagonal of a roofline's ridge diamond in px.
     pub diamond_radius: f64,
+    /// Space between a roofline marker's edge and the nearest spot for its label, in px.
+    pub label_gap: f64,
+    /// Width of the leader line from a point to a label placed away from it, in px.
+    pub leader_width: f64,
     /// Whether a one-device roofline has a legend (its labels already name the roofs and the
     /// ridge; several devices always have one).
     pub roofline_legend: bool,
@@ -153,6 +157,8 @@ struct Partial {
     dash: Option<String>,
     dot: Option<String>,
     diamond_radius: Option<f64>,
+    label_gap: Option<f64>,
+    leader_width: Option<f64>,
     roofline_legend: Option<bool>,
     memory: Option<String>,
     compute: Option<String>,
@@ -205,6 +211,8 @@ impl Partial {
             dash,
             dot,
             diamond_radius,
+            label_gap,
+            leader_width,
             roofline_legend,
             memory,
             compute,
@@ -278,6 +286,8 @@ impl Theme {
             dash: String::new(),
             dot: String::new(),
             diamond_radius: 0.0,
+            label_gap: 0.0,
+            leader_width: 0.0,
             roofline_legend: true,
             memory: String::new(),
             compute: String::new(),
@@ -326,6 +336,8 @@ impl Theme {
             ("note_size", self.note_size),
             ("halo_width", self.halo_width),
             ("diamond_radius", self.diamond_radius),
+            ("label_gap", self.label_gap),
+            ("leader_width", self.leader_width),
         ];
         for (k, v) in sizes {
             if !(v.is_finite() && v > 0.0) {

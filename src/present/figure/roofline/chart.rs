@@ -234,7 +234,7 @@ pub(super) fn roofs(
                     },
                 )?;
                 placer.polyline(&[(rx, ry), (rx, p.y1)]);
-                placer.block(BBox::around(rx, ry, theme.diamond_radius + 2.0));
+                placer.marker(BBox::around(rx, ry, theme.diamond_radius + 2.0));
                 Ok(())
             },
         )?;
@@ -408,7 +408,7 @@ pub(super) fn markers(
             },
         )?;
         for &(x, y) in &pts {
-            placer.block(BBox::around(x, y, r + 2.0));
+            placer.marker(BBox::around(x, y, r + 2.0));
         }
         marker_px.push(pts);
     }

@@ -2,7 +2,7 @@
 
 use super::super::backend::intern;
 use super::super::layout::{self, spots_around, BBox, Placer, Point, Spot, TextBlock};
-use super::super::svg::{Anchor, Canvas, TextStyle};
+use super::super::svg::{Anchor, Attrs, Canvas, TextStyle};
 use super::super::{fmt, spec, DrawnValue, FigureError};
 use super::solve::{bound_text, bounds_summary, pick_unit, Device, Placed, BW_UNITS};
 use super::{drawn, stroke, Plot};
@@ -57,15 +57,43 @@ pub(super) fn regions(c: &mut Canvas, placer: &mut Placer, p: &Plot, devs: &[Dev
     }
 }
 
-/// Each ridge point's label.
+/// A label waiting for [`place`]: what to place, the attributes of its texts, the colour of its
+/// leader line.
+pub(super) struct Pending {
+    /// What the label is of, for the warning when it is left out.
+    of: String,
+    wanted: layout::Wanted,
+    attrs: Attrs,
+    leader_color: &'static str,
+    leader_width: f64,
+}
+
+/// Where a slide cannot hold every label clear of the others and of the markers, labels are left
+/// out rather than overlap: ridge labels first (the legend and the diamond's colour name the
+/// device, and the axis shows where the ridge lies), then workload labels.
+const RIDGE_IMPORTANCE: f64 = 1.0;
+/// See [`RIDGE_IMPORTANCE`].
+const WORKLOAD_IMPORTANCE: f64 = 2.0;
+
+/// Points with the same bound closer than this many label sizes share one label (24 px in the
+/// book's look; farther on slides, where each label takes more room).
+const GROUP_REACH: f64 = 2.0;
+
+/// Space between a ridge diamond's tip and the corner spots of its label, in px.
+const CORNER_GAP: f64 = 2.0;
+
+/// Owners of ridge labels (see [`layout::Wanted::owner`]) start here, clear of the workloads'.
+const RIDGE_OWNERS: usize = 1 << 20;
+
+/// Each ridge point's label, to be placed with the workloads' by [`place`]: the device and the
+/// value, or the value alone where that does not fit (the colour names the device).
 pub(super) fn ridges(
-    c: &mut Canvas,
-    placer: &mut Placer,
     p: &Plot,
     devs: &[Device],
     ridge_px: &[Point],
     values: &mut Vec<DrawnValue>,
-) -> Result<(), FigureError> {
+) -> Result<Vec<Pending>, FigureError> {
+    let mut pending = Vec::new();
     let Plot {
         single,
         label_style,
@@ -73,7 +101,7 @@ pub(super) fn ridges(
         ..
     } = *p;
     let ridge_spec = intensity_spec();
-    for (d, &(x, y)) in devs.iter().zip(ridge_px) {
+    for (k, (d, &(x, y))) in devs.iter().zip(ridge_px).enumerate() {
         let text = fmt(Value::new(d.ridge, Dim::ARITHMETIC_INTENSITY), &ridge_spec)?;
         // Several devices: the value only (the legend gives the unit).
         let short = fmt(
@@ -88,55 +116,82 @@ pub(super) fn ridges(
         } else {
             d.color
         };
-        let block = if single {
-            TextBlock::new(vec![
-                ("Ridge point".to_string(), label_style.bold().fill_of(color)),
-                (text.clone(), label_style.fill_of(color)),
-            ])
+        let variants = if single {
+            vec![
+                (
+                    TextBlock::new(vec![
+                        ("Ridge point".to_string(), label_style.bold().fill_of(color)),
+                        (text.clone(), label_style.fill_of(color)),
+                    ]),
+                    0.0,
+                ),
+                (
+                    TextBlock::new(vec![(text.clone(), label_style.bold().fill_of(color))]),
+                    layout::SHORTENED,
+                ),
+            ]
         } else {
-            TextBlock::new(vec![(
-                format!("{}: {short}", d.hw.key),
-                small_style.bold().fill_of(color),
-            )])
+            vec![
+                (
+                    TextBlock::new(vec![(
+                        format!("{}: {short}", d.hw.key),
+                        small_style.bold().fill_of(color),
+                    )]),
+                    0.0,
+                ),
+                (
+                    TextBlock::new(vec![(short.clone(), small_style.bold().fill_of(color))]),
+                    layout::SHORTENED,
+                ),
+            ]
         };
-        let h = block.height();
-        let g = 9.0;
-        let mut spots = vec![
-            Spot {
-                x: x - g,
-                top: y - h - g * 0.6,
-                anchor: Anchor::End,
+        // First the four corners right next to the diamond.
+        let g = p.theme.diamond_radius + CORNER_GAP;
+        let first = variants
+            .iter()
+            .map(|(block, _)| {
+                let h = block.height();
+                vec![
+                    Spot {
+                        x: x - g,
+                        top: y - h - g * 0.6,
+                        anchor: Anchor::End,
+                    },
+                    Spot {
+                        x: x + g,
+                        top: y - h - g * 0.6,
+                        anchor: Anchor::Start,
+                    },
+                    Spot {
+                        x: x - g,
+                        top: y + g * 0.6,
+                        anchor: Anchor::End,
+                    },
+                    Spot {
+                        x: x + g,
+                        top: y + g * 0.6,
+                        anchor: Anchor::Start,
+                    },
+                ]
+            })
+            .collect();
+        pending.push(Pending {
+            of: format!("the {} ridge point", d.hw.key),
+            wanted: layout::Wanted {
+                first,
+                variants,
+                from: (x, y),
+                owner: RIDGE_OWNERS + k,
+                gap: p.theme.diamond_radius + p.theme.label_gap,
+                importance: RIDGE_IMPORTANCE,
             },
-            Spot {
-                x: x + g,
-                top: y - h - g * 0.6,
-                anchor: Anchor::Start,
-            },
-            Spot {
-                x: x - g,
-                top: y + g * 0.6,
-                anchor: Anchor::End,
-            },
-            Spot {
-                x: x + g,
-                top: y + g * 0.6,
-                anchor: Anchor::Start,
-            },
-        ];
-        spots.extend(spots_around(x, y, &block, 12.0));
-        if let Some(s) = placer.place_near(&block, &spots, Some((x, y)), None) {
-            block.draw(
-                c,
-                s.x,
-                s.top,
-                s.anchor,
-                &vec![
-                    ("class", "ridge-label".into()),
-                    ("data-hardware", d.hw.key.clone()),
-                ],
-            );
-            leader(c, (x, y), &block, s, color);
-        }
+            attrs: vec![
+                ("class", "ridge-label".into()),
+                ("data-hardware", d.hw.key.clone()),
+            ],
+            leader_color: color,
+            leader_width: p.theme.leader_width,
+        });
         values.push(drawn(
             format!("{}.ridge_point", d.hw.key),
             Value::new(d.ridge, Dim::ARITHMETIC_INTENSITY),
@@ -145,8 +200,37 @@ pub(super) fn ridges(
             &d.lineage,
         ));
     }
+    Ok(pending)
+}
 
-    Ok(())
+/// Places the ridge and workload labels together (see [`layout::place_all`]) and draws them with
+/// their leader lines; returns a warning for each label left out (no room clear of the others).
+pub(super) fn place(c: &mut Canvas, placer: &mut Placer, pending: &[Pending]) -> Vec<String> {
+    let wanted: Vec<layout::Wanted> = pending.iter().map(|l| l.wanted.clone()).collect();
+    let placements = layout::place_all(placer, &wanted);
+    let mut warnings = Vec::new();
+    for (l, at) in pending.iter().zip(&placements) {
+        let Some((vi, s)) = *at else {
+            warnings.push(format!(
+                "no room for the label of {} clear of the other labels and markers; it is left out (show fewer devices or workloads)",
+                l.of
+            ));
+            continue;
+        };
+        {
+            let block = &l.wanted.variants[vi].0;
+            block.draw(c, s.x, s.top, s.anchor, &l.attrs);
+            leader(
+                c,
+                l.wanted.from,
+                block,
+                s,
+                (l.leader_color, l.leader_width),
+                &l.attrs,
+            );
+        }
+    }
+    warnings
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -339,17 +423,16 @@ pub(super) fn roofs(
 }
 
 #[allow(clippy::too_many_arguments)]
-/// The workload labels. Points with the same bottleneck that sit within a few pixels of each
+/// The workload labels. Points with the same bottleneck that sit within two label sizes of each
 /// other (a batch sweep that has saturated, two models of equal intensity) share one label.
 pub(super) fn workloads(
-    c: &mut Canvas,
     placer: &mut Placer,
     p: &Plot,
     devs: &[Device],
     placed: &[Placed],
     marker_px: &[Vec<Point>],
     values: &mut Vec<DrawnValue>,
-) -> Result<(), FigureError> {
+) -> Result<Vec<Pending>, FigureError> {
     let Plot {
         single,
         label_style,
@@ -384,7 +467,7 @@ pub(super) fn workloads(
             bounds[g[0]] == bounds[wi]
                 && g.iter().any(|&o| {
                     let (ox, oy) = top_of(&marker_px[o]);
-                    ((ox - x).powi(2) + (oy - y).powi(2)).sqrt() < 24.0
+                    ((ox - x).powi(2) + (oy - y).powi(2)).sqrt() < GROUP_REACH * theme.label_size
                 })
         });
         match near {
@@ -405,8 +488,7 @@ pub(super) fn workloads(
         show_unit: false,
         ..ridge_spec.clone()
     };
-    let mut wanted: Vec<layout::Wanted> = Vec::new();
-    let mut wanted_ids: Vec<String> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
         let first = &placed[g[0]];
         let color = intern(&theme.workloads[g[0] % theme.workloads.len()]);
@@ -453,6 +535,15 @@ pub(super) fn workloads(
         } else {
             g.iter().map(|&wi| placed[wi].name.clone()).collect()
         };
+        // The numbers alone (the axis names the unit).
+        let ai_plain = g
+            .iter()
+            .map(|&wi| {
+                let v = Value::new(placed[wi].points[0].ai, Dim::ARITHMETIC_INTENSITY);
+                fmt(v, &ai_number)
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .join(", ");
         let ai_text = if g.len() == 1 {
             ai_texts[0].clone()
         } else {
@@ -465,9 +556,11 @@ pub(super) fn workloads(
             label_style.bold()
         };
         let heads = || names.iter().map(|n| (n.clone(), head_style));
-        // Two lines, or three narrower ones when that places better; where neither fits clear of
-        // the lines (large slide text), the intensity without the bound, then both on one line
-        // (the intensity is always shown).
+        // Two lines, or three narrower ones when that places better. Where neither fits clear of
+        // the lines, labels and markers (large slide text), the least important text goes first:
+        // the bound, then the layout on two lines (name and intensity on one), then the
+        // intensity's unit (the axis names it), then the intensity (the point's x position shows
+        // it); only then is the label left out (see `layout::place_all`).
         let variants = [
             (
                 TextBlock::new(
@@ -505,44 +598,69 @@ pub(super) fn workloads(
                 ),
                 layout::SHORTENED * 1.2,
             ),
+            (
+                TextBlock::new(
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| {
+                            if i + 1 == names.len() {
+                                (format!("{n}: {ai_plain}"), head_style)
+                            } else {
+                                (n.clone(), head_style)
+                            }
+                        })
+                        .collect(),
+                ),
+                layout::DROPPED_NUMBER * 0.5,
+            ),
+            (TextBlock::new(heads().collect()), layout::DROPPED_NUMBER),
         ];
         let all: Vec<(f64, f64)> = g
             .iter()
             .flat_map(|&wi| marker_px[wi].iter().copied())
             .collect();
         let ids: Vec<&str> = g.iter().map(|&wi| placed[wi].label.as_str()).collect();
-        wanted.push(layout::Wanted {
-            variants: variants.to_vec(),
-            from: top_of(&all),
-            owner: gi,
+        pending.push(Pending {
+            of: ids.join(", "),
+            wanted: layout::Wanted {
+                variants: variants.to_vec(),
+                from: top_of(&all),
+                owner: gi,
+                first: Vec::new(),
+                gap: theme.marker_radius + theme.label_gap,
+                importance: WORKLOAD_IMPORTANCE,
+            },
+            attrs: vec![
+                ("class", "workload-label".into()),
+                ("data-workload", ids.join(" ")),
+            ],
+            leader_color: intern(&theme.muted),
+            leader_width: theme.leader_width,
         });
-        wanted_ids.push(ids.join(" "));
     }
-    let placements = layout::place_all(placer, &wanted, 10.0);
-    for ((w, ids), p) in wanted.iter().zip(&wanted_ids).zip(&placements) {
-        if let Some((vi, s)) = *p {
-            let block = &w.variants[vi].0;
-            block.draw(
-                c,
-                s.x,
-                s.top,
-                s.anchor,
-                &vec![
-                    ("class", "workload-label".into()),
-                    ("data-workload", ids.clone()),
-                ],
-            );
-            leader(c, w.from, block, s, intern(&theme.muted));
-        }
-    }
-    Ok(())
+    Ok(pending)
 }
 
-/// A thin line from a point to a label placed away from it.
-fn leader(c: &mut Canvas, from: (f64, f64), block: &TextBlock, s: Spot, color: &str) {
+/// A thin line from a point to a label placed away from it; it carries the label's data
+/// attributes (which label it leads to).
+fn leader(
+    c: &mut Canvas,
+    from: (f64, f64),
+    block: &TextBlock,
+    s: Spot,
+    (color, width): (&str, f64),
+    label: &Attrs,
+) {
     if let Some((p, q)) = layout::leader(from, &block.bbox(s.x, s.top, s.anchor)) {
-        let mut a = stroke(color, 0.8);
-        a.insert(0, ("class", "leader".into()));
+        let mut a: Attrs = vec![("class", "leader".into())];
+        a.extend(
+            label
+                .iter()
+                .filter(|(k, _)| k.starts_with("data-"))
+                .cloned(),
+        );
+        a.extend(stroke(color, width));
         c.line(p, q, a);
     }
 }
@@ -583,7 +701,9 @@ fn memory_label(
         for lift in [5.0, -(cap + 6.0)] {
             for &t in &ts {
                 let s = len * t;
-                if s < w / 2.0 + 10.0 || len - s < w / 2.0 + 10.0 {
+                // Clear of the ends, and a line's height farther from the ridge: leader lines
+                // from points at the ridge pass there.
+                if s < w / 2.0 + 10.0 || len - s < w / 2.0 + 10.0 + style.size {
                     continue;
                 }
                 let (cx, cy) = (a.0 + ux * s + nx * lift, a.1 + uy * s + ny * lift);

@@ -349,8 +349,11 @@ pub(crate) fn draw(
         } else {
             legend.draw_below(c, m, h - m - legend_h, legend_cols);
         }
-        labels::ridges(c, &mut placer, &p, &devs, &ridge_px, &mut values)?;
+        let mut pending = labels::ridges(&p, &devs, &ridge_px, &mut values)?;
         if single {
+            // One ridge label: placed before the roof labels, which go where it leaves room.
+            warnings.extend(labels::place(c, &mut placer, &pending));
+            pending.clear();
             labels::roofs(
                 c,
                 &mut placer,
@@ -361,7 +364,15 @@ pub(crate) fn draw(
                 &mut values,
             )?;
         }
-        labels::workloads(c, &mut placer, &p, &devs, &placed, &marker_px, &mut values)?;
+        pending.extend(labels::workloads(
+            &mut placer,
+            &p,
+            &devs,
+            &placed,
+            &marker_px,
+            &mut values,
+        )?);
+        warnings.extend(labels::place(c, &mut placer, &pending));
         c.close();
         c.close();
     }

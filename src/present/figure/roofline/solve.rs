@@ -217,7 +217,9 @@ pub(super) fn bounds_summary(devs: &[Device], points: &[Point]) -> String {
             None => groups.push((b, vec![d.hw.key.as_str()])),
         }
     }
-    let mut out = if groups.len() == 1 {
+    let mut out = if groups.len() == 1 && devs.len() == 2 {
+        format!("{} on both", groups[0].0)
+    } else if groups.len() == 1 {
         format!("{} on all {}", groups[0].0, devs.len())
     } else {
         groups
