@@ -160,7 +160,11 @@ pub fn evaluate_book_with(
     for (r, f) in results.into_iter().zip(&sources) {
         match r {
             Ok(o) => {
-                diags.extend(o.diags);
+                if diags.is_empty() {
+                    diags = o.diags; // moved, not copied (one file may hold 100,000 errors)
+                } else {
+                    diags.extend(o.diags);
+                }
                 summary.warnings.extend(o.warnings);
                 summary.directives += o.directives;
                 summary.values += o.records.len();
