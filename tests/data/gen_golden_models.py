@@ -850,6 +850,81 @@ for i, (rate, hw) in enumerate([(q(5, "GB/s"), H100), (q(100, "GB/s"), H100), (q
     rcase("DataModel", f"{i}", {"workload_data_rate": rate, "hardware": hw}, data_model)
 
 
+# ── InferenceScalingModel ──
+def inference_scaling(p):
+    return scalar_fields(S.InferenceScalingModel().solve(p["model"], p["hardware"], **kw(p, "model", "hardware")),
+                         skip=("serving_detail",))
+
+
+for i, inp in enumerate([
+        {"model": L8, "hardware": H100},
+        {"model": L70, "hardware": H100, "reasoning_steps": 32, "context_length": 8192, "precision": "fp8"},
+        {"model": L8, "hardware": A100, "reasoning_steps": 0},
+        {"model": L405, "hardware": B200, "reasoning_steps": 100, "context_length": 32768},
+        {"model": MIX, "hardware": H200, "precision": "bf16", "efficiency": 0.3},
+        {"model": L8, "hardware": T4, "context_length": 512, "reasoning_steps": 4},
+        {"model": L8, "hardware": "Hardware.Cloud.Graphcore_GC200", "context_length": 1024},
+        {"model": DS3, "hardware": B200, "precision": "fp8", "reasoning_steps": 16, "efficiency": 1.0},
+        {"model": L8, "hardware": H100, "context_length": 1, "reasoning_steps": 1},
+        {"model": L8, "hardware": H100, "precision": "int4", "reasoning_steps": 1000, "efficiency": 1e-10},
+        {"model": L8, "hardware": H100, "efficiency": 0.0},
+        {"model": L8, "hardware": H100, "efficiency": 1.5},
+        {"model": L8, "hardware": H100, "context_length": 0},
+        {"model": RN, "hardware": H100},
+        {"model": L8, "hardware": H100, "precision": "fp64"}]):
+    rcase("InferenceScalingModel", f"{i}", inp, inference_scaling)
+
+
+# ── OrchestrationModel (the fleet is taken, not priced) ──
+def orchestration(p):
+    f = p["fleet"]
+    if isinstance(f, dict):
+        f = _Fleet(name="adhoc", node=reg(f["node"]), count=f["count"], fabric=reg(f["fabric"]))
+    return scalar_fields(S.OrchestrationModel().solve(f, p["arrival_rate_jobs_per_day"], p["avg_job_duration_days"]))
+
+
+for i, (fleet, rate, days) in enumerate([
+        (C256, 1, 0.5), (C1K, 2, 0.5), (C256, 0, 1), (compose("Systems.Nodes.DGX_H100", 128, F_NDR), 0.9, 1),
+        (C1K, 10, 0.05), (C256, 3, 0.3), (C256, 5, 0.25), (C256, 0.001, 30), (C1K, 0.5, 1.5),
+        (compose("Systems.Nodes.DGX_A100", 16, F_100), 1e-9, 1e-3), (C256, 3, 0)]):
+    rcase("OrchestrationModel", f"{i}", {"fleet": fleet, "arrival_rate_jobs_per_day": rate,
+                                         "avg_job_duration_days": days}, orchestration)
+
+
+# ── ResponsibleEngineeringModel ──
+def responsible(p):
+    return scalar_fields(S.ResponsibleEngineeringModel().solve(p["base_training_time"], **kw(p, "base_training_time")))
+
+
+PINT["d"] = "day"
+for i, (t, extra) in enumerate([
+        (q(10, "h"), {}), (q(10, "d"), {"epsilon": 0.0, "min_subgroup_prevalence": 0.0}),
+        (q(100, "h"), {"epsilon": 0.5, "delta": 1e-6, "min_subgroup_prevalence": 0.05}),
+        (q(1, "h"), {"epsilon": 8.0}), (q(0, "h"), {}),
+        (q(720, "h"), {"epsilon": 0.005, "min_subgroup_prevalence": 1e-8}),
+        (q(5000, "s"), {"epsilon": 3.0, "delta": 0.0}),
+        (q(24, "h"), {"epsilon": 1e9, "min_subgroup_prevalence": 1.0}),
+        (q(3, "h"), {"epsilon": 0.01, "delta": 1.0, "min_subgroup_prevalence": 1e-6}),
+        (q(90, "d"), {"epsilon": 2.5, "min_subgroup_prevalence": 0.001})]):
+    rcase("ResponsibleEngineeringModel", f"{i}", {"base_training_time": t, **extra}, responsible)
+
+
+# ── TransformationModel ──
+def transformation(p):
+    return scalar_fields(S.TransformationModel().solve(p["batch_size"], p["sample_size_bytes"], p["cpu_throughput"],
+                                                       p["accelerator_step_time"]))
+
+
+for i, (b, size, cpu, step) in enumerate([
+        (100, q(500, "KB"), q(1, "GB/s"), q(50, "ms")), (256, q(150, "KB"), q(2, "GB/s"), q(10, "ms")),
+        (32, q(1, "MB"), q(10, "GB/s"), q(100, "ms")), (0, q(500, "KB"), q(1, "GB/s"), q(50, "ms")),
+        (0, q(500, "KB"), q(1, "GB/s"), q(0, "ms")), (64, q(500, "KB"), q(1, "GB/s"), q(0, "ms")),
+        (1024, q(3, "MB"), q(4, "GB/s"), q(300, "ms")), (3, q(7, "KB"), q(3, "GB/s"), q(7, "us")),
+        (1, q(1, "B"), q(1e-9, "GB/s"), q(1000, "ms")), (100, q(500, "KB"), q(0, "GB/s"), q(50, "ms"))]):
+    rcase("TransformationModel", f"{i}", {"batch_size": b, "sample_size_bytes": size, "cpu_throughput": cpu,
+                                          "accelerator_step_time": step}, transformation)
+
+
 # ── Scenario.evaluate: the three levels, with the data-pipeline check of L1 ──
 from mlsysim.engine.scenarios import Scenarios as _Scenarios
 

@@ -7,6 +7,7 @@ pub mod batching;
 pub mod facility;
 pub mod fleet;
 pub mod interconnect;
+pub mod operations;
 pub mod performance;
 pub mod reliability;
 pub mod serving;
@@ -28,6 +29,7 @@ pub const GROUPS: &[&[SolverDef]] = &[
     batching::DEFS,
     fleet::DEFS,
     facility::DEFS,
+    operations::DEFS,
 ];
 
 /// A sourced constant by name (in SI), recorded in the lineage.

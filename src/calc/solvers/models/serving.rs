@@ -1,4 +1,5 @@
-//! Serving models: `DecodeBoundModel`, `TailLatencyModel`, `WeightStreamingModel`.
+//! Serving models: `DecodeBoundModel`, `TailLatencyModel`, `WeightStreamingModel`,
+//! `InferenceScalingModel`.
 
 use super::{constant, hardware, model, parameters, peak_at, precision, size_in_bytes};
 use crate::base::units::{base, Dim};
@@ -9,6 +10,7 @@ use crate::calc::params::{Out, SolveError};
 use crate::calc::solvers::decl::{
     bytes, input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run, SolverDef,
 };
+use crate::calc::solvers::serving::{self as core_serving, ServingOptions, ServingSystem};
 
 const MODEL: Kind = Kind::Key("models");
 const HW: Kind = Kind::Key("hardware");
@@ -85,6 +87,30 @@ pub const DEFS: &[SolverDef] = &[
             output("wafer_memory_utilization", "1", "required / on-wafer memory (≤ 1 when feasible)"),
         ],
         run: Run::Model(weight_streaming),
+    },
+    SolverDef {
+        name: "inference-scaling",
+        class: "InferenceScalingModel",
+        doc: "Cost of chain-of-thought reasoning on one device: ServingModel prefill at the context length, then K reasoning steps of tokens_per_reasoning_step decode tokens each; time and energy per query.",
+        inputs: &[
+            input("model", MODEL, D::Required, Range::ANY, "a transformer"),
+            input("hardware", HW, D::Required, Range::ANY, "the device (TDP prices the energy)"),
+            input("reasoning_steps", Kind::Int, D::Num(8.0), Range::NONNEG, "reasoning steps K"),
+            input("context_length", Kind::Int, D::Num(2048.0), Range::AT_LEAST_1, "input context in tokens (ServingModel seq_len, batch 1)"),
+            input("precision", Kind::Text, D::Text("fp16"), Range::ANY, "precision of weights and KV cache"),
+            input("efficiency", Kind::Number, D::Num(0.5), Range::SHARE, "prefill compute efficiency"),
+        ],
+        outputs: &[
+            output("total_reasoning_time", "ms", "TTFT + K × time per step"),
+            output("ttft", "ms", "ServingModel time to first token (prefill of the context)"),
+            output("itl", "ms", "ServingModel inter-token latency"),
+            output("tokens_generated", "1", "K × constants.tokens_per_reasoning_step"),
+            output("reasoning_steps", "1", "K"),
+            output("time_per_step", "ms", "tokens per step × ITL"),
+            output("energy_per_query", "J", "TDP × total reasoning time (0 when the device has no TDP)"),
+            output("feasible", "bool", "weights + KV cache fit in device memory (ServingModel)"),
+        ],
+        run: Run::Model(inference_scaling),
     },
 ];
 
@@ -253,5 +279,38 @@ fn weight_streaming(a: &Args, ctx: &mut Ctx) -> Outs {
             "wafer_memory_utilization",
             num(if feasible { util.min(1.0) } else { util }),
         ),
+    ])
+}
+
+fn inference_scaling(a: &Args, ctx: &mut Ctx) -> Outs {
+    let m = model(ctx, a, "model")?;
+    let hw = hardware(ctx, a, "hardware")?;
+    let steps = a.f("reasoning_steps");
+    let mut opts = ServingOptions::new(a.f("context_length") as u64);
+    opts.precision = precision(a, "precision")?;
+    opts.efficiency = Some(a.f("efficiency"));
+    let sys = ServingSystem {
+        hardware: hw,
+        decode: None,
+    };
+    let s = core_serving::solve(m, sys, None, &ctx.reg.calibration, &opts)?;
+    ctx.lin.absorb(&s.lineage);
+    let (ttft, itl) = (s.ttft.value, s.itl.value);
+    let per_step = constant(ctx, "tokens_per_reasoning_step")?;
+    let step_time = per_step * itl;
+    let total = ttft + steps * step_time;
+    let energy = match hw.tdp {
+        Some(p) => ctx.lin.read(p).value * total,
+        None => 0.0,
+    };
+    Ok(vec![
+        ("total_reasoning_time", time(total)),
+        ("ttft", time(ttft)),
+        ("itl", time(itl)),
+        ("tokens_generated", num(steps * per_step)),
+        ("reasoning_steps", num(steps)),
+        ("time_per_step", time(step_time)),
+        ("energy_per_query", Out::qty(energy, Dim::ENERGY)),
+        ("feasible", Out::Bool(s.feasible)),
     ])
 }

@@ -1,5 +1,6 @@
 //! Storage and data-pipeline models: `DataStallModel`, `DataModel` (the data wall),
-//! `StorageFootprintModel`, `TieredCheckpointModel`, `CheckpointStormModel`.
+//! `TransformationModel` (the CPU preprocessing wall), `StorageFootprintModel`,
+//! `TieredCheckpointModel`, `CheckpointStormModel`.
 
 use super::hardware;
 use crate::base::units::Dim;
@@ -51,6 +52,25 @@ pub const DEFS: &[SolverDef] = &[
             output("margin", "GB/s", "supply − demand"),
         ],
         run: Run::Model(data_pipeline),
+    },
+    SolverDef {
+        name: "transformation",
+        class: "TransformationModel",
+        doc: "The transformation wall: CPU preprocessing of a batch against the accelerator step, with prefetch overlapping the two (step = the slower stage).",
+        inputs: &[
+            input("batch_size", Kind::Int, D::Required, Range::NONNEG, "samples per batch"),
+            input("sample_size_bytes", Kind::Qty(Dim::INFORMATION, "B"), D::Required, Range::NONNEG, "size of one sample"),
+            input("cpu_throughput", GBPS, D::Required, Range::POSITIVE, "CPU preprocessing throughput"),
+            input("accelerator_step_time", MS, D::Required, Range::NONNEG, "one accelerator training step"),
+        ],
+        outputs: &[
+            output("transform_time", "ms", "batch × sample size / CPU throughput"),
+            output("accelerator_step_time", "ms", "the accelerator step"),
+            output("is_bottleneck", "bool", "preprocessing takes longer than the accelerator step"),
+            output("accelerator_utilization", "1", "accelerator step / max(transform, step) (0 when both are 0)"),
+            output("slowdown_factor", "1", "max(transform, step) / accelerator step (∞ when the step is 0)"),
+        ],
+        run: Run::Model(transformation),
     },
     SolverDef {
         name: "storage-footprint",
@@ -251,5 +271,25 @@ fn data_pipeline(a: &Args, ctx: &mut Ctx) -> Result<Vec<(&'static str, Out)>, So
         ("supply_bw", bandwidth(w.supply)),
         ("bottleneck", Out::Label(w.bottleneck.into())),
         ("margin", bandwidth(w.supply - w.demand)),
+    ])
+}
+
+fn transformation(a: &Args, _: &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError> {
+    let transform = a.f("batch_size") * a.f("sample_size_bytes") / a.f("cpu_throughput");
+    let step = a.f("accelerator_step_time");
+    // Prefetch overlaps preprocessing with the step: the steady step is the slower stage.
+    let total = transform.max(step);
+    let util = if total > 0.0 { step / total } else { 0.0 };
+    let slowdown = if step > 0.0 {
+        total / step
+    } else {
+        f64::INFINITY
+    };
+    Ok(vec![
+        ("transform_time", time(transform)),
+        ("accelerator_step_time", time(step)),
+        ("is_bottleneck", Out::Bool(transform > step)),
+        ("accelerator_utilization", num(util)),
+        ("slowdown_factor", num(slowdown)),
     ])
 }
