@@ -161,7 +161,7 @@ fn main() {
 type MakeParams<'a> = &'a dyn Fn(&[(&str, &str)]) -> mlsysim_book::calc::params::Params;
 
 fn models(reg: &mlsysim_book::registry::Registry, p: MakeParams) {
-    let cases: [(&str, mlsysim_book::calc::params::Params); 32] = [
+    let cases: [(&str, mlsysim_book::calc::params::Params); 36] = [
         (
             "iron-law",
             p(&[
@@ -445,6 +445,41 @@ fn models(reg: &mlsysim_book::registry::Registry, p: MakeParams) {
         (
             "data-pipeline",
             p(&[("workload_data_rate", "5 GB/s"), ("hardware", "H100")]),
+        ),
+        (
+            "inference-scaling",
+            p(&[
+                ("model", "Llama3_70B"),
+                ("hardware", "H100"),
+                ("reasoning_steps", "32"),
+                ("context_length", "8192"),
+                ("precision", "fp8"),
+            ]),
+        ),
+        (
+            "orchestration",
+            p(&[
+                ("fleet", "Research_256"),
+                ("arrival_rate_jobs_per_day", "0.9"),
+                ("avg_job_duration_days", "1"),
+            ]),
+        ),
+        (
+            "responsible-engineering",
+            p(&[
+                ("base_training_time", "100 h"),
+                ("epsilon", "0.5"),
+                ("min_subgroup_prevalence", "0.05"),
+            ]),
+        ),
+        (
+            "transformation",
+            p(&[
+                ("batch_size", "256"),
+                ("sample_size_bytes", "150 KB"),
+                ("cpu_throughput", "2 GB/s"),
+                ("accelerator_step_time", "10 ms"),
+            ]),
         ),
     ];
     // ONLY_MODEL=NAME: that model alone (for profiling one solver).
