@@ -410,6 +410,28 @@ fn completions_are_generated_for_each_shell() {
 }
 
 #[test]
+fn eval_help_lists_every_solver_with_its_inputs_and_outputs() {
+    for flag in ["--help", "-h"] {
+        let out = ok(&["eval", flag]);
+        assert!(out.contains("Usage: mlsysim-book eval"), "{out}");
+        for def in mlsysim_book::calc::catalog::CATALOG {
+            let inputs: Vec<&str> = def.inputs.iter().map(|i| i.name).collect();
+            let outputs: Vec<&str> = def.outputs.iter().map(|o| o.name).collect();
+            let block = format!(
+                "  {} ({}): {}\n    inputs:  {}\n    outputs: {}\n",
+                def.name,
+                def.class,
+                def.doc,
+                inputs.join(", "),
+                outputs.join(", ")
+            );
+            assert!(out.contains(&block), "{flag}: no block for {}", def.name);
+            assert!(!outputs.is_empty(), "{} declares its outputs", def.name);
+        }
+    }
+}
+
+#[test]
 fn eval_formula_help_names_the_equation_and_inputs() {
     let out = ok(&["eval", "formula", "ridge_point", "--help"]);
     assert_eq!(

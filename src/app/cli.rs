@@ -206,7 +206,8 @@ pub enum Command {
     /// `--explain` prints the lineage: formulas, registry values and their sources.
     #[command(disable_help_flag = true)]
     Eval {
-        /// Solver name, or a plan file / preset name.
+        /// Solver name, or a plan file / preset name (`--help`: this text and every solver).
+        #[arg(allow_hyphen_values = true)]
         solver: String,
         /// Print how the result was derived, with sources.
         #[arg(long)]

@@ -197,6 +197,10 @@ pub fn dispatch(mut cli: Cli) -> Result {
             explain,
             inputs,
         } => {
+            if solver == "--help" || solver == "-h" {
+                out::print(&commands::eval::command_help())?;
+                return Ok(ExitCode::SUCCESS);
+            }
             if commands::plan::is_plan_arg(&solver) {
                 return commands::plan::eval(&solver, explain, &inputs, registry, format);
             }

@@ -342,6 +342,32 @@ pub fn run(
     Ok(render(solver, &out, reg, with_explain, format))
 }
 
+/// `eval --help`: the command's help, then every solver of the catalog with its inputs and
+/// outputs (`eval SOLVER --help` gives their types, defaults, ranges and meanings).
+pub fn command_help() -> String {
+    use clap::CommandFactory;
+    let mut cmd = crate::app::cli::Cli::command();
+    cmd.build(); // gives the subcommand its full name (`mlsysim-book eval`) in the usage line
+    let mut text = cmd
+        .find_subcommand_mut("eval")
+        .map(|c| c.render_long_help().to_string())
+        .unwrap_or_default();
+    text.push_str("\nSolvers (`eval SOLVER --help` for types, defaults, ranges and meanings):\n");
+    for def in crate::calc::catalog::CATALOG {
+        let inputs: Vec<&str> = def.inputs.iter().map(|i| i.name).collect();
+        let outputs: Vec<&str> = def.outputs.iter().map(|o| o.name).collect();
+        text.push_str(&format!(
+            "\n  {} ({}): {}\n    inputs:  {}\n    outputs: {}\n",
+            def.name,
+            def.class,
+            def.doc,
+            inputs.join(", "),
+            outputs.join(", ")
+        ));
+    }
+    text
+}
+
 /// `eval formula --help`: every formula of the library with its mlsysim name and equation.
 fn formulas_help() -> String {
     let mut s = String::from(
