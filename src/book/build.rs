@@ -277,6 +277,15 @@ pub fn book_files<'a>(
     files
 }
 
+/// The names of the bibliography files the build writes (pandoc citations), without making them.
+pub fn bibliography_names(templates: &Templates) -> &'static [&'static str] {
+    if templates.style.cite == super::config::CiteStyle::Pandoc {
+        &[super::bibliography::BIB, super::bibliography::CSL]
+    } else {
+        &[]
+    }
+}
+
 /// The bibliography files the build writes beside the book (`mlsysim.bib` and CSL JSON) when
 /// citations are in pandoc style; none otherwise.
 pub fn bibliography_files(reg: &Registry, templates: &Templates) -> Vec<(String, String)> {

@@ -15,8 +15,8 @@ use crate::app::progress::Progress;
 use crate::app::{exit, out};
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::book::build::{
-    bibliography_files, book_files, duplicate_figure_ids, evaluate_file, figure_files, figure_path,
-    shadowing, Expanded,
+    bibliography_files, bibliography_names, book_files, duplicate_figure_ids, evaluate_file,
+    figure_files, figure_path, shadowing, Expanded,
 };
 use crate::book::config::BookConfig;
 use crate::book::files::{discover, BookFile, FileKind};
@@ -284,11 +284,10 @@ impl Session {
             // Checked at every rebuild: a file added to the book later may not shadow one the
             // build generates either.
             let paths: Vec<String> = figures.iter().map(figure_path).collect();
-            let bib = bibliography_files(&self.setup.reg, &self.setup.templates);
             let generated = paths
                 .iter()
                 .map(String::as_str)
-                .chain(bib.iter().map(|(n, _)| n.as_str()));
+                .chain(bibliography_names(&self.setup.templates).iter().copied());
             d.extend(shadowing(
                 &self.o.book,
                 generated,
