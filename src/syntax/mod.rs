@@ -2,6 +2,7 @@
 //! the `value=` expression language ([`expr`]). Syntax only: what a directive means is decided by
 //! the book layer, how its number is printed by the presentation layer.
 
+mod code_spans;
 pub mod expr;
 mod regions;
 pub mod scan;

@@ -3,6 +3,7 @@
 //! (same byte length), so tags cannot turn a line into an HTML block or open math with a `$` in an
 //! attribute value.
 
+use super::code_spans;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::ops::Range;
 
@@ -113,21 +114,68 @@ const VERBATIM_ENVS: &[&str] = &[
 
 /// Markdown / Quarto: code blocks, code spans, HTML comments and YAML front matter are excluded;
 /// `$…$`, `$$…$$` and LaTeX math environments are math.
+///
+/// The parser reads a text whose short backtick runs are masked; the code spans of plain paragraphs
+/// are then found by [`code_spans`] (its module doc says why this is exact). When a masked backtick
+/// lands in inline text that is not a plain paragraph, the parser reads the text again with only
+/// the plain paragraphs masked.
 pub(crate) fn markdown(t: &str) -> Regions {
+    let Some(masked) = code_spans::mask(t) else {
+        return with_math_envs(t, parse(t).regions);
+    };
+    let first = parse(&masked.text);
+    let plain: Vec<Range<usize>> = first
+        .paragraphs
+        .into_iter()
+        .filter(|p| code_spans::plain(t, p))
+        .collect();
+    let mut covered: Vec<Range<usize>> = plain.iter().chain(&first.inert).cloned().collect();
+    covered.sort_by_key(|r| r.start);
+    let mut r = if masked.all_within(&covered) {
+        first.regions
+    } else {
+        parse(&code_spans::mask_within(t, &plain)).regions
+    };
+    for p in &plain {
+        code_spans::find(t, p, &mut r.excluded);
+    }
+    with_math_envs(t, r)
+}
+
+/// What one parse of a Markdown text yields.
+struct Parsed {
+    regions: Regions,
+    /// Paragraphs, whose text the parser read inline.
+    paragraphs: Vec<Range<usize>>,
+    /// Code blocks, HTML blocks and front matter: never read inline.
+    inert: Vec<Range<usize>>,
+}
+
+/// The parser's regions of `t`, with its paragraphs and inert blocks.
+fn parse(t: &str) -> Parsed {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_MATH
         | Options::ENABLE_STRIKETHROUGH;
-    let mut r = Regions::default();
+    let mut p = Parsed {
+        regions: Regions::default(),
+        paragraphs: Vec::new(),
+        inert: Vec::new(),
+    };
+    let r = &mut p.regions;
     // Every `-->` once, so each comment finds its end by a binary search, not a rescan.
     let closers: Vec<usize> = t.match_indices("-->").map(|(k, _)| k).collect();
     for (ev, range) in Parser::new_ext(t, opts).into_offset_iter() {
         match ev {
-            Event::Start(Tag::CodeBlock(_))
-            | Event::Start(Tag::MetadataBlock(_))
-            | Event::Code(_) => r.excluded.push(range),
+            Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::MetadataBlock(_)) => {
+                p.inert.push(range.clone());
+                r.excluded.push(range);
+            }
+            Event::Start(Tag::HtmlBlock) => p.inert.push(range),
+            Event::Start(Tag::Paragraph) => p.paragraphs.push(range),
+            Event::Code(_) => r.excluded.push(range),
             Event::InlineMath(_) | Event::DisplayMath(_) => r.math.push(range),
             Event::Html(_) | Event::InlineHtml(_) => {
                 let text = &t[range.clone()];
@@ -141,8 +189,13 @@ pub(crate) fn markdown(t: &str) -> Regions {
             _ => {}
         }
     }
-    // Pandoc reads `\begin{align}…\end{align}` in Markdown as display math. (The ranges found
-    // here lie after every later `\begin`, so the index of the parser's ranges answers for all.)
+    p
+}
+
+/// Adds the LaTeX math environments of `t` outside `r`'s regions: Pandoc reads
+/// `\begin{align}…\end{align}` in Markdown as display math. (The ranges found here lie after every
+/// later `\begin`, so the index of the parser's ranges answers for all.)
+fn with_math_envs(t: &str, mut r: Regions) -> Regions {
     let parsed = r.index();
     let mut from = 0;
     while let Some(k) = t[from..].find("\\begin") {
@@ -389,6 +442,96 @@ mod tests {
                 "\\lstinline{y}"
             ]
         );
+    }
+
+    /// The parser alone on the unmasked text: what [`markdown`] must equal.
+    fn reference(t: &str) -> Regions {
+        with_math_envs(t, parse(t).regions)
+    }
+
+    fn sorted(mut r: Regions) -> Regions {
+        r.excluded.sort_by_key(|r| (r.start, r.end));
+        r.math.sort_by_key(|r| (r.start, r.end));
+        r
+    }
+
+    /// Pieces of plain paragraphs, and the blocks around them.
+    const PLAIN: &[&str] = &[
+        "`", "``", "```", "a", "b c", " ", "  ", "\n", "\n\n", "\r\n", "*", "_", "~~", "> ", "- ",
+        "1. ", "# ", "    ", "~~~", "---", "===", "&#96;", "x",
+    ];
+
+    /// Pieces of everything that binds as tightly as a code span, or changes blocks.
+    const SPECIAL: &[&str] = &[
+        "````",
+        "|",
+        "| --- |",
+        "<",
+        ">",
+        "<a href=\"",
+        "\">",
+        "<!--",
+        "-->",
+        "<http://x.y>",
+        "$",
+        "$$",
+        "\\",
+        "\\`",
+        "[",
+        "]",
+        "](",
+        ")",
+        "[a](",
+        "](`x`)",
+        "[^n]",
+        "[^n]: ",
+        "[r]: /u ",
+        "{#id}",
+        "\\begin{align}",
+        "\\end{align}",
+    ];
+
+    proptest::proptest! {
+        // 2,000 cases, or `PROPTEST_CASES` for a longer run.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
+        ))]
+
+        /// Masking and finding code spans here gives exactly the parser's regions. Mostly plain
+        /// pieces, so plain paragraphs are common and specials land in and around them.
+        #[test]
+        fn masked_route_equals_the_parser(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    12 => proptest::sample::select(PLAIN),
+                    1 => proptest::sample::select(SPECIAL),
+                ],
+                0..80,
+            )
+        ) {
+            let t: String = pieces.concat();
+            proptest::prop_assert_eq!(sorted(markdown(&t)), sorted(reference(&t)), "{:?}", t);
+        }
+    }
+
+    #[test]
+    fn plain_paragraphs_skip_the_second_parse_and_others_take_it() {
+        let plain = "`a` `b`\n\n```\n`c`\n```\n";
+        let m = code_spans::mask(plain).expect("masked");
+        let first = parse(&m.text);
+        let mut covered: Vec<_> = first
+            .paragraphs
+            .iter()
+            .chain(&first.inert)
+            .cloned()
+            .collect();
+        covered.sort_by_key(|r| r.start);
+        assert!(m.all_within(&covered));
+        let heading = "# `a`\n\n`b`\n";
+        let m = code_spans::mask(heading).expect("masked");
+        let first = parse(&m.text);
+        assert!(!m.all_within(&first.paragraphs));
+        assert_eq!(sorted(markdown(heading)), sorted(reference(heading)));
     }
 
     #[test]
