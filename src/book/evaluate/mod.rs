@@ -96,6 +96,8 @@ pub struct FileEval<'a> {
     refs: FxHashMap<u32, RegistryRef>,
     /// Provenances built so far, by hash of their lineage (records with equal lineage share one).
     provenances: FxHashMap<u64, Vec<(Lineage, Arc<Provenance>)>>,
+    /// Solver results of the file, by solver and inputs.
+    solved: RefCell<solver::Solved>,
     /// Registry paths resolved so far.
     resolved: RefCell<FxHashMap<Box<str>, Result<paths::Resolved, String>>>,
     /// Messages for unknown names, by name and number of `let`s bound when it was met.
@@ -158,6 +160,7 @@ impl<'a> FileEval<'a> {
             dims: FxHashMap::default(),
             markers_done: FxHashMap::default(),
             resolved: RefCell::default(),
+            solved: RefCell::default(),
             unknown: RefCell::default(),
             current: None,
             file_arc: Arc::from(rel),
