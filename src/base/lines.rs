@@ -5,7 +5,7 @@
 //! 256-byte block (character counts are kept per block), so locating N problems in a text costs
 //! O(N log L) after one O(len) pass, never a rescan, however long a line is.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 /// Bytes per block of the character-count checkpoints.
@@ -112,9 +112,12 @@ pub fn line_col(src: &str, byte_offset: usize) -> (u32, u32) {
     with_index(src, |idx| idx.line_col(src, byte_offset))
 }
 
+/// The index of a scope's text, built on first use.
+type LazyIndex = Rc<OnceCell<LineIndex>>;
+
 thread_local! {
     /// The indexes of the texts of the open scopes on this thread: (address, length, index).
-    static SCOPES: RefCell<Vec<(usize, usize, Rc<LineIndex>)>> = const { RefCell::new(Vec::new()) };
+    static SCOPES: RefCell<Vec<(usize, usize, LazyIndex)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// While alive, every [`line_col`] / [`with_index`] on this thread about `src` (the same string,
@@ -124,9 +127,10 @@ pub struct Scope<'a> {
     _src: std::marker::PhantomData<&'a str>,
 }
 
-/// Opens a [`Scope`] for `src`.
+/// Opens a [`Scope`] for `src`; its index is built on the first lookup (a text without a
+/// problem to locate never needs one).
 pub fn scope(src: &str) -> Scope<'_> {
-    let idx = Rc::new(LineIndex::new(src));
+    let idx = Rc::new(OnceCell::new());
     SCOPES.with(|s| s.borrow_mut().push((src.as_ptr() as usize, src.len(), idx)));
     Scope {
         _src: std::marker::PhantomData,
@@ -152,7 +156,7 @@ pub fn with_index<T>(src: &str, f: impl FnOnce(&LineIndex) -> T) -> T {
             .map(|(_, _, i)| Rc::clone(i))
     });
     match found {
-        Some(idx) => f(&idx),
+        Some(idx) => f(idx.get_or_init(|| LineIndex::new(src))),
         None => f(&LineIndex::new(src)),
     }
 }

@@ -1,15 +1,17 @@
-//! `build` and `check`: evaluate every source of a book in parallel; write the built copy, its
-//! manifest and the other files only when there is no error at all.
+//! `build` and `check`: read and scan every source of a book in parallel (which needs no
+//! registry, so it can overlap loading one), then evaluate them in parallel; write the built copy,
+//! its manifest and the other files only when there is no error at all. `check` without a drift
+//! lock only counts the printed values ([`Records::Count`]).
 
 use super::evaluate::FileEval;
 use super::files::{discover, BookFile, FileKind};
 use super::manifest::write_manifest;
-use super::model::{Expansion, FigureOut, FileOutput, Record};
+use super::model::{Expansion, FigureOut, FileOutput, Record, Records};
 use super::output::{check_replaceable, write_tree, Content, MANIFEST};
 use super::templates::Templates;
 use crate::base::diag::{Diagnostic, Diagnostics};
 use crate::registry::Registry;
-use crate::syntax::{find_unexpanded, SourceKind};
+use crate::syntax::{find_unexpanded, ScanResult, SourceKind};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -68,7 +70,33 @@ pub fn evaluate_text(
     text: &str,
     kind: SourceKind,
 ) -> FileOutput {
-    let mut out = FileEval::run_in(reg, templates, name, rel, text, kind);
+    let scanned = crate::syntax::scan(text, kind);
+    evaluate_scanned(
+        reg,
+        templates,
+        name,
+        rel,
+        text,
+        kind,
+        Records::Keep,
+        scanned,
+    )
+}
+
+/// [`evaluate_text`] of a text already scanned, keeping the records of printed values or only
+/// counting them.
+#[allow(clippy::too_many_arguments)]
+fn evaluate_scanned(
+    reg: &Registry,
+    templates: &Templates,
+    name: &str,
+    rel: &str,
+    text: &str,
+    kind: SourceKind,
+    keep: Records,
+    scanned: ScanResult,
+) -> FileOutput {
+    let mut out = FileEval::run_scanned(reg, templates, name, rel, text, kind, keep, scanned);
     out.rel = rel.to_string();
     let rel_arc: std::sync::Arc<str> = std::sync::Arc::from(rel);
     for r in &mut out.records {
@@ -99,15 +127,82 @@ pub fn evaluate_file(
     book: &Path,
     f: &BookFile,
 ) -> Result<FileOutput, Diagnostic> {
-    let name = book.join(&f.rel).display().to_string();
-    let text = std::fs::read_to_string(&f.path)
-        .map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}")))?;
-    let kind = if f.kind == FileKind::Latex {
+    let read = read_source(book, f)?;
+    Ok(evaluate_read_source(reg, templates, f, read, Records::Keep))
+}
+
+/// The syntax of a source file.
+fn source_kind(f: &BookFile) -> SourceKind {
+    if f.kind == FileKind::Latex {
         SourceKind::Latex
     } else {
         SourceKind::Markdown
-    };
-    Ok(evaluate_text(reg, templates, &name, &f.rel, &text, kind))
+    }
+}
+
+/// A source file of a book, read and scanned for directives: the work on it that needs neither
+/// registry nor templates (so it can run while they load).
+struct ReadSource {
+    /// How diagnostics show the file (`book/rel`).
+    name: String,
+    text: String,
+    scanned: ScanResult,
+}
+
+/// Reads and scans one source file of `book`.
+fn read_source(book: &Path, f: &BookFile) -> Result<ReadSource, Diagnostic> {
+    let name = book.join(&f.rel).display().to_string();
+    let text = std::fs::read_to_string(&f.path)
+        .map_err(|e| Diagnostic::file(&name, format!("cannot read: {e}")))?;
+    let scanned = crate::syntax::scan(&text, source_kind(f));
+    Ok(ReadSource {
+        name,
+        text,
+        scanned,
+    })
+}
+
+/// Evaluates a source file read by [`read_source`].
+fn evaluate_read_source(
+    reg: &Registry,
+    templates: &Templates,
+    f: &BookFile,
+    read: ReadSource,
+    keep: Records,
+) -> FileOutput {
+    let kind = source_kind(f);
+    evaluate_scanned(
+        reg,
+        templates,
+        &read.name,
+        &f.rel,
+        &read.text,
+        kind,
+        keep,
+        read.scanned,
+    )
+}
+
+/// The files of a book with its sources read and scanned ([`read_book`]), ready to evaluate.
+pub struct ReadBook {
+    sources: Vec<BookFile>,
+    others: Vec<BookFile>,
+    read: Vec<Result<ReadSource, Diagnostic>>,
+}
+
+/// Finds the files of `book` (skipping `out`) and reads and scans its sources in parallel: all
+/// of a build that needs no registry, so it can overlap loading one ([`evaluate_read_book`]
+/// does the rest).
+pub fn read_book(book: &Path, out: &Path) -> Result<ReadBook, Diagnostics> {
+    let files = discover(book, out).map_err(|d| Diagnostics(vec![d]))?;
+    let (sources, others): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|f| f.kind != FileKind::Other);
+    let read = sources.par_iter().map(|f| read_source(book, f)).collect();
+    Ok(ReadBook {
+        sources,
+        others,
+        read,
+    })
 }
 
 /// Evaluates every source file of `book`. Diagnostics carry paths as `book/rel`.
@@ -128,16 +223,33 @@ pub fn evaluate_book_with(
     out: &Path,
     progress: Option<&dyn Progress>,
 ) -> Result<(Summary, Vec<(String, std::path::PathBuf)>), Diagnostics> {
-    let files = discover(book, out).map_err(|d| Diagnostics(vec![d]))?;
-    let (sources, others): (Vec<_>, Vec<_>) =
-        files.into_iter().partition(|f| f.kind != FileKind::Other);
+    let read = read_book(book, out)?;
+    evaluate_read_book(reg, templates, read, progress, Records::Keep)
+}
+
+/// Evaluates a book read by [`read_book`] (see [`evaluate_book`]), keeping the records of printed
+/// values or only counting them (`summary.records` is then empty; `summary.values` counts them
+/// all the same).
+pub fn evaluate_read_book(
+    reg: &Registry,
+    templates: &Templates,
+    read: ReadBook,
+    progress: Option<&dyn Progress>,
+    keep: Records,
+) -> Result<(Summary, Vec<(String, std::path::PathBuf)>), Diagnostics> {
+    let ReadBook {
+        sources,
+        others,
+        read,
+    } = read;
     if let Some(p) = progress {
         p.phase("evaluating", sources.len());
     }
     let results: Vec<Result<FileOutput, Diagnostic>> = sources
         .par_iter()
-        .map(|f| {
-            let r = evaluate_file(reg, templates, book, f);
+        .zip(read)
+        .map(|(f, r)| {
+            let r = r.map(|r| evaluate_read_source(reg, templates, f, r, keep));
             if let Some(p) = progress {
                 p.tick();
             }
@@ -167,7 +279,7 @@ pub fn evaluate_book_with(
                 }
                 summary.warnings.extend(o.warnings);
                 summary.directives += o.directives;
-                summary.values += o.records.len();
+                summary.values += o.values;
                 summary.records.extend(o.records);
                 summary.expanded.push(Expanded {
                     rel: o.rel.clone(),

@@ -7,7 +7,8 @@
 //! - A [`Provenance`] (formulas, inputs, [`RegistryRef`]s, sources) is shared by every record of a
 //!   file with the same lineage; a record adds its own derivation.
 //! - An [`Expansion`] is one evaluated directive and the text that replaced it; a [`FigureOut`] a
-//!   figure to write; a [`FileOutput`] everything one source file produced.
+//!   figure to write; a [`FileOutput`] everything one source file produced ([`Records`]: with a
+//!   record of every printed value, or only their count).
 //!
 //! Rules: kinds are an enum, serialized as the lowercase names the manifest, cache and audit have
 //! always written (`value`, `solve`, `let`, `table`, `figure`); warnings are serialized only when
@@ -172,6 +173,16 @@ pub struct FigureOut {
     pub at: Diagnostic,
 }
 
+/// What evaluation keeps of the values it prints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Records {
+    /// A [`Record`] of every printed value, with its lineage (the manifest, the lock, the audit).
+    #[default]
+    Keep,
+    /// Only how many there are (`check` of a book without a drift lock uses nothing else).
+    Count,
+}
+
 /// The result of evaluating one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileOutput {
@@ -179,8 +190,10 @@ pub struct FileOutput {
     pub rel: String,
     /// The file with every directive replaced.
     pub text: String,
-    /// Printed values.
+    /// Printed values (none when evaluated with [`Records::Count`]).
     pub records: Vec<Record>,
+    /// How many values were printed (with or without their records).
+    pub values: usize,
     /// Directives evaluated.
     pub directives: usize,
     /// Figures drawn, in source order.

@@ -179,7 +179,10 @@ fn neutralize(src: &str, tags: &[RawTag]) -> String {
 
 /// Finds every directive, escape and tag error of `src`.
 pub fn scan(src: &str, kind: SourceKind) -> ScanResult {
-    let lines = LineIndex::new(src);
+    crate::base::lines::with_index(src, |lines| scan_with(src, kind, lines))
+}
+
+fn scan_with(src: &str, kind: SourceKind, lines: &LineIndex) -> ScanResult {
     let mut out = ScanResult::default();
     let found = classify(src, kind);
     out.directives.reserve(found.len());

@@ -7,8 +7,9 @@ use crate::app::book::{
 use crate::app::format::Format;
 use crate::app::{exit, out};
 use crate::base::diag::Diagnostics;
-use crate::book::build::evaluate_book;
+use crate::book::build::{evaluate_read_book, read_book};
 use crate::book::lock::{changed_message, compare};
+use crate::book::model::Records;
 use std::path::Path;
 use std::time::Instant;
 
@@ -21,13 +22,26 @@ pub fn run(
     deny_warnings: bool,
 ) -> crate::app::Result {
     let t = Instant::now();
-    let Some((reg, tpl)) = setup(book, templates, registry, None) else {
+    // The sources are read and scanned while the registry and templates load (scanning needs
+    // neither).
+    let (ready, read) = rayon::join(
+        || {
+            let (reg, tpl) = setup(book, templates, registry, None)?;
+            let lock = load_lock(book).ok()?;
+            Some((reg, tpl, lock))
+        },
+        || read_book(book, Path::new("_build")),
+    );
+    let Some((reg, tpl, lock)) = ready else {
         return Ok(exit::code(exit::FAILURE));
     };
-    let Ok(lock) = load_lock(book) else {
-        return Ok(exit::code(exit::FAILURE));
+    // Without a lock, no printed value is compared: they are only counted.
+    let keep = if lock.is_some() {
+        Records::Keep
+    } else {
+        Records::Count
     };
-    match evaluate_book(&reg, &tpl, book, Path::new("_build")) {
+    match read.and_then(|read| evaluate_read_book(&reg, &tpl, read, None, keep)) {
         Ok((s, _)) => {
             print_warnings(&s.warnings);
             if let Some(d) = lock.map(|l| compare(&l, &s.records)) {

@@ -45,7 +45,7 @@ impl FileEval<'_> {
         } else {
             let out = self.run_solver(d, &["let"])?;
             self.warn(d, &out.warnings);
-            Binding::Solve(Box::new(out))
+            Binding::Solve(out)
         };
         self.lets.insert(name, (binding, d.line));
         Ok((self.whole_line_or_span(d), String::new()))

@@ -4,11 +4,12 @@
 //! Rules: records of one file share their strings (paths, source ids, formulas, inputs, units,
 //! warnings: one allocation each per file) and their provenances (records with the same registry
 //! values, formulas and inputs share one `Arc`); a provenance lists its source ids sorted and
-//! without duplicates; the records of one directive share its text.
+//! without duplicates; the records of one directive share its text; when records are only counted,
+//! what only a record holds (derivation, cell name, shared strings) is not built.
 
 use super::FileEval;
 use crate::base::units::Value;
-use crate::book::model::{Kind, Provenance, Record, RecordLineage, RegistryRef};
+use crate::book::model::{Kind, Provenance, Record, RecordLineage, Records, RegistryRef};
 use crate::calc::params::SolveOutput;
 use crate::syntax::Directive;
 use std::sync::Arc;
@@ -146,7 +147,22 @@ impl FileEval<'_> {
         self.provenance(&l.leaves, &l.formulas, &l.inputs)
     }
 
-    /// Records one printed value of directive `d`.
+    /// Whether printed values are recorded (not only counted): what only a record needs (its
+    /// derivation, its cell name) is built only then.
+    pub(super) fn keeps_records(&self) -> bool {
+        self.keep == Records::Keep
+    }
+
+    /// Text only a record needs, built only when records are kept.
+    pub(super) fn for_record(&self, text: impl FnOnce() -> String) -> String {
+        if self.keeps_records() {
+            text()
+        } else {
+            String::new()
+        }
+    }
+
+    /// Records one printed value of directive `d` (counts it when records are not kept).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn record(
         &mut self,
@@ -159,6 +175,10 @@ impl FileEval<'_> {
         lineage: RecordLineage,
         warnings: &[String],
     ) {
+        self.values += 1;
+        if !self.keeps_records() {
+            return;
+        }
         let directive = match &self.current {
             Some((start, text)) if *start == d.span.start => text.clone(),
             _ => {

@@ -29,13 +29,15 @@ mod solver;
 mod table;
 mod value;
 
-use super::model::{Expansion, FigureOut, FileOutput, Kind, Provenance, Record, RegistryRef};
+use super::model::{
+    Expansion, FigureOut, FileOutput, Kind, Provenance, Record, Records, RegistryRef,
+};
 use super::paths;
 use super::templates::Templates;
 use crate::base::diag::Diagnostic;
 use crate::present::format::Target;
 use crate::registry::Registry;
-use crate::syntax::{scan, Directive, SourceKind};
+use crate::syntax::{scan, Directive, ScanResult, SourceKind};
 use lineage::Lineage;
 use names::Binding;
 use rustc_hash::FxHashMap;
@@ -86,7 +88,11 @@ pub struct FileEval<'a> {
     /// Let names bound anywhere in the file, with their line (for "used before it is bound").
     declared: BTreeMap<String, u32>,
     cited: Vec<String>,
+    /// Whether printed values are recorded or only counted.
+    keep: Records,
     records: Vec<Record>,
+    /// Values printed so far.
+    values: usize,
     figures: Vec<FigureOut>,
     /// Solver warnings, at the directive whose solver warned.
     warnings: Vec<Diagnostic>,
@@ -96,6 +102,8 @@ pub struct FileEval<'a> {
     refs: FxHashMap<u32, RegistryRef>,
     /// Provenances built so far, by hash of their lineage (records with equal lineage share one).
     provenances: FxHashMap<u64, Vec<(Lineage, Arc<Provenance>)>>,
+    /// Solver results of the file, by solver and inputs.
+    solved: RefCell<solver::Solved>,
     /// Registry paths resolved so far.
     resolved: RefCell<FxHashMap<Box<str>, Result<paths::Resolved, String>>>,
     /// Messages for unknown names, by name and number of `let`s bound when it was met.
@@ -140,6 +148,47 @@ impl<'a> FileEval<'a> {
     ) -> FileOutput {
         let _lines = crate::base::lines::scope(src); // one line index for all its diagnostics
         let scanned = scan(src, kind);
+        FileEval::evaluate(
+            reg,
+            templates,
+            rel,
+            book_rel,
+            src,
+            kind,
+            Records::Keep,
+            scanned,
+        )
+    }
+
+    /// [`FileEval::run_in`] of a text already scanned (`scanned` is `scan(src, kind)`), keeping
+    /// the records of printed values or only counting them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_scanned(
+        reg: &'a Registry,
+        templates: &'a Templates,
+        rel: &'a str,
+        book_rel: &'a str,
+        src: &'a str,
+        kind: SourceKind,
+        keep: Records,
+        scanned: ScanResult,
+    ) -> FileOutput {
+        let _lines = crate::base::lines::scope(src); // one line index for all its diagnostics
+        FileEval::evaluate(reg, templates, rel, book_rel, src, kind, keep, scanned)
+    }
+
+    /// Evaluates the scanned directives of `src`, in an open line scope of it.
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate(
+        reg: &'a Registry,
+        templates: &'a Templates,
+        rel: &'a str,
+        book_rel: &'a str,
+        src: &'a str,
+        kind: SourceKind,
+        keep: Records,
+        scanned: ScanResult,
+    ) -> FileOutput {
         let mut ev = FileEval {
             reg,
             templates,
@@ -149,7 +198,9 @@ impl<'a> FileEval<'a> {
             lets: BTreeMap::new(),
             declared: BTreeMap::new(),
             cited: Vec::new(),
+            keep,
             records: Vec::new(),
+            values: 0,
             figures: Vec::new(),
             warnings: Vec::new(),
             interned: FxHashMap::default(),
@@ -158,6 +209,7 @@ impl<'a> FileEval<'a> {
             dims: FxHashMap::default(),
             markers_done: FxHashMap::default(),
             resolved: RefCell::default(),
+            solved: RefCell::default(),
             unknown: RefCell::default(),
             current: None,
             file_arc: Arc::from(rel),
@@ -241,6 +293,7 @@ impl<'a> FileEval<'a> {
             rel: rel.to_string(),
             text,
             records: ev.records,
+            values: ev.values,
             directives: scanned.directives.len(),
             figures: ev.figures,
             diags,
@@ -317,6 +370,56 @@ mod tests {
         let reg = crate::registry::load::embedded().expect("registry loads");
         let tpl = Templates::load(None).expect("templates load");
         FileEval::run(&reg, &tpl, "ch.md", src, SourceKind::Markdown)
+    }
+
+    #[test]
+    fn counting_values_prints_and_reports_what_recording_them_does() {
+        let reg = crate::registry::load::embedded().expect("registry loads");
+        let tpl = Templates::load(None).expect("templates load");
+        let src = concat!(
+            "<mlsysim let=\"s\" solve=\"serving\" model=\"Llama3_8B\" hardware=\"H100\" seq_len=\"512\"/>\n",
+            "TTFT <mlsysim value=\"s.ttft\" unit=\"ms\" cite=\"true\"/>, ",
+            "<mlsysim solve=\"roofline\" model=\"ResNet50\" hardware=\"H100\" precision=\"int4\" show=\"latency\" unit=\"ms\"/>, ",
+            "<mlsysim solve=\"roofline\" model=\"ResNet50\" hardware=\"H100\" precision=\"int4\" show=\"mfu\"/>.\n\n",
+            "<mlsysim table=\"hardware\" rows=\"H100, A100\" columns=\"tdp:W, memory.bandwidth:TB/s\"/>\n\n",
+            "<mlsysim table=\"sweep\" solve=\"roofline\" model=\"ResNet50\" hardware=\"H100\" vary=\"batch_size=1,8,1\" columns=\"latency:ms, bottleneck\"/>\n\n",
+            "<mlsysim value=\"nope.x\"/>\n",
+        );
+        let run = |keep| {
+            let scanned = scan(src, SourceKind::Markdown);
+            FileEval::run_scanned(
+                &reg,
+                &tpl,
+                "ch.md",
+                "ch.md",
+                src,
+                SourceKind::Markdown,
+                keep,
+                scanned,
+            )
+        };
+        let (kept, counted) = (run(Records::Keep), run(Records::Count));
+        assert_eq!(kept.text, counted.text);
+        assert_eq!(kept.diags, counted.diags);
+        assert_eq!(kept.warnings, counted.warnings);
+        assert_eq!(kept.expansions, counted.expansions);
+        assert_eq!(kept.footnotes, counted.footnotes);
+        assert_eq!(kept.values, kept.records.len());
+        assert_eq!(counted.values, kept.values);
+        assert!(counted.records.is_empty());
+        assert_eq!(kept.diags.len(), 1, "{:?}", kept.diags);
+        assert_eq!(kept.warnings.len(), 2, "{:?}", kept.warnings);
+        // A repeated solve (another output, the same sweep value) is the same result.
+        let cells: Vec<&str> = kept
+            .records
+            .iter()
+            .filter(|r| {
+                r.kind == Kind::Table && r.cell.as_deref().unwrap_or("").starts_with("batch_size")
+            })
+            .map(|r| r.printed.as_str())
+            .collect();
+        assert_eq!(cells.len(), 6);
+        assert_eq!(cells[0..2], cells[4..6]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::ops::Range;
 #[derive(Clone, Debug)]
 pub(super) enum Binding {
     Value { value: Value, lineage: Lineage },
-    Solve(Box<SolveOutput>),
+    Solve(std::rc::Rc<SolveOutput>),
 }
 
 impl FileEval<'_> {

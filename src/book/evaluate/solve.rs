@@ -19,7 +19,7 @@ impl FileEval<'_> {
         self.warn(d, &out.warnings);
         let (name, o) = self.show(d, &out)?;
         let lineage = RecordLineage {
-            derivation: format!("{}.{name}", out.lineage.solver),
+            derivation: self.for_record(|| format!("{}.{name}", out.lineage.solver)),
             provenance: self.solve_provenance(&out),
         };
         let text = match o {

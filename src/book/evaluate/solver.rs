@@ -4,7 +4,8 @@
 //!
 //! Rules: kind and formatting attributes are never inputs; `-` in an attribute name reads as `_`
 //! (`batch-size` is `batch_size`); a warning is shown at the directive's `<mlsysim`, once per
-//! directive however many times its solver warned (a sweep runs it once per row).
+//! directive however many times its solver warned (a sweep runs it once per row); a solver runs once
+//! per file for the same inputs (its result is shared by the directives that repeat them).
 
 use super::{attrs, problem, tag_start, FileEval, Problem};
 use crate::base::diag::Diagnostic;
@@ -12,6 +13,27 @@ use crate::base::text::{closest, did_you_mean};
 use crate::calc::catalog::{self, SOLVERS};
 use crate::calc::params::{Out, Param, Params, SolveError, SolveOutput};
 use crate::syntax::Directive;
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
+
+/// Solver results of one file, by solver and inputs: a solver is a pure function of the registry
+/// and its inputs, so directives that repeat a solve (another `show=` of the same inputs, a sweep
+/// over the same values) share its result.
+pub(super) type Solved = FxHashMap<u64, Vec<(Box<str>, Params, Rc<SolveOutput>)>>;
+
+/// The memo key of a solve: its solver and text inputs (other inputs are compared in full).
+fn solve_key(solver: &str, params: &Params) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    solver.hash(&mut h);
+    for (name, p) in params {
+        name.hash(&mut h);
+        if let Param::Text(t) = p {
+            t.hash(&mut h);
+        }
+    }
+    h.finish()
+}
 
 /// The solver inputs of a directive: every attribute but the kind and formatting ones and
 /// `reserved`.
@@ -33,18 +55,26 @@ impl FileEval<'_> {
         &self,
         d: &Directive,
         reserved: &[&str],
-    ) -> Result<SolveOutput, Problem> {
+    ) -> Result<Rc<SolveOutput>, Problem> {
         let solve = d.attr("solve").expect("solve attribute");
         self.call_solver(d, &solve.value, &params(d, reserved))
     }
 
-    /// Runs `solver` on `params`; an error is located at the attribute it is about.
+    /// Runs `solver` on `params` (once per file for the same inputs); an error is located at the
+    /// attribute it is about.
     pub(super) fn call_solver(
         &self,
         d: &Directive,
         solver: &str,
         params: &Params,
-    ) -> Result<SolveOutput, Problem> {
+    ) -> Result<Rc<SolveOutput>, Problem> {
+        let key = solve_key(solver, params);
+        if let Some(known) = self.solved.borrow().get(&key) {
+            if let Some((_, _, out)) = known.iter().find(|(s, p, _)| &**s == solver && p == params)
+            {
+                return Ok(out.clone());
+            }
+        }
         // Every input problem the declaration can tell, at once; then the solver's own checks.
         let mut found = catalog::problems(self.reg, solver, params).into_iter();
         if let Some(first) = found.next() {
@@ -52,7 +82,14 @@ impl FileEval<'_> {
             self.more_problems.borrow_mut().extend(more);
             return Err(self.locate(d, solver, first));
         }
-        catalog::run(self.reg, solver, params).map_err(|e| self.locate(d, solver, e))
+        let out =
+            Rc::new(catalog::run(self.reg, solver, params).map_err(|e| self.locate(d, solver, e))?);
+        self.solved.borrow_mut().entry(key).or_default().push((
+            solver.into(),
+            params.clone(),
+            out.clone(),
+        ));
+        Ok(out)
     }
 
     /// A solver error located at the attribute it is about.

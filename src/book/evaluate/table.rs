@@ -433,7 +433,7 @@ impl FileEval<'_> {
             Ok((v, l)) => Ok(Ok((
                 v,
                 RecordLineage {
-                    derivation: format!("{} of {prefix}", col.field),
+                    derivation: self.for_record(|| format!("{} of {prefix}", col.field)),
                     provenance: self.lineage_provenance(&l),
                 },
             ))),
@@ -457,7 +457,7 @@ impl FileEval<'_> {
         cite_cells: bool,
         sources: &mut Vec<std::sync::Arc<str>>,
     ) -> Result<String, Problem> {
-        let cell = format!("{key}/{}", col.field);
+        let cell = self.for_record(|| format!("{key}/{}", col.field));
         match value {
             Ok((v, lineage)) => {
                 for s in &lineage.sources {
@@ -469,7 +469,8 @@ impl FileEval<'_> {
                 self.cell(d, col, spec, v, lineage, cell, marker, &[])
             }
             Err(_) => {
-                let why = format!("`{prefix}` has no `{}` in the registry", col.field);
+                let why = self
+                    .for_record(|| format!("`{prefix}` has no `{}` in the registry", col.field));
                 Ok(self.missing_cell(d, cell, why))
             }
         }
@@ -689,10 +690,16 @@ impl FileEval<'_> {
                 })?;
             self.warn(d, &out.warnings);
             let mut row = vec![v.to_string()];
-            let provenance = self.solve_provenance(&out);
+            // Sweep cells cite nothing: only their records need the provenance.
+            let provenance = if self.keeps_records() {
+                self.solve_provenance(&out)
+            } else {
+                std::sync::Arc::default()
+            };
             for (col, spec) in cols.iter().zip(&specs) {
                 let lineage = RecordLineage {
-                    derivation: format!("{}.{} at {input}={v}", solve.value, col.field),
+                    derivation: self
+                        .for_record(|| format!("{}.{} at {input}={v}", solve.value, col.field)),
                     provenance: provenance.clone(),
                 };
                 let o = out.get(&col.field).ok_or_else(|| Problem {
@@ -712,7 +719,7 @@ impl FileEval<'_> {
                         spec,
                         *val,
                         lineage,
-                        format!("{input}={v}/{}", col.field),
+                        self.for_record(|| format!("{input}={v}/{}", col.field)),
                         false,
                         &out.warnings,
                     )?,
@@ -722,7 +729,7 @@ impl FileEval<'_> {
                         self.record(
                             d,
                             Kind::Table,
-                            Some(format!("{input}={v}/{}", col.field)),
+                            Some(self.for_record(|| format!("{input}={v}/{}", col.field))),
                             t.clone(),
                             None,
                             "",

@@ -18,7 +18,7 @@ impl FileEval<'_> {
         let attr = d.attr("value").expect("value");
         let (v, lineage) = self.eval_expr(attr)?;
         let record_lineage = RecordLineage {
-            derivation: attr.value.clone(),
+            derivation: self.for_record(|| attr.value.clone()),
             provenance: self.lineage_provenance(&lineage),
         };
         let text = self.print_value(d, v, record_lineage, Kind::Value, &lineage.warnings)?;
