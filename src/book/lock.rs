@@ -59,7 +59,8 @@ pub struct Lock {
 }
 
 /// A table's cells: a `[value.cells]` table of cell → printed text, in table order (version 2),
-/// or the `[[cell, printed], ...]` pairs of version 1.
+/// or `[[cell, printed], ...]` pairs (version 1, and version 2 for a table with a cell printed
+/// twice).
 #[derive(Deserialize, Serialize)]
 #[serde(untagged)]
 enum Cells {
@@ -142,15 +143,24 @@ impl Lock {
                 j += 1;
             }
             let cells = e.cell.as_ref().map(|_| {
-                Cells::Table(
-                    self.entries[i..j]
-                        .iter()
-                        .map(|c| {
-                            let cell = c.cell.clone().unwrap_or_default();
-                            (cell, toml::Value::String(c.printed.clone()))
-                        })
-                        .collect(),
-                )
+                let pairs: Vec<(String, String)> = self.entries[i..j]
+                    .iter()
+                    .map(|c| (c.cell.clone().unwrap_or_default(), c.printed.clone()))
+                    .collect();
+                // A table that prints a cell twice (a row listed twice) keeps both as pairs: a
+                // TOML table would keep one of them.
+                let names: std::collections::HashSet<&str> =
+                    pairs.iter().map(|(c, _)| c.as_str()).collect();
+                if names.len() < pairs.len() {
+                    Cells::Pairs(pairs)
+                } else {
+                    Cells::Table(
+                        pairs
+                            .into_iter()
+                            .map(|(c, p)| (c, toml::Value::String(p)))
+                            .collect(),
+                    )
+                }
             });
             file.value.push(LockValue {
                 at: format!("{}:{}:{}", e.file, e.line, e.column),
@@ -611,6 +621,22 @@ mod tests {
         );
         assert_eq!(Lock::parse(&text, "x").unwrap(), lock);
         assert_eq!(text, lock.render());
+    }
+
+    #[test]
+    fn a_table_printing_a_cell_twice_keeps_both_in_the_lock() {
+        let t = "<mlsysim table='hardware' rows='H100, A100, H100'/>";
+        let records = vec![
+            rec("a.qmd", 5, t, Some("H100/bw"), "3.35"),
+            rec("a.qmd", 5, t, Some("A100/bw"), "2.04"),
+            rec("a.qmd", 5, t, Some("H100/bw"), "3.35"),
+        ];
+        let lock = Lock::from_records(&records);
+        let text = lock.render();
+        let read = Lock::parse(&text, "x").unwrap();
+        assert_eq!(read, lock, "{text}");
+        assert_eq!(read.entries.len(), 3);
+        assert!(compare(&read, &records).is_empty());
     }
 
     #[test]
