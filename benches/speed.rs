@@ -724,8 +724,8 @@ fn chapter(i: usize) -> String {
         let h = hw[(i + j) % hw.len()];
         let m = models[(i * 7 + j) % models.len()];
         let line = match j % 10 {
-            0 => format!("<mlsysim let=\"s{j}\" solve=\"serving\" model=\"Llama3_8B\" hardware=\"{h}\" seq_len=\"{}\" batch_size=\"1\"/>", 512 * (1 + j % 4)),
-            1 => format!("TTFT is <mlsysim value=\"s{}.ttft\" unit=\"ms\" digits=\"1\"/>.", j - 1),
+            0 => format!("<mlsysim let=\"c{i}s{j}\" solve=\"serving\" model=\"Llama3_8B\" hardware=\"{h}\" seq_len=\"{}\" batch_size=\"1\"/>", 512 * (1 + j % 4)),
+            1 => format!("TTFT is <mlsysim value=\"c{i}s{}.ttft\" unit=\"ms\" digits=\"1\"/>.", j - 1),
             2 => format!("The ridge of the {h} is <mlsysim value=\"hardware.{h}.compute.peak_flops / hardware.{h}.memory.bandwidth\" unit=\"FLOP/byte\" digits=\"1\"/>."),
             3 => format!("{m} on {h} takes <mlsysim solve=\"roofline\" model=\"{m}\" hardware=\"{h}\" batch_size=\"{}\" show=\"latency\" unit=\"ms\"/>.", 1 + j % 64),
             4 => format!("\n<mlsysim table=\"hardware\" rows=\"H100, A100, {h}\" columns=\"compute.peak_flops:TFLOP/s, memory.bandwidth:TB/s, tdp:W\"/>\n"),
@@ -813,7 +813,7 @@ fn book_commands() {
 /// budget 200 ms each: linear time in the input, never a rescan per tag, span or error.
 fn adversarial_books() {
     let tag = r#"<mlsysim value="hardware.H100.tdp" unit="W"/>"#;
-    let cases: Vec<(&str, String, bool)> = vec![
+    let mut cases: Vec<(&str, String, bool)> = vec![
         (
             "4 MB of code spans holding directives",
             format!("`{tag}` ").repeat(4_000_000 / (tag.len() + 3)),
@@ -845,6 +845,18 @@ fn adversarial_books() {
             false,
         ),
     ];
+    // The generated chapters in one file (front matter but the first dropped): 140 chapters,
+    // 35,000 directives, 4 MB.
+    let single: String = (0..140)
+        .map(|i| {
+            let c = chapter(i);
+            match i {
+                0 => c,
+                _ => c.splitn(3, "---\n").nth(2).unwrap_or_default().to_string(),
+            }
+        })
+        .collect();
+    cases.push(("4 MB single-file book of 35,000 directives", single, true));
     let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-adversarial");
     for (name, text, ok) in cases {
         let dir = base.join(name.replace([' ', ',', '$'], "_"));
