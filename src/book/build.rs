@@ -70,21 +70,11 @@ pub fn evaluate_text(
     text: &str,
     kind: SourceKind,
 ) -> FileOutput {
-    let scanned = crate::syntax::scan(text, kind);
-    evaluate_scanned(
-        reg,
-        templates,
-        name,
-        rel,
-        text,
-        kind,
-        Records::Keep,
-        scanned,
-    )
+    evaluate_scanned(reg, templates, name, rel, text, kind, Records::Keep, None)
 }
 
-/// [`evaluate_text`] of a text already scanned, keeping the records of printed values or only
-/// counting them.
+/// [`evaluate_text`], keeping the records of printed values or only counting them, of a text
+/// perhaps already scanned.
 #[allow(clippy::too_many_arguments)]
 fn evaluate_scanned(
     reg: &Registry,
@@ -94,7 +84,7 @@ fn evaluate_scanned(
     text: &str,
     kind: SourceKind,
     keep: Records,
-    scanned: ScanResult,
+    scanned: Option<ScanResult>,
 ) -> FileOutput {
     let mut out = FileEval::run_scanned(reg, templates, name, rel, text, kind, keep, scanned);
     out.rel = rel.to_string();
@@ -179,7 +169,7 @@ fn evaluate_read_source(
         &read.text,
         kind,
         keep,
-        read.scanned,
+        Some(read.scanned),
     )
 }
 

@@ -146,9 +146,7 @@ impl<'a> FileEval<'a> {
         src: &'a str,
         kind: SourceKind,
     ) -> FileOutput {
-        let _lines = crate::base::lines::scope(src); // one line index for all its diagnostics
-        let scanned = scan(src, kind);
-        FileEval::evaluate(
+        FileEval::run_scanned(
             reg,
             templates,
             rel,
@@ -156,12 +154,12 @@ impl<'a> FileEval<'a> {
             src,
             kind,
             Records::Keep,
-            scanned,
+            None,
         )
     }
 
-    /// [`FileEval::run_in`] of a text already scanned (`scanned` is `scan(src, kind)`), keeping
-    /// the records of printed values or only counting them.
+    /// [`FileEval::run_in`], keeping the records of printed values or only counting them, of a
+    /// text perhaps already scanned (`scanned` is then `scan(src, kind)`).
     #[allow(clippy::too_many_arguments)]
     pub fn run_scanned(
         reg: &'a Registry,
@@ -171,24 +169,10 @@ impl<'a> FileEval<'a> {
         src: &'a str,
         kind: SourceKind,
         keep: Records,
-        scanned: ScanResult,
+        scanned: Option<ScanResult>,
     ) -> FileOutput {
         let _lines = crate::base::lines::scope(src); // one line index for all its diagnostics
-        FileEval::evaluate(reg, templates, rel, book_rel, src, kind, keep, scanned)
-    }
-
-    /// Evaluates the scanned directives of `src`, in an open line scope of it.
-    #[allow(clippy::too_many_arguments)]
-    fn evaluate(
-        reg: &'a Registry,
-        templates: &'a Templates,
-        rel: &'a str,
-        book_rel: &'a str,
-        src: &'a str,
-        kind: SourceKind,
-        keep: Records,
-        scanned: ScanResult,
-    ) -> FileOutput {
+        let scanned = scanned.unwrap_or_else(|| scan(src, kind));
         let mut ev = FileEval {
             reg,
             templates,
@@ -385,8 +369,7 @@ mod tests {
             "<mlsysim table=\"sweep\" solve=\"roofline\" model=\"ResNet50\" hardware=\"H100\" vary=\"batch_size=1,8,1\" columns=\"latency:ms, bottleneck\"/>\n\n",
             "<mlsysim value=\"nope.x\"/>\n",
         );
-        let run = |keep| {
-            let scanned = scan(src, SourceKind::Markdown);
+        let run = |keep, scanned| {
             FileEval::run_scanned(
                 &reg,
                 &tpl,
@@ -398,7 +381,10 @@ mod tests {
                 scanned,
             )
         };
-        let (kept, counted) = (run(Records::Keep), run(Records::Count));
+        let (kept, counted) = (
+            run(Records::Keep, None),
+            run(Records::Count, Some(scan(src, SourceKind::Markdown))),
+        );
         assert_eq!(kept.text, counted.text);
         assert_eq!(kept.diags, counted.diags);
         assert_eq!(kept.warnings, counted.warnings);
