@@ -5,13 +5,15 @@
 //! [`super::regions::markdown`] gives the parser a *masked* text and finds those code spans here,
 //! by the rules below. A differential property test (in `regions`) holds the two routes equal.
 //!
-//! - **Masking.** On a line with no `|` and no run of three or more backticks, every backtick
-//!   becomes `x` (same byte length). Such a line cannot open or close a fence (three backticks or
-//!   more), cannot change a table's cells (no `|`), and a backtick starts no other block, so the
-//!   masked text has the same blocks, at the same offsets, as the original.
-//! - **Plain paragraphs.** A paragraph whose text has no `<`, `$`, `\`, `[`, `]`, `|` and no run of
-//!   three or more backticks has no raw HTML, autolink, math, backslash escape or link destination:
-//!   nothing that binds as tightly as a code span or consumes a backtick. Its code spans follow from
+//! - **Masking.** On a line with no `|`, `<`, `[` or `]` and no run of three or more backticks,
+//!   every backtick becomes `x` (same byte length). Such a line cannot open or close a fence (three
+//!   backticks or more), cannot change a table's cells (no `|`), cannot turn into or out of an HTML
+//!   tag, which a letter can complete (`<`), or change a link or footnote label (`[`, `]`); no
+//!   other block starts or ends differently on a letter than on a backtick. So the masked text has
+//!   the same blocks, at the same offsets, as the original.
+//! - **Plain paragraphs.** A paragraph whose backticks were all masked and whose text has no `<`,
+//!   `$`, `\`, `[`, `]` or `|` has no raw HTML, autolink, math, backslash escape or link
+//!   destination: nothing that binds as tightly as a code span or consumes a backtick. Its code spans follow from
 //!   CommonMark's rule alone: a run of n backticks opens a span that the next run of exactly n
 //!   backticks closes; a run with no such closer is literal text.
 //! - **Unmasking.** A masked backtick anywhere else in inline text (a heading, a table cell, a tight
@@ -30,6 +32,15 @@ pub(super) struct Masked {
 }
 
 impl Masked {
+    /// Whether the paragraph `t[r]` is plain (see the module doc): every backtick of it masked,
+    /// and its code spans follow from the backtick rule alone.
+    pub fn plain(&self, t: &str, r: &Range<usize>) -> bool {
+        !self.text.as_bytes()[r.clone()].contains(&b'`')
+            && !t.as_bytes()[r.clone()]
+                .iter()
+                .any(|c| matches!(c, b'<' | b'$' | b'\\' | b'[' | b']' | b'|'))
+    }
+
     /// Whether every masked backtick lies in one of `covered` (sorted, not overlapping).
     pub fn all_within(&self, covered: &[Range<usize>]) -> bool {
         let mut k = 0;
@@ -42,8 +53,7 @@ impl Masked {
     }
 }
 
-/// Masks the backticks of every line with no `|` and no run of three or more backticks; `None`
-/// when no backtick was masked.
+/// Masks the backticks of every maskable line; `None` when no backtick was masked.
 pub(super) fn mask(t: &str) -> Option<Masked> {
     let mut bytes = t.as_bytes().to_vec();
     let mut positions = Vec::new();
@@ -66,9 +76,12 @@ pub(super) fn mask(t: &str) -> Option<Masked> {
     Some(Masked { text, positions })
 }
 
-/// A line whose backticks may be masked: it has some, no `|` and no run of three or more.
+/// A line whose backticks may be masked: it has some, no `|`, `<`, `[` or `]`, and no run of three
+/// or more.
 fn maskable(line: &[u8]) -> bool {
-    line.contains(&b'`') && !line.contains(&b'|') && longest_run(line) < 3
+    line.contains(&b'`')
+        && !line.iter().any(|c| matches!(c, b'|' | b'<' | b'[' | b']'))
+        && longest_run(line) < 3
 }
 
 /// The longest run of backticks in `s`.
@@ -79,15 +92,6 @@ fn longest_run(s: &[u8]) -> usize {
         best = best.max(run);
     }
     best
-}
-
-/// Whether the paragraph `t[r]` is plain (see the module doc): its code spans follow from the
-/// backtick rule alone.
-pub(super) fn plain(t: &str, r: &Range<usize>) -> bool {
-    let s = &t.as_bytes()[r.clone()];
-    !s.iter()
-        .any(|c| matches!(c, b'<' | b'$' | b'\\' | b'[' | b']' | b'|'))
-        && longest_run(s) < 3
 }
 
 /// The source with backticks masked only inside `ranges` (sorted): what the parser reads when a
@@ -160,23 +164,30 @@ mod tests {
     }
 
     #[test]
-    fn masking_skips_lines_with_pipes_or_fences() {
+    fn masking_skips_lines_with_pipes_fences_tags_or_labels() {
         let m = mask("a `b`\n| `c` |\n```\n`` d ``\n").expect("masked");
         assert_eq!(m.text, "a xbx\n| `c` |\n```\nxx d xx\n");
         assert_eq!(m.positions, vec![2, 4, 18, 19, 23, 24]);
         assert!(m.all_within(&[0..6, 18..25]));
         assert!(!m.all_within(&[0..6, 30..31]));
         assert!(mask("no ticks | here\n```\n").is_none());
+        // `<`x`>` would become the tag `<x>`, opening an HTML block.
+        assert!(mask("<`> \n[^`]: n\n").is_none());
     }
 
     #[test]
     fn plain_paragraphs_have_nothing_that_binds_like_a_code_span() {
-        let t = "a `b` *c*";
-        assert!(plain(t, &(0..t.len())));
+        let plain = |t: &str| mask(t).is_some_and(|m| m.plain(t, &(0..t.len())));
+        assert!(plain("a `b` *c*"));
         for t in [
-            "a `<b>`", "$x$ `y`", "\\`a`", "[a](`b`)", "a | `b`", "```a```",
+            "a `<b>`", "$x$ `y`", "\\`a`", "[a](`b`)", "a | `b`", "```a```", "`a`\n| b",
         ] {
-            assert!(!plain(t, &(0..t.len())), "{t}");
+            assert!(!plain(t), "{t}");
         }
+        // The line holds a `[`, so its backticks are not masked: the paragraph after the label
+        // is not plain.
+        let t = "[^n]: ``a``\na`a";
+        let m = mask(t).expect("masked");
+        assert!(!m.plain(t, &(6..t.len())));
     }
 }
