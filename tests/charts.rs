@@ -793,6 +793,25 @@ fn build_takes_the_slides_preset_from_the_command_line() {
     assert!(stderr.contains("slides"), "{stderr}");
 }
 
+/// The slides preset draws differently but prints the same values: `book-snippets`, locked with
+/// the default preset, builds with `--preset slides` with no drift (a roofline that grouped its
+/// labels differently on a slide recorded `713.0` for `713.0 FLOP/byte`).
+#[test]
+fn a_locked_book_builds_with_the_slides_preset() {
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("charts-locked-slides");
+    let _ = std::fs::remove_dir_all(&out);
+    let (code, _, stderr) = common::run(&[
+        "build",
+        "book-snippets",
+        "--preset",
+        "slides",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("changed"), "{stderr}");
+}
+
 /// A figure file in TOML: keys are the directive's attributes (lists for listed values); a bad
 /// value is reported at its line and column in the `.toml` file, and nothing is written.
 #[test]

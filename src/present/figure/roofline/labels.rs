@@ -496,14 +496,9 @@ pub(super) fn workloads(
         for &wi in g {
             let p = &placed[wi];
             let v = Value::new(p.points[0].ai, Dim::ARITHMETIC_INTENSITY);
-            let text = fmt(
-                v,
-                if g.len() == 1 {
-                    &ridge_spec
-                } else {
-                    &ai_number
-                },
-            )?;
+            // The record is the value with its unit, however the label groups or shortens it
+            // (so a preset that groups differently prints the same values).
+            let text = fmt(v, &ridge_spec)?;
             values.push(drawn(
                 format!("{}.arithmetic_intensity", p.label),
                 v,
@@ -547,7 +542,7 @@ pub(super) fn workloads(
         let ai_text = if g.len() == 1 {
             ai_texts[0].clone()
         } else {
-            format!("{} FLOP/byte", ai_texts.join(", "))
+            format!("{ai_plain} FLOP/byte")
         };
         let bound = &bounds[g[0]];
         let head_style = if single && g.len() == 1 {
