@@ -173,8 +173,11 @@ pub struct Output {
 /// A solver that reads its own parameters (the core six, scenarios and searches).
 pub type RunFn = fn(&Registry, &Params) -> Result<SolveOutput, SolveError>;
 
+/// What a declared model returns: its outputs by declared name.
+pub type Outs = Result<Vec<(&'static str, Out)>, SolveError>;
+
 /// What a declared model computes from its validated arguments.
-pub type ModelFn = fn(&Args, &mut Ctx) -> Result<Vec<(&'static str, Out)>, SolveError>;
+pub type ModelFn = fn(&Args, &mut Ctx) -> Outs;
 
 /// How a solver is run.
 #[derive(Clone, Copy)]

@@ -4,6 +4,7 @@
 
 use super::serving::mmc_wait;
 use super::{constant, hardware, model, parameters, peak_at, precision, size_in_bytes};
+use super::{Outs, HW, MODEL};
 use crate::base::units::Dim;
 use crate::calc::formulas::memory::expected_paged_kv_tokens;
 use crate::calc::formulas::performance::serving_prefill_flops;
@@ -15,11 +16,7 @@ use crate::calc::solvers::roofline::{is_transformer, MIN_EFFICIENCY};
 use crate::calc::solvers::serving::{self as core_serving, ServingOptions, ServingSystem};
 use crate::registry::types::{Hardware, Model};
 
-const MODEL: Kind = Kind::Key("models");
-const HW: Kind = Kind::Key("hardware");
 const EFFICIENCY: Range = Range::new(MIN_EFFICIENCY, false, 1.0, false);
-
-type Outs = Result<Vec<(&'static str, Out)>, SolveError>;
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[

@@ -1,12 +1,12 @@
 //! Facility models: `PowerTransientModel`.
 
+use super::W;
 use crate::base::units::Dim;
 use crate::calc::params::{Out, SolveError};
 use crate::calc::solvers::decl::{
     input, num, output, Args, Ctx, Default as D, Kind, Range, Run, SolverDef,
 };
 
-const W: Kind = Kind::Qty(Dim::POWER, "W");
 /// Power per time (W/s in SI).
 const POWER_RATE: Dim = Dim([2, 1, -4, 0, 0, 0, 0]);
 

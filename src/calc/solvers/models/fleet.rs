@@ -2,20 +2,17 @@
 //! `GradientSyncModel`.
 
 use super::{constant, fabric, model, precision, size_in_bytes};
+use super::{Outs, GBPS, MODEL};
 use crate::base::units::{base, Dim};
 use crate::calc::formulas::communication::all_to_all_time;
-use crate::calc::params::{Out, SolveError};
+use crate::calc::params::Out;
 use crate::calc::solvers::decl::{
     bandwidth, bytes, input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run,
     SolverDef,
 };
 
-const MODEL: Kind = Kind::Key("models");
-const GBPS: Kind = Kind::Qty(Dim::BANDWIDTH, "GB/s");
 /// Energy per bit (J/B in SI).
 const ENERGY_PER_BIT: Dim = Dim([2, 1, -2, -1, 0, 0, 0]);
-
-type Outs = Result<Vec<(&'static str, Out)>, SolveError>;
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[

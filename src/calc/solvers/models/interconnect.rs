@@ -2,6 +2,7 @@
 //! `AllReduceAlgorithmModel`, `HierarchicalAllReduceModel`.
 
 use super::constant;
+use super::{GB, GBPS, MB, US};
 use crate::base::units::{base, Bandwidth, Dim, Information, Time, Typed};
 use crate::calc::formulas::communication as c;
 use crate::calc::params::{Out, SolveError};
@@ -9,11 +10,6 @@ use crate::calc::solvers::decl::{
     bandwidth, bytes, input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run,
     SolverDef,
 };
-
-const US: Kind = Kind::Qty(Dim::TIME, "us");
-const GB: Kind = Kind::Qty(Dim::INFORMATION, "GB");
-const MB: Kind = Kind::Qty(Dim::INFORMATION, "MB");
-const GBPS: Kind = Kind::Qty(Dim::BANDWIDTH, "GB/s");
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[

@@ -14,9 +14,33 @@ pub mod serving;
 pub mod storage;
 pub mod training;
 
-use super::decl::{Args, Ctx, SolverDef};
+use super::decl::{Args, Ctx, Kind, Outs, SolverDef};
+use crate::base::units::Dim;
 use crate::calc::params::{Precision, SolveError};
 use crate::registry::types::{Fabric, Fleet, Hardware, Model};
+
+// Input kinds and the result type the models share.
+
+/// A model of the registry.
+const MODEL: Kind = Kind::Key("models");
+/// A device of the registry.
+const HW: Kind = Kind::Key("hardware");
+/// A size in GB.
+const GB: Kind = Kind::Qty(Dim::INFORMATION, "GB");
+/// A size in MB.
+const MB: Kind = Kind::Qty(Dim::INFORMATION, "MB");
+/// A bandwidth in GB/s.
+const GBPS: Kind = Kind::Qty(Dim::BANDWIDTH, "GB/s");
+/// A time in µs.
+const US: Kind = Kind::Qty(Dim::TIME, "us");
+/// A time in ms.
+const MS: Kind = Kind::Qty(Dim::TIME, "ms");
+/// A time in s.
+const S: Kind = Kind::Qty(Dim::TIME, "s");
+/// A time in h.
+const H: Kind = Kind::Qty(Dim::TIME, "h");
+/// A power in W.
+const W: Kind = Kind::Qty(Dim::POWER, "W");
 
 /// Every declared model, grouped by domain.
 pub const GROUPS: &[&[SolverDef]] = &[

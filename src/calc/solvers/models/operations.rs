@@ -3,14 +3,13 @@
 //! rare subgroup needs).
 
 use super::constant;
+use super::Outs;
 use crate::base::units::{time as t, Dim, Time};
 use crate::calc::params::{Out, SolveError};
 use crate::calc::solvers::decl::{
     input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run, SolverDef,
 };
 use crate::calc::solvers::inputs::FLEET;
-
-type Outs = Result<Vec<(&'static str, Out)>, SolveError>;
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[

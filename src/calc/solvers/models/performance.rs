@@ -1,14 +1,13 @@
 //! Single-machine performance models: `IronLawModel`, `AmdahlModel`.
 
 use super::constant;
+use super::MS;
 use crate::base::units::Dim;
 use crate::calc::formulas::queueing::amdahl_speedup;
 use crate::calc::params::{Out, SolveError};
 use crate::calc::solvers::decl::{
     input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run, SolverDef,
 };
-
-const MS: Kind = Kind::Qty(Dim::TIME, "ms");
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[

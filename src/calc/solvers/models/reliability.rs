@@ -1,15 +1,13 @@
 //! Reliability and goodput models: `FailureIntervalModel`, `CheckpointIntervalModel`,
 //! `GoodputModel`.
 
+use super::{H, S};
 use crate::base::units::{base, time as tu, Dim, Time};
 use crate::calc::formulas::reliability as f;
 use crate::calc::params::{Out, SolveError};
 use crate::calc::solvers::decl::{
     input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run, SolverDef,
 };
-
-const H: Kind = Kind::Qty(Dim::TIME, "h");
-const S: Kind = Kind::Qty(Dim::TIME, "s");
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[

@@ -2,20 +2,16 @@
 //! `InferenceScalingModel`.
 
 use super::{constant, hardware, model, parameters, peak_at, precision, size_in_bytes};
+use super::{Outs, HW, MODEL};
 use crate::base::units::{base, Dim};
 use crate::calc::formulas::performance::calc_bottleneck;
 use crate::calc::formulas::queueing::queue_latency_mmc;
 use crate::calc::formulas::scaling::transformer_decode_flops;
-use crate::calc::params::{Out, SolveError};
+use crate::calc::params::Out;
 use crate::calc::solvers::decl::{
     bytes, input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run, SolverDef,
 };
 use crate::calc::solvers::serving::{self as core_serving, ServingOptions, ServingSystem};
-
-const MODEL: Kind = Kind::Key("models");
-const HW: Kind = Kind::Key("hardware");
-
-type Outs = Result<Vec<(&'static str, Out)>, SolveError>;
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[

@@ -3,6 +3,7 @@
 //! `TieredCheckpointModel`, `CheckpointStormModel`.
 
 use super::hardware;
+use super::{GB, GBPS, H, MS, S};
 use crate::base::units::Dim;
 use crate::calc::params::{Lineage, Out, SolveError};
 use crate::calc::solvers::decl::{
@@ -10,12 +11,6 @@ use crate::calc::solvers::decl::{
     SolverDef,
 };
 use crate::registry::types::Hardware;
-
-const MS: Kind = Kind::Qty(Dim::TIME, "ms");
-const S: Kind = Kind::Qty(Dim::TIME, "s");
-const H: Kind = Kind::Qty(Dim::TIME, "h");
-const GB: Kind = Kind::Qty(Dim::INFORMATION, "GB");
-const GBPS: Kind = Kind::Qty(Dim::BANDWIDTH, "GB/s");
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[

@@ -2,23 +2,18 @@
 //! `TrainingMemoryModel`, `TrainingRunModel`, `ParallelLayoutModel`, `ZeroShardingModel`.
 
 use super::{constant, hardware, model, parameters, peak_at, precision, size_in_bytes};
+use super::{Outs, GB, GBPS, HW, MODEL};
 use crate::base::units::Dim;
 use crate::calc::formulas::communication as comm;
 use crate::calc::formulas::memory::{activation_memory, ActivationShape, ActivationStrategy};
-use crate::calc::params::{Out, Precision, SolveError};
+use crate::calc::params::{Out, Precision};
 use crate::calc::solvers::decl::{
     bandwidth, bytes, input, num, output, time, Args, Ctx, Default as D, Kind, Range, Run,
     SolverDef,
 };
 
-const GB: Kind = Kind::Qty(Dim::INFORMATION, "GB");
-const GBPS: Kind = Kind::Qty(Dim::BANDWIDTH, "GB/s");
-const MODEL: Kind = Kind::Key("models");
-const HW: Kind = Kind::Key("hardware");
 const COUNT: Range = Range::AT_LEAST_1;
 const ZERO_STAGE: Range = Range::new(0.0, false, 3.0, false);
-
-type Outs = Result<Vec<(&'static str, Out)>, SolveError>;
 
 /// The declarations.
 pub const DEFS: &[SolverDef] = &[
