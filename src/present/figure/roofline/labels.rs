@@ -551,6 +551,26 @@ pub(super) fn workloads(
             label_style.bold()
         };
         let heads = || names.iter().map(|n| (n.clone(), head_style));
+        // The names on one line each, the last followed by `: {number}`.
+        let names_then = |number: &str| {
+            TextBlock::new(
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        let last = i + 1 == names.len();
+                        (
+                            if last {
+                                format!("{n}: {number}")
+                            } else {
+                                n.clone()
+                            },
+                            head_style,
+                        )
+                    })
+                    .collect(),
+            )
+        };
         // Two lines, or three narrower ones when that places better. Where neither fits clear of
         // the lines, labels and markers (large slide text), the least important text goes first:
         // the bound, then the layout on two lines (name and intensity on one), then the
@@ -577,38 +597,8 @@ pub(super) fn workloads(
                 TextBlock::new(heads().chain([(ai_text.clone(), small_style)]).collect()),
                 layout::SHORTENED,
             ),
-            (
-                TextBlock::new(
-                    names
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| {
-                            if i + 1 == names.len() {
-                                (format!("{n}: {ai_text}"), head_style)
-                            } else {
-                                (n.clone(), head_style)
-                            }
-                        })
-                        .collect(),
-                ),
-                layout::SHORTENED * 1.2,
-            ),
-            (
-                TextBlock::new(
-                    names
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| {
-                            if i + 1 == names.len() {
-                                (format!("{n}: {ai_plain}"), head_style)
-                            } else {
-                                (n.clone(), head_style)
-                            }
-                        })
-                        .collect(),
-                ),
-                layout::DROPPED_NUMBER * 0.5,
-            ),
+            (names_then(&ai_text), layout::SHORTENED * 1.2),
+            (names_then(&ai_plain), layout::DROPPED_NUMBER * 0.5),
             (TextBlock::new(heads().collect()), layout::DROPPED_NUMBER),
         ];
         let all: Vec<(f64, f64)> = g
