@@ -4,9 +4,9 @@
 
 use super::backend::CanvasBackend;
 use super::svg::{Attrs, Canvas};
-use super::theme::parse_hex;
+use super::theme::{parse_hex, Theme};
 use super::FigureError;
-use plotters::chart::ChartContext;
+use plotters::chart::{ChartContext, MeshStyle};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -23,6 +23,25 @@ pub const K: f64 = 4.0;
 pub fn rgb(c: &str) -> RGBColor {
     let (r, g, b) = parse_hex(c).unwrap_or((0, 0, 0));
     RGBColor(r, g, b)
+}
+
+/// Gives a mesh the theme's look: tick labels and axis titles in the theme's sizes and text
+/// colour, the grid and axis lines in theme colours, no light grid. Tick marks and what is shown
+/// stay the caller's.
+pub fn theme_mesh<X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &mut MeshStyle<'_, '_, X, Y, DB>,
+    theme: &Theme,
+) {
+    let text = rgb(&theme.text);
+    mesh.label_style(("sans-serif", theme.tick_size * K).into_font().color(&text))
+        .axis_desc_style(
+            ("sans-serif", theme.axis_title_size * K)
+                .into_font()
+                .color(&text),
+        )
+        .bold_line_style(rgb(&theme.grid).stroke_width(K as u32))
+        .light_line_style(TRANSPARENT)
+        .axis_style(rgb(&theme.axis).stroke_width(K as u32));
 }
 
 /// A length in px as plotters' whole backend pixels (at least one).

@@ -542,25 +542,12 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
             .map_or_else(String::new, |(_, l)| l.clone())
     };
     group(&canvas, vec![("class", "mesh".into())], || {
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
+        let mut mesh = chart.configure_mesh();
+        plot::theme_mesh(&mut mesh, theme);
+        mesh.disable_y_mesh()
             .disable_y_axis()
             .x_label_formatter(&label_of)
             .x_desc(axis_title)
-            .label_style(
-                ("sans-serif", theme.tick_size * K)
-                    .into_font()
-                    .color(&rgb(&theme.text)),
-            )
-            .axis_desc_style(
-                ("sans-serif", theme.axis_title_size * K)
-                    .into_font()
-                    .color(&rgb(&theme.text)),
-            )
-            .bold_line_style(rgb(&theme.grid).stroke_width(K as u32))
-            .light_line_style(TRANSPARENT)
-            .axis_style(rgb(&theme.axis).stroke_width(K as u32))
             .set_all_tick_mark_size((theme.tick_size * 0.4 * K) as i32)
             .draw()
             .map_err(plotters_error)

@@ -16,7 +16,7 @@ pub mod spec;
 
 use super::backend::{intern, CanvasBackend};
 use super::layout::{spots_around, BBox, Placer, TextBlock};
-use super::plot::{rgb, Keyed, K};
+use super::plot::{rgb, theme_mesh, Keyed, K};
 use super::request::{FigureKind, FigureRequest};
 use super::svg::{num, Anchor, Canvas, TextStyle};
 use super::theme::{parse_hex, Theme};
@@ -573,26 +573,13 @@ pub(crate) fn draw(reg: &Registry, req: &FigureRequest) -> Result<Drawn, FigureE
         .map_err(pe)?;
     let xf = |v: &f64| xa.label_of(*v);
     let yf = |v: &f64| ya.label_of(*v);
-    let axis_col = rgb(&theme.axis);
     {
         let mut mesh = chart.configure_mesh();
+        theme_mesh(&mut mesh, theme);
         mesh.x_label_formatter(&xf)
             .y_label_formatter(&yf)
             .x_desc(x_title.clone())
             .y_desc(y_title.clone().unwrap_or_default())
-            .label_style(
-                ("sans-serif", theme.tick_size * K)
-                    .into_font()
-                    .color(&rgb(&theme.text)),
-            )
-            .axis_desc_style(
-                ("sans-serif", theme.axis_title_size * K)
-                    .into_font()
-                    .color(&rgb(&theme.text)),
-            )
-            .bold_line_style(rgb(&theme.grid).stroke_width(K as u32))
-            .light_line_style(TRANSPARENT)
-            .axis_style(axis_col.stroke_width(K as u32))
             .set_all_tick_mark_size((5.0 * K) as i32);
         if d.categories.is_some() || heat {
             mesh.disable_x_mesh();

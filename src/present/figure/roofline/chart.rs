@@ -4,7 +4,7 @@
 
 use super::super::backend::CanvasBackend;
 use super::super::layout::{BBox, Placer, Point};
-use super::super::plot::{self, group, plotters_error, rgb, Chart, K};
+use super::super::plot::{self, group, plotters_error, rgb, theme_mesh, Chart, K};
 use super::super::svg::{Attrs, Canvas};
 use super::super::FigureError;
 use super::solve::{bound_text, Device, Placed};
@@ -86,23 +86,13 @@ pub(super) fn axes(
     };
     let xf = |v: &f64| label_of(xd, xl, *v);
     let yf = |v: &f64| label_of(yd, yl, *v);
-    let text = rgb(&theme.text);
     group(canvas, class("mesh"), || {
-        chart
-            .configure_mesh()
-            .x_label_formatter(&xf)
+        let mut mesh = chart.configure_mesh();
+        theme_mesh(&mut mesh, theme);
+        mesh.x_label_formatter(&xf)
             .y_label_formatter(&yf)
             .x_desc(xt)
             .y_desc(yt)
-            .label_style(("sans-serif", theme.tick_size * K).into_font().color(&text))
-            .axis_desc_style(
-                ("sans-serif", theme.axis_title_size * K)
-                    .into_font()
-                    .color(&text),
-            )
-            .bold_line_style(rgb(&theme.grid).stroke_width(K as u32))
-            .light_line_style(TRANSPARENT)
-            .axis_style(rgb(&theme.axis).stroke_width(K as u32))
             .set_all_tick_mark_size((theme.tick_size * TICK_MARK * K) as i32)
             .draw()
             .map_err(plotters_error)
