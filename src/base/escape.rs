@@ -35,8 +35,9 @@ fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// LaTeX text (a footnote, a caption, a table header): the ten specials are escaped and line
-/// breaks become spaces.
+/// LaTeX text (a footnote, a caption, a table header, a unit or label in a printed value): the
+/// ten specials are escaped, a micro sign becomes `\textmu{}` (pdfLaTeX has no glyph for it) and
+/// line breaks become spaces.
 pub fn latex_text(s: &str) -> String {
     let s = one_line(s);
     let mut out = String::with_capacity(s.len() + 8);
@@ -49,6 +50,7 @@ pub fn latex_text(s: &str) -> String {
             '~' => out.push_str("\\textasciitilde{}"),
             '^' => out.push_str("\\textasciicircum{}"),
             '\\' => out.push_str("\\textbackslash{}"),
+            'μ' | 'µ' => out.push_str("\\textmu{}"),
             _ => out.push(c),
         }
     }
@@ -126,12 +128,14 @@ pub fn md_cell(s: &str) -> String {
     out
 }
 
-/// Text inside Markdown brackets (an image's caption `![…]`).
+/// Text inside Markdown brackets (an image's caption `![…]`); `<` too, which could open raw HTML
+/// (a `<mlsysim` tag left in a caption would vanish).
 pub fn md_bracket(s: &str) -> String {
     one_line(s)
         .replace('\\', "\\\\")
         .replace('[', "\\[")
         .replace(']', "\\]")
+        .replace('<', "\\<")
 }
 
 /// A double-quoted Markdown/Pandoc attribute value (`fig-alt="…"`).
@@ -174,7 +178,9 @@ mod tests {
         assert_eq!(md_cell("a\\|b"), "a\\|b");
         assert_eq!(md_text("*x* [y](z)\n\nw"), "\\*x\\* \\[y\\](z) w");
         assert_eq!(md_url("https://x.org/a b>"), "https://x.org/a%20b%3E");
+        assert_eq!(latex_text("5 μs, 2 µm"), "5 \\textmu{}s, 2 \\textmu{}m");
         assert_eq!(md_bracket("a [b] \\c"), "a \\[b\\] \\\\c");
+        assert_eq!(md_bracket("a <mlsysim"), "a \\<mlsysim");
         assert_eq!(md_attr("say \"hi\""), "say \\\"hi\\\"");
     }
 
@@ -207,7 +213,7 @@ mod tests {
         #[test]
         fn latex_text_leaves_no_special_unescaped(s in text()) {
             let e = latex_text(&s);
-            let bare = unescaped(&e.replace("\\textasciitilde{}", "").replace("\\textasciicircum{}", "").replace("\\textbackslash{}", ""));
+            let bare = unescaped(&e.replace("\\textasciitilde{}", "").replace("\\textasciicircum{}", "").replace("\\textbackslash{}", "").replace("\\textmu{}", ""));
             prop_assert!(!bare.contains(['&', '%', '$', '#', '_', '{', '}', '~', '^', '\\', '\n', '\r']), "{e}");
         }
 

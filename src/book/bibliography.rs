@@ -5,8 +5,9 @@
 //! Rules: one entry per source, keyed by its registry id, sorted by id (deterministic bytes);
 //! sources with a URL are `@online` / `webpage` (the URL is what a reader follows), others
 //! `@misc` / `document`; the `verified` date is the access date; the kind and notes go to the
-//! note. Every BibTeX escape goes through [`bib_escape`].
+//! note. Every BibTeX field value is escaped by [`latex_text`].
 
+use crate::base::escape::latex_text;
 use crate::registry::source::{Source, SourceKind};
 use crate::registry::Registry;
 
@@ -14,24 +15,6 @@ use crate::registry::Registry;
 pub const BIB: &str = "mlsysim.bib";
 /// File name of the CSL JSON bibliography.
 pub const CSL: &str = "mlsysim-references.json";
-
-/// Escapes BibTeX specials in a field value.
-fn bib_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '{' | '}' | '%' | '&' | '#' | '$' | '_' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\\' => out.push_str("\\textbackslash{}"),
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 fn note(s: &Source) -> String {
     match &s.notes {
@@ -47,7 +30,7 @@ pub fn biblatex(reg: &Registry) -> String {
     for s in reg.sources.values() {
         let ty = if s.url.is_some() { "online" } else { "misc" };
         out.push_str(&format!("\n@{ty}{{{},\n", s.id));
-        out.push_str(&format!("  title = {{{{{}}}}},\n", bib_escape(&s.title)));
+        out.push_str(&format!("  title = {{{{{}}}}},\n", latex_text(&s.title)));
         if let Some(u) = &s.url {
             out.push_str(&format!("  url = {{{u}}},\n"));
         }
@@ -55,7 +38,7 @@ pub fn biblatex(reg: &Registry) -> String {
             out.push_str(&format!("  howpublished = {{{}}},\n", s.kind.name()));
         }
         out.push_str(&format!("  urldate = {{{}}},\n", s.verified));
-        out.push_str(&format!("  note = {{{}}}\n}}\n", bib_escape(&note(s))));
+        out.push_str(&format!("  note = {{{}}}\n}}\n", latex_text(&note(s))));
     }
     out
 }
@@ -106,6 +89,6 @@ mod tests {
         assert!(bib.contains("@online{nvidia-h100-datasheet,\n  title = {{NVIDIA H100 datasheet;"));
         let csl: serde_json::Value = serde_json::from_str(&csl_json(&reg)).unwrap();
         assert_eq!(csl.as_array().unwrap().len(), reg.sources.len());
-        assert_eq!(bib_escape("50% & $5_x"), "50\\% \\& \\$5\\_x");
+        assert_eq!(latex_text("50% & $5_x"), "50\\% \\& \\$5\\_x");
     }
 }

@@ -18,6 +18,7 @@
 
 use super::decimal::Decimal;
 pub use super::decimal::RoundMode;
+use crate::base::escape::latex_text;
 use crate::base::text::group_digits;
 use crate::base::units::{parse_unit, Dim, UnitError, Value};
 use crate::syntax::{Context, SourceKind};
@@ -916,32 +917,13 @@ impl Parts {
 }
 
 /// Free text (a `label`, a unit word) in the target's syntax. Every escape of this module's
-/// free text goes through here (LaTeX text: the `base::escape` rules when they land).
+/// free text goes through here (LaTeX text: [`latex_text`], the book's one LaTeX escape).
 fn free_text(t: &str, target: Target) -> String {
     match target {
         Target::Text | Target::Markdown => t.to_string(),
-        Target::Math => format!("\\text{{{}}}", latex_text_escape(t)),
-        Target::LatexText => latex_text_escape(t),
+        Target::Math => format!("\\text{{{}}}", latex_text(t)),
+        Target::LatexText => latex_text(t),
     }
-}
-
-/// LaTeX specials of free text escaped for text mode.
-fn latex_text_escape(t: &str) -> String {
-    let mut out = String::with_capacity(t.len());
-    for c in t.chars() {
-        match c {
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '\\' => out.push_str("\\textbackslash{}"),
-            'μ' | 'µ' => out.push_str("\\textmu{}"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The unit suffix: a label, a unit word (singular when `one`), or the symbol.

@@ -12,6 +12,7 @@
 //! `cite="false"`: none); source titles are escaped for LaTeX.
 
 use super::{problem, FileEval, Problem};
+use crate::base::escape::latex_text;
 use crate::book::config::CiteStyle;
 use crate::syntax::{Context, Directive, SourceKind};
 use std::sync::Arc;
@@ -19,11 +20,6 @@ use std::sync::Arc;
 /// The footnote label of a source.
 fn label(id: &str) -> String {
     format!("mlsysim-{id}")
-}
-
-/// Escapes LaTeX specials in plain text (source titles in `\footnote`, figure captions).
-pub(super) fn latex_escape(s: &str) -> String {
-    crate::base::escape::latex_text(s)
 }
 
 impl FileEval<'_> {
@@ -87,7 +83,7 @@ impl FileEval<'_> {
             if self.kind == SourceKind::Latex {
                 let text = self.templates.render(
                     "footnote.tex.j2",
-                    serde_json::json!({ "title": latex_escape(&s.title), "kind": s.kind.name(), "url": s.url.as_deref().map(crate::base::escape::latex_url), "verified": s.verified }),
+                    serde_json::json!({ "title": latex_text(&s.title), "kind": s.kind.name(), "url": s.url.as_deref().map(crate::base::escape::latex_url), "verified": s.verified }),
                 );
                 out.push_str(&text.map_err(|e| problem(d.span.clone(), e))?);
                 continue;
@@ -120,7 +116,7 @@ impl FileEval<'_> {
                 continue;
             };
             let title = if self.kind == SourceKind::Latex {
-                latex_escape(&s.title)
+                latex_text(&s.title)
             } else {
                 s.title.clone()
             };

@@ -9,9 +9,9 @@
 //! figure's solver warnings are shown at the directive and carried by its records; ids are checked
 //! for uniqueness across the book by the build, from where each `id` is written.
 
-use super::cite::latex_escape;
 use super::{problem, tag_start, FileEval, Problem};
 use crate::base::diag::Diagnostic;
+use crate::base::escape::{latex_text, md_attr, md_bracket, xml};
 use crate::book::model::{FigureOut, Kind, RecordLineage};
 use crate::present::figure::{self, convert::FigFormat, FigureError};
 use crate::syntax::{Context, Directive, SourceKind};
@@ -53,18 +53,18 @@ impl FileEval<'_> {
                 let href = markdown_href(self.book_rel, &md.dir, &req.id);
                 let ctx = if md.template == "figure.mdbook.j2" {
                     serde_json::json!({
-                        "id": html_escape(&req.id),
-                        "href": html_escape(&href),
-                        "caption": html_escape(&req.caption),
-                        "alt": html_escape(&req.alt),
+                        "id": xml(&req.id),
+                        "href": xml(&href),
+                        "caption": xml(&req.caption),
+                        "alt": xml(&req.alt),
                     })
                 } else {
                     serde_json::json!({
                         "id": req.id,
                         "href": href,
                         // `<` too: a caption is text, never raw HTML.
-                        "caption": figure::markdown_text_escape(&req.caption).replace('<', "\\<"),
-                        "alt": figure::markdown_attr_escape(&req.alt),
+                        "caption": md_bracket(&req.caption),
+                        "alt": md_attr(&req.alt),
                     })
                 };
                 (FigFormat::Svg, md.template, ctx)
@@ -75,8 +75,8 @@ impl FileEval<'_> {
                 serde_json::json!({
                     "id": req.id,
                     "href": figure::figure_href(self.book_rel, &req.id, "pdf"),
-                    "caption": latex_escape(&req.caption),
-                    "alt": latex_escape(&req.alt),
+                    "caption": latex_text(&req.caption),
+                    "alt": latex_text(&req.alt),
                 }),
             ),
         };
@@ -175,21 +175,6 @@ fn markdown_href(book_rel: &str, dir: &str, id: &str) -> String {
     }
 }
 
-/// Escapes text for HTML content and double-quoted attributes.
-fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,9 +250,6 @@ mod tests {
             "../_mlsysim/figures/f.svg"
         );
         assert_eq!(markdown_href("a.md", "", "f"), "f.svg");
-        assert_eq!(
-            html_escape("a<b & \"c\">"),
-            "a&lt;b &amp; &quot;c&quot;&gt;"
-        );
+        assert_eq!(xml("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
     }
 }

@@ -9,6 +9,7 @@
 //! cells of the rows whose solve warned.
 
 use super::{attrs, number, problem, solver, FileEval, Problem};
+use crate::base::escape::latex_text;
 use crate::base::text::{closest, did_you_mean};
 use crate::base::units::Value;
 use crate::book::config::BookStyle;
@@ -52,7 +53,7 @@ impl Column {
             None => self.field.clone(),
         };
         let name = if kind == SourceKind::Latex {
-            super::cite::latex_escape(&name)
+            latex_text(&name)
         } else {
             name
         };
@@ -77,7 +78,7 @@ fn header_unit(spec: &FormatSpec, kind: SourceKind) -> Option<String> {
     };
     let shown = spec.label.clone().unwrap_or(shown);
     Some(if kind == SourceKind::Latex {
-        super::cite::latex_escape(&shown)
+        latex_text(&shown)
             .replace('μ', "\\textmu{}")
             .replace('×', "\\texttimes{}")
     } else {
@@ -638,7 +639,7 @@ impl FileEval<'_> {
     /// An entry name as cell text (escaped in LaTeX).
     fn cell_text(&self, name: &str) -> String {
         if self.kind == SourceKind::Latex {
-            super::cite::latex_escape(name)
+            latex_text(name)
         } else {
             name.to_string()
         }

@@ -157,16 +157,6 @@ pub fn figure_href(source_rel: &str, id: &str, ext: &str) -> String {
     format!("{}figures/{id}.{ext}", "../".repeat(depth))
 }
 
-/// Escapes text for a Markdown image's caption (`[...]`).
-pub fn markdown_text_escape(s: &str) -> String {
-    crate::base::escape::md_bracket(s)
-}
-
-/// Escapes text for a double-quoted Markdown/Pandoc attribute (`fig-alt="..."`).
-pub fn markdown_attr_escape(s: &str) -> String {
-    crate::base::escape::md_attr(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,11 +169,5 @@ mod tests {
             "../figures/f.pdf"
         );
         assert_eq!(figure_href("a/b/c.md", "f", "svg"), "../../figures/f.svg");
-    }
-
-    #[test]
-    fn escapes() {
-        assert_eq!(markdown_text_escape("a [b] \\c"), "a \\[b\\] \\\\c");
-        assert_eq!(markdown_attr_escape("say \"hi\""), "say \\\"hi\\\"");
     }
 }

@@ -4,6 +4,7 @@
 
 use super::font::font;
 use super::style;
+use crate::base::escape::xml;
 use std::fmt::Write;
 
 /// Horizontal alignment of a text at its x coordinate.
@@ -141,11 +142,6 @@ pub fn num(x: f64) -> String {
     s.to_string()
 }
 
-/// XML-escapes text and attribute values.
-pub fn escape(s: &str) -> String {
-    crate::base::escape::xml(s)
-}
-
 impl Canvas {
     /// An empty figure. `id` prefixes the ids of its title and description; `title` and `desc`
     /// (the alt text) are written as the SVG's accessible name and description.
@@ -262,20 +258,20 @@ impl Canvas {
         let _ = writeln!(
             s,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" font-family=\"{}\">",
-            escape(&self.font_family),
-            id = escape(&self.id)
+            xml(&self.font_family),
+            id = xml(&self.id)
         );
         let _ = writeln!(
             s,
             "<title id=\"{}-title\">{}</title>",
-            escape(&self.id),
-            escape(&self.title)
+            xml(&self.id),
+            xml(&self.title)
         );
         let _ = writeln!(
             s,
             "<desc id=\"{}-desc\">{}</desc>",
-            escape(&self.id),
-            escape(&self.desc)
+            xml(&self.id),
+            xml(&self.desc)
         );
         let mut depth = 0usize;
         for item in &self.items {
@@ -335,7 +331,7 @@ fn indent(s: &mut String, depth: usize) {
 
 fn push_attrs(s: &mut String, attrs: &Attrs) {
     for (k, v) in attrs {
-        let _ = write!(s, " {k}=\"{}\"", escape(v));
+        let _ = write!(s, " {k}=\"{}\"", xml(v));
     }
 }
 
@@ -381,7 +377,7 @@ fn write_text(
             head.extend(a);
             s.push_str("<text");
             push_attrs(s, &head);
-            let _ = writeln!(s, ">{}</text>", escape(text));
+            let _ = writeln!(s, ">{}</text>", xml(text));
         }
         TextMode::Outline => {
             let w = st.width(text);
