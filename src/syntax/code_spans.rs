@@ -124,11 +124,15 @@ pub(super) fn find(t: &str, r: &Range<usize>, out: &mut Vec<Range<usize>>) {
             k += 1;
         }
     }
-    // next[i]: the index of the next run as long as run i (runs are 1 or 2 backticks long).
+    // next[i]: the index of the next run as long as run i; last[n]: the latest run of n seen
+    // from the right.
     let mut next = vec![usize::MAX; runs.len()];
-    let mut last = [usize::MAX; 3];
+    let mut last: Vec<usize> = Vec::new();
     for i in (0..runs.len()).rev() {
-        let len = runs[i].1.min(2);
+        let len = runs[i].1;
+        if last.len() <= len {
+            last.resize(len + 1, usize::MAX);
+        }
         next[i] = last[len];
         last[len] = i;
     }
@@ -161,6 +165,7 @@ mod tests {
         assert_eq!(spans("`a ``b`` c"), vec!["``b``"]);
         assert_eq!(spans("`a\nb` ``"), vec!["`a\nb`"]);
         assert_eq!(spans("`` ` `` `x`"), vec!["`` ` ``", "`x`"]);
+        assert_eq!(spans("```a`` ```"), vec!["```a`` ```"]);
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! not become an HTML block that swallows the next line and a `$` in an attribute does not open
 //! math; (3) the excluded and math regions of that neutralized text are computed (pulldown-cmark
 //! for Markdown, with the code spans of plain paragraphs found without its tree; a small LaTeX
-//! lexer for `.tex`); (4) candidates in excluded regions are dropped,
-//! the rest become directives, escapes or errors.
+//! lexer for `.tex`); (4) candidates in excluded regions are dropped, the rest become directives,
+//! escapes or errors.
 //!
 //! Escapes: `\<mlsysim …/>` prints the tag literally. [`Escape::replacement`] says what to put in
 //! place of the two bytes `\<`: in Markdown text it is `\<` itself (Markdown's own escape renders a
