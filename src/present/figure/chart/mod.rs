@@ -162,7 +162,7 @@ impl Axis {
 }
 
 fn numeric_axis(scale: Scale, mut lo: f64, mut hi: f64, want: usize, from_zero: bool) -> Axis {
-    match scale {
+    let (v, a, b) = match scale {
         Scale::Linear => {
             if from_zero {
                 lo = lo.min(0.0);
@@ -171,16 +171,7 @@ fn numeric_axis(scale: Scale, mut lo: f64, mut hi: f64, want: usize, from_zero: 
             if hi - lo <= 0.0 {
                 hi = lo + lo.abs().max(1.0);
             }
-            let (v, a, b) = linear_ticks(lo, hi, want);
-            Axis {
-                scale,
-                lo: a,
-                hi: b,
-                ticks: Ticks {
-                    labels: tick_labels(&v),
-                    values: v,
-                },
-            }
+            linear_ticks(lo, hi, want)
         }
         Scale::Log => {
             if hi <= lo {
@@ -205,16 +196,17 @@ fn numeric_axis(scale: Scale, mut lo: f64, mut hi: f64, want: usize, from_zero: 
             if v.len() < 2 {
                 v = vec![lo, hi];
             }
-            Axis {
-                scale,
-                lo: a,
-                hi: b,
-                ticks: Ticks {
-                    labels: tick_labels(&v),
-                    values: v,
-                },
-            }
+            (v, a, b)
         }
+    };
+    Axis {
+        scale,
+        lo: a,
+        hi: b,
+        ticks: Ticks {
+            labels: tick_labels(&v),
+            values: v,
+        },
     }
 }
 
